@@ -1,0 +1,3 @@
+export default defineBackground(() => {
+  console.info('[x402] background started');
+});

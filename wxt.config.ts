@@ -1,0 +1,31 @@
+import { defineConfig } from 'wxt';
+
+// One manifest for Chrome (MV3 service worker) and Firefox (MV3 event page).
+// Permissions are the smallest set the features need:
+//  - storage: vault, settings, ledger (local) and the unlocked session key (session)
+//  - alarms: auto-lock deadline and stale-reservation sweeps survive worker restarts
+//  - webRequest: observe 402 responses and PAYMENT-RESPONSE headers (read-only)
+//  - declarativeNetRequest: one-shot header rule for paid top-level navigations
+//  - notifications: automatic-payment and budget alerts
+//  - host_permissions <all_urls>: x402 resources can live on any origin
+export default defineConfig({
+  modules: ['@wxt-dev/module-react'],
+  manifestVersion: 3,
+  manifest: ({ browser }) => ({
+    name: 'x402 Wallet',
+    description: 'Pays HTTP 402 (x402) payment requests with your approval or within per-site budgets.',
+    permissions: ['storage', 'alarms', 'webRequest', 'declarativeNetRequest', 'notifications'],
+    host_permissions: ['<all_urls>'],
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'wallet@x402.local',
+              strict_min_version: '128.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : {}),
+  }),
+});
