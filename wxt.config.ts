@@ -10,6 +10,13 @@ import { defineConfig } from 'wxt';
 //  - host_permissions <all_urls>: x402 resources can live on any origin
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
+  hooks: {
+    // `test-*` entrypoints (hooks the browser tests need) exist only in `--mode test` builds.
+    'entrypoints:resolved': (wxt, entrypoints) => {
+      if (wxt.config.mode === 'test') return;
+      for (const e of entrypoints) if (e.name.startsWith('test-')) e.skipped = true;
+    },
+  },
   manifestVersion: 3,
   manifest: ({ browser }) => ({
     name: 'x402 Wallet',

@@ -1,9 +1,12 @@
+import { installX402Wrapper } from '@/lib/page/wrapper';
+
+// MAIN world, every frame, before page scripts: see lib/page/wrapper.ts.
 export default defineContentScript({
-  matches: ['<all_urls>'],
+  matches: ['http://*/*', 'https://*/*'],
   world: 'MAIN',
   runAt: 'document_start',
   allFrames: true,
   main() {
-    (window as any).__x402probe = 1;
+    installX402Wrapper(window);
   },
 });

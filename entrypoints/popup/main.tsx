@@ -1,2 +1,11 @@
+/** Entry of popup.html: mounts the page component (logic lives in components/ and lib/ui/). */
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-createRoot(document.getElementById('root')!).render(<h1>x402 Wallet</h1>);
+import '../../components/styles.css';
+import { PopupApp } from '../../components/popup/PopupApp';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <PopupApp />
+  </StrictMode>,
+);

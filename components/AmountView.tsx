@@ -1,0 +1,20 @@
+/** A payment amount exactly as the background formatted it: "0.01 USDC ($0.01)". */
+
+export interface AmountViewProps {
+  token: string;
+  usd: string | null | undefined;
+  className?: string;
+  testId?: string;
+}
+
+export function amountText(token: string, usd: string | null | undefined): string {
+  return usd ? `${token} (${usd})` : token;
+}
+
+export function AmountView({ token, usd, className, testId }: AmountViewProps) {
+  return (
+    <span className={className} data-testid={testId}>
+      {amountText(token, usd)}
+    </span>
+  );
+}

@@ -1,0 +1,39 @@
+/** Auto-lock choice (popup and options): saved through wallet.setAutoLock. */
+import type { ApiError, WalletStatusDto } from '../lib/messaging/contract';
+import { toApiError } from '../lib/ui/errors';
+import { autoLockChoices, autoLockToValue, valueToAutoLock } from '../lib/ui/format';
+import { useWalletStore } from '../lib/ui/stores/wallet';
+
+export function AutoLockSelect({ status, onError }: { status: WalletStatusDto; onError(e: ApiError | null): void }) {
+  const setAutoLock = useWalletStore((s) => s.setAutoLock);
+  const onChange = async (value: string) => {
+    const a = valueToAutoLock(value);
+    if (!a) return;
+    onError(null);
+    try {
+      await setAutoLock(a);
+    } catch (e) {
+      onError(toApiError(e));
+    }
+  };
+  return (
+    <div className="row">
+      <label className="inline" htmlFor="auto-lock">
+        Auto-lock
+      </label>
+      <select
+        id="auto-lock"
+        data-testid="auto-lock"
+        className="grow"
+        value={autoLockToValue(status.autoLock)}
+        onChange={(e) => void onChange(e.target.value)}
+      >
+        {autoLockChoices(status.autoLock).map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

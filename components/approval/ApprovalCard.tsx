@@ -1,0 +1,283 @@
+/** One payment request: what, who, how much, why asked; and the four decisions. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiError, ApprovalDecision, ApprovalDto } from '../../lib/messaging/contract';
+import { defaultAllowanceUsd } from '../../lib/ui/allowance';
+import { toApiError } from '../../lib/ui/errors';
+import { formatCountdown } from '../../lib/ui/format';
+import { formatUsd, formatUsdPlain, tryParseUsd } from '../../lib/ui/money';
+import { amountText } from '../AmountView';
+import { ErrorText } from '../ErrorText';
+import { useNow } from '../hooks';
+import { OptionsPicker } from './OptionsPicker';
+
+type Period = 'day' | 'week' | 'month';
+
+export interface ApprovalCardProps {
+  approval: ApprovalDto;
+  /** no longer in the background's queue (answered elsewhere or expired) */
+  gone: boolean;
+  queueText: string;
+  onDecide(decision: ApprovalDecision): Promise<void>;
+  onSkip(): void;
+}
+
+/** Enter pays only when focus is not on a control that has its own Enter behaviour. */
+function enterBelongsToControl(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  const tag = target.tagName;
+  if (tag === 'BUTTON' || tag === 'A' || tag === 'TEXTAREA' || tag === 'SELECT' || tag === 'SUMMARY') return true;
+  if (tag === 'INPUT') {
+    const type = (target as HTMLInputElement).type;
+    return type !== 'radio' && type !== 'checkbox';
+  }
+  return target.isContentEditable;
+}
+
+export function ApprovalCard({ approval, gone, queueText, onDecide, onSkip }: ApprovalCardProps) {
+  const [selected, setSelected] = useState(approval.selectedIndex);
+  const option = approval.options.find((o) => o.index === selected) ?? approval.options[0];
+  const [allowAmount, setAllowAmount] = useState(() => defaultAllowanceUsd(option?.amountUsd));
+  const [amountEdited, setAmountEdited] = useState(false);
+  const [period, setPeriod] = useState<Period>('day');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const now = useNow(1000);
+  const msLeft = approval.expiresAt - now;
+  const expired = msLeft <= 0;
+  const closed = expired || gone;
+
+  // a new option changes the suggested allowance unless the user typed their own
+  useEffect(() => {
+    if (!amountEdited) setAllowAmount(defaultAllowanceUsd(option?.amountUsd));
+  }, [option?.amountUsd, amountEdited]);
+
+  const parsedAllow = tryParseUsd(allowAmount);
+  const priceMicro = option?.amountUsd ? tryParseUsd(option.amountUsd) : null;
+  let allowError: string | null = null;
+  if (!parsedAllow.ok) allowError = parsedAllow.error;
+  else if (parsedAllow.micro <= 0n) allowError = 'The allowance must be more than $0.';
+  else if (priceMicro?.ok && parsedAllow.micro < priceMicro.micro) {
+    allowError = `The allowance must cover this payment (${formatUsd(priceMicro.micro)}).`;
+  }
+  const allowLabel = parsedAllow.ok ? formatUsd(parsedAllow.micro) : `$${allowAmount}`;
+
+  const canPay = !!option && !closed && !busy;
+
+  const run = useCallback(
+    async (decision: ApprovalDecision) => {
+      if (busy) return;
+      setBusy(true);
+      setError(null);
+      try {
+        await onDecide(decision);
+      } catch (e) {
+        // an approval that already left the queue cannot be answered: just move on
+        if (closed && decision.kind === 'reject') onSkip();
+        else setError(toApiError(e));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [busy, closed, onDecide, onSkip],
+  );
+
+  const payOnce = useCallback(() => {
+    if (canPay && option) void run({ kind: 'pay-once', optionIndex: option.index });
+  }, [canPay, option, run]);
+  const reject = useCallback(() => {
+    if (gone) onSkip();
+    else void run({ kind: 'reject' });
+  }, [gone, onSkip, run]);
+  const allow = () => {
+    if (!canPay || !option || !parsedAllow.ok || allowError) return;
+    void run({ kind: 'allow', optionIndex: option.index, period, capUsd: formatUsdPlain(parsedAllow.micro) });
+  };
+  const block = () => void run({ kind: 'block' });
+
+  // keyboard: Enter = Pay once, Escape = Reject
+  const keys = useRef({ payOnce, reject });
+  keys.current = { payOnce, reject };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.repeat || e.defaultPrevented) return;
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        keys.current.reject();
+      } else if (e.key === 'Enter' && !enterBelongsToControl(e.target)) {
+        e.preventDefault();
+        keys.current.payOnce();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <article aria-labelledby="approval-title" data-testid="approval" data-approval-id={approval.id}>
+      <div className="row spread">
+        <h1 id="approval-title" style={{ margin: 0 }}>
+          Payment request
+        </h1>
+        <span className="badge" data-testid="approval-queue" aria-label={`Request ${queueText}`}>
+          {queueText}
+        </span>
+      </div>
+
+      <p className="site" data-testid="approval-site" title="The site you are on">
+        {approval.site}
+      </p>
+      {approval.requestOrigin && approval.requestOrigin !== approval.site && (
+        <p>
+          Asked by <span className="mono" data-testid="approval-origin">{approval.requestOrigin}</span>{' '}
+          <span className="muted small">(a different origin inside this site)</span>
+        </p>
+      )}
+
+      {option ? (
+        <p className="amount" data-testid="approval-amount">
+          {amountText(option.amountToken, option.amountUsd)}
+        </p>
+      ) : (
+        <p className="error" role="alert" data-testid="approval-amount">
+          The wallet can’t pay any of the options this site offers.
+        </p>
+      )}
+
+      <dl>
+        <dt>For</dt>
+        <dd>
+          <span className="mono" data-testid="approval-resource">
+            {approval.resourceUrl}
+          </span>
+          {approval.description && <div data-testid="approval-description">{approval.description}</div>}
+        </dd>
+        <dt>Request</dt>
+        <dd data-testid="approval-method">
+          {approval.method} · {approval.kind === 'navigation' ? 'page load' : 'request from the page'}
+        </dd>
+        {option && (
+          <>
+            <dt>Network</dt>
+            <dd data-testid="approval-network">{option.networkName}</dd>
+            <dt>Pay to</dt>
+            <dd className="mono" data-testid="approval-payto">
+              {option.payTo}
+            </dd>
+          </>
+        )}
+        <dt>Expires</dt>
+        <dd data-testid="approval-expiry" aria-live="off">
+          {gone ? 'No longer waiting' : expired ? 'Expired' : `in ${formatCountdown(msLeft)}`}
+        </dd>
+      </dl>
+
+      {closed && (
+        <p className="warning" role="status" data-testid="approval-expired">
+          {gone && !expired
+            ? 'This request is no longer waiting (it was answered or withdrawn). Nothing will be paid.'
+            : 'This request expired: the page got its original answer and nothing will be paid.'}
+        </p>
+      )}
+
+      <p data-testid="approval-why">
+        <strong>Why you are asked: </strong>
+        {approval.whyAsked ?? 'This site has no budget, so the wallet asks before every payment.'}
+      </p>
+      {approval.remaining && (
+        <p data-testid="approval-remaining">
+          <strong>Budget left: </strong>
+          {approval.remaining}
+        </p>
+      )}
+
+      <OptionsPicker approval={approval} selected={option?.index ?? -1} onSelect={setSelected} disabled={closed || busy} />
+
+      <ErrorText error={error} testId="approval-error" />
+
+      <div className="actions">
+        <button
+          type="button"
+          id="approve-pay-once"
+          data-testid="approve-pay-once"
+          className="primary big"
+          disabled={!canPay}
+          onClick={payOnce}
+        >
+          Pay once
+        </button>
+        <div className="card" style={{ margin: 0 }}>
+          <div className="allow-row">
+            <label className="inline" htmlFor="allow-amount">
+              Allow up to $
+            </label>
+            <input
+              id="allow-amount"
+              data-testid="allow-amount"
+              type="text"
+              inputMode="decimal"
+              aria-label="Allowance for this site in US dollars"
+              aria-invalid={allowError ? true : undefined}
+              aria-describedby="allow-amount-error"
+              value={allowAmount}
+              disabled={closed || busy}
+              onChange={(e) => {
+                setAllowAmount(e.target.value);
+                setAmountEdited(true);
+              }}
+            />
+            <label className="inline" htmlFor="allow-period">
+              per
+            </label>
+            <select
+              id="allow-period"
+              data-testid="allow-period"
+              aria-label="Allowance period"
+              value={period}
+              disabled={closed || busy}
+              onChange={(e) => setPeriod(e.target.value as Period)}
+            >
+              <option value="day">day</option>
+              <option value="week">week</option>
+              <option value="month">month</option>
+            </select>
+          </div>
+          <ErrorText error={allowError} id="allow-amount-error" />
+          <button
+            type="button"
+            id="approve-allow"
+            data-testid="approve-allow"
+            className="big"
+            style={{ width: '100%', marginTop: '0.4rem' }}
+            disabled={!canPay || !!allowError}
+            onClick={allow}
+          >
+            Pay and allow this site up to {allowLabel} per {period}
+          </button>
+        </div>
+        <div className="row">
+          <button
+            type="button"
+            id="approve-reject"
+            data-testid="approve-reject"
+            className="big grow"
+            disabled={busy}
+            onClick={reject}
+          >
+            Reject
+          </button>
+          <button
+            type="button"
+            id="approve-block"
+            data-testid="approve-block"
+            className="danger big grow"
+            disabled={busy || gone}
+            onClick={block}
+          >
+            Always block this site
+          </button>
+        </div>
+        <p className="small muted">Enter pays once · Escape rejects</p>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,59 @@
+/** The payable options of a 402 as a radio group, plus the options the wallet can't pay. */
+import type { ApprovalDto } from '../../lib/messaging/contract';
+import { shortAddress } from '../../lib/ui/format';
+import { amountText } from '../AmountView';
+
+export interface OptionsPickerProps {
+  approval: ApprovalDto;
+  selected: number;
+  onSelect(index: number): void;
+  disabled: boolean;
+}
+
+export function OptionsPicker({ approval, selected, onSelect, disabled }: OptionsPickerProps) {
+  return (
+    <>
+      {approval.options.length > 1 && (
+        <fieldset style={{ border: 'none', padding: 0, margin: '0.5rem 0' }}>
+          <legend>
+            <strong>Choose how to pay</strong>
+          </legend>
+          {approval.options.map((o) => (
+            <label key={o.index} className="option" htmlFor={`option-${o.index}`}>
+              <input
+                type="radio"
+                name="payment-option"
+                id={`option-${o.index}`}
+                data-testid={`option-${o.index}`}
+                value={o.index}
+                checked={selected === o.index}
+                disabled={disabled}
+                onChange={() => onSelect(o.index)}
+              />
+              <span>
+                <strong>{amountText(o.amountToken, o.amountUsd)}</strong> on {o.networkName}
+                <br />
+                <span className="small muted">
+                  to <span className="mono">{shortAddress(o.payTo)}</span>
+                  {o.transferMethod === 'permit2' ? ' · Permit2' : ''}
+                </span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {approval.rejected.length > 0 && (
+        <details data-testid="approval-rejected">
+          <summary>Options the wallet can’t pay ({approval.rejected.length})</summary>
+          <ul>
+            {approval.rejected.map((r) => (
+              <li key={r.index}>
+                Option {r.index + 1}: {r.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </>
+  );
+}

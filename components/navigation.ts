@@ -1,0 +1,20 @@
+/** Opening the extension's own pages from another extension page. */
+import { browser } from 'wxt/browser';
+
+export async function openOnboarding(): Promise<void> {
+  await browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') });
+}
+
+export async function openOptions(): Promise<void> {
+  await browser.tabs.create({ url: browser.runtime.getURL('/options.html') });
+}
+
+/** The approval window (a small popup window; a tab if windows are unavailable, e.g. Android). */
+export async function openApprovalWindow(id?: string): Promise<void> {
+  const url = browser.runtime.getURL('/approval.html') + (id ? `?id=${encodeURIComponent(id)}` : '');
+  if (browser.windows?.create) {
+    await browser.windows.create({ url, type: 'popup', width: 440, height: 720 });
+  } else {
+    await browser.tabs.create({ url });
+  }
+}

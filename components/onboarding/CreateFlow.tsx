@@ -1,0 +1,194 @@
+/** Create: generate → show the words once → "I wrote it down" → confirm 3 words → password → create. */
+import { useState, type FormEvent } from 'react';
+import { call } from '../../lib/messaging/client';
+import type { ApiError, WalletStatusDto } from '../../lib/messaging/contract';
+import { toApiError } from '../../lib/ui/errors';
+import { pickConfirmPositions, splitWords, wrongConfirmPositions } from '../../lib/ui/mnemonic';
+import { checkPasswordPair } from '../../lib/ui/password';
+import { ErrorText } from '../ErrorText';
+import { PasswordFields } from '../PasswordFields';
+
+type Step = 'intro' | 'show' | 'confirm' | 'password';
+
+export interface FlowProps {
+  onDone(status: WalletStatusDto): void;
+  onCancel(): void;
+}
+
+export function CreateFlow({ onDone, onCancel }: FlowProps) {
+  const [step, setStep] = useState<Step>('intro');
+  const [mnemonic, setMnemonic] = useState('');
+  const [positions, setPositions] = useState<number[]>([]);
+  const [answers, setAnswers] = useState<Record<number, string>>({});
+  const [confirmError, setConfirmError] = useState<string | null>(null);
+  const [wrong, setWrong] = useState<number[]>([]);
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [pwError, setPwError] = useState<{ field: 'password' | 'confirm'; error: string } | null>(null);
+  const [apiError, setApiError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const words = splitWords(mnemonic);
+
+  const generate = async () => {
+    setBusy(true);
+    setApiError(null);
+    try {
+      const { mnemonic: m } = await call('wallet.generate');
+      setMnemonic(m);
+      setPositions(pickConfirmPositions(splitWords(m).length, 3));
+      setAnswers({});
+      setStep('show');
+    } catch (e) {
+      setApiError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const checkWords = (e: FormEvent) => {
+    e.preventDefault();
+    const bad = wrongConfirmPositions(words, answers, positions);
+    setWrong(bad);
+    if (bad.length > 0) {
+      setConfirmError(
+        `${bad.map((p) => `Word #${p}`).join(', ')} ${bad.length === 1 ? 'does' : 'do'} not match. Check what you wrote down.`,
+      );
+      return;
+    }
+    setConfirmError(null);
+    setStep('password');
+  };
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    const check = checkPasswordPair(password, confirm);
+    if (!check.ok) {
+      setPwError({ field: check.field, error: check.error });
+      return;
+    }
+    setPwError(null);
+    setBusy(true);
+    setApiError(null);
+    try {
+      const status = await call('wallet.create', { mnemonic, password });
+      setMnemonic('');
+      setPassword('');
+      setConfirm('');
+      onDone(status);
+    } catch (err) {
+      setApiError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (step === 'intro') {
+    return (
+      <div className="stack" data-testid="create-intro">
+        <h2>Create a new wallet</h2>
+        <p>
+          The wallet will show you a recovery phrase of 24 words. It is the only way to restore your wallet if you forget
+          your password or lose this computer.
+        </p>
+        <ErrorText error={apiError} />
+        <div className="row">
+          <button type="button" className="primary" data-testid="create-generate" disabled={busy} onClick={() => void generate()}>
+            {busy ? 'Generating…' : 'Show my recovery phrase'}
+          </button>
+          <button type="button" onClick={onCancel}>
+            Back
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  if (step === 'show') {
+    return (
+      <div data-testid="create-show">
+        <h2>Your recovery phrase</h2>
+        <div className="warning" role="note">
+          <strong>Anyone with these words can take your funds.</strong> Write them down on paper, in order, and keep them
+          somewhere safe and private. They will not be shown again. Never type them into a website or share them with
+          anyone; x402 Wallet will never ask for them except when you import a wallet.
+        </div>
+        <ol className="words" aria-label="Recovery phrase words in order">
+          {words.map((w, i) => (
+            <li key={i}>
+              <span className="n">{i + 1}.</span>
+              <span className="mono" data-testid={`mnemonic-word-${i + 1}`}>
+                {w}
+              </span>
+            </li>
+          ))}
+        </ol>
+        <div className="row">
+          <button type="button" className="primary" data-testid="create-wrote-it-down" onClick={() => setStep('confirm')}>
+            I wrote it down
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setMnemonic('');
+              onCancel();
+            }}
+          >
+            Cancel
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  if (step === 'confirm') {
+    return (
+      <form onSubmit={checkWords} data-testid="create-confirm" noValidate>
+        <h2>Confirm your recovery phrase</h2>
+        <p>Enter these words from your written copy.</p>
+        {positions.map((pos) => (
+          <div key={pos}>
+            <label htmlFor={`confirm-word-${pos}`}>Word #{pos}</label>
+            <input
+              id={`confirm-word-${pos}`}
+              data-testid={`confirm-word-${pos}`}
+              type="text"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+              value={answers[pos] ?? ''}
+              aria-invalid={wrong.includes(pos) ? true : undefined}
+              onChange={(e) => setAnswers({ ...answers, [pos]: e.target.value })}
+            />
+          </div>
+        ))}
+        <ErrorText error={confirmError} testId="confirm-error" />
+        <div className="row" style={{ marginTop: '0.75rem' }}>
+          <button type="submit" className="primary" data-testid="confirm-words-submit">
+            Continue
+          </button>
+          <button type="button" onClick={() => setStep('show')}>
+            Show the words again
+          </button>
+        </div>
+      </form>
+    );
+  }
+
+  return (
+    <form onSubmit={create} data-testid="create-password" noValidate>
+      <h2>Choose a password</h2>
+      <PasswordFields
+        password={password}
+        confirm={confirm}
+        onPassword={setPassword}
+        onConfirm={setConfirm}
+        passwordError={pwError?.field === 'password' ? pwError.error : null}
+        confirmError={pwError?.field === 'confirm' ? pwError.error : null}
+      />
+      <ErrorText error={apiError} testId="create-error" />
+      <button type="submit" className="primary" data-testid="create-wallet" disabled={busy}>
+        {busy ? 'Creating…' : 'Create wallet'}
+      </button>
+    </form>
+  );
+}

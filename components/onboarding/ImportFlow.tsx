@@ -1,0 +1,127 @@
+/** Import from a recovery phrase or a raw private key; the background validates and explains errors. */
+import { useState, type FormEvent } from 'react';
+import { call } from '../../lib/messaging/client';
+import type { ApiError } from '../../lib/messaging/contract';
+import { toApiError } from '../../lib/ui/errors';
+import { checkPasswordPair } from '../../lib/ui/password';
+import { ErrorText } from '../ErrorText';
+import { PasswordFields } from '../PasswordFields';
+import type { FlowProps } from './CreateFlow';
+
+type Kind = 'mnemonic' | 'privateKey';
+
+export function ImportFlow({ onDone, onCancel }: FlowProps) {
+  const [kind, setKind] = useState<Kind>('mnemonic');
+  const [secret, setSecret] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [pwError, setPwError] = useState<{ field: 'password' | 'confirm'; error: string } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (secret.trim() === '') {
+      setError({
+        code: 'empty',
+        message: kind === 'mnemonic' ? 'Enter your recovery phrase.' : 'Enter your private key.',
+      });
+      return;
+    }
+    const check = checkPasswordPair(password, confirm);
+    if (!check.ok) {
+      setPwError({ field: check.field, error: check.error });
+      return;
+    }
+    setPwError(null);
+    setBusy(true);
+    try {
+      const status = await call('wallet.import', { kind, secret: secret.trim(), password });
+      setSecret('');
+      setPassword('');
+      setConfirm('');
+      onDone(status);
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // errors about the password go under the password, everything else under the secret
+  const passwordApiError = error && /password/i.test(error.code) ? error : null;
+  const secretError = error && !passwordApiError ? error : null;
+
+  return (
+    <form onSubmit={submit} data-testid="import-form" noValidate>
+      <h2>Import a wallet</h2>
+      <fieldset style={{ border: 'none', padding: 0, margin: 0 }}>
+        <legend className="visually-hidden">What do you want to import?</legend>
+        <div className="tabs" role="radiogroup" aria-label="What to import">
+          <label className="inline">
+            <input
+              type="radio"
+              name="import-kind"
+              value="mnemonic"
+              data-testid="import-kind-mnemonic"
+              checked={kind === 'mnemonic'}
+              onChange={() => {
+                setKind('mnemonic');
+                setError(null);
+              }}
+            />
+            Recovery phrase
+          </label>
+          <label className="inline">
+            <input
+              type="radio"
+              name="import-kind"
+              value="privateKey"
+              data-testid="import-kind-privateKey"
+              checked={kind === 'privateKey'}
+              onChange={() => {
+                setKind('privateKey');
+                setError(null);
+              }}
+            />
+            Private key
+          </label>
+        </div>
+      </fieldset>
+      <label htmlFor="import-secret">
+        {kind === 'mnemonic' ? 'Recovery phrase (12 or 24 words, separated by spaces)' : 'Private key (64 hex characters, 0x optional)'}
+      </label>
+      <textarea
+        id="import-secret"
+        data-testid="import-secret"
+        className="full mono"
+        rows={kind === 'mnemonic' ? 4 : 2}
+        autoComplete="off"
+        autoCapitalize="none"
+        spellCheck={false}
+        value={secret}
+        aria-invalid={secretError ? true : undefined}
+        aria-describedby="import-secret-error"
+        onChange={(e) => setSecret(e.target.value)}
+      />
+      <ErrorText error={secretError} id="import-secret-error" testId="import-error" />
+      <PasswordFields
+        password={password}
+        confirm={confirm}
+        onPassword={setPassword}
+        onConfirm={setConfirm}
+        passwordError={pwError?.field === 'password' ? pwError.error : (passwordApiError?.message ?? null)}
+        confirmError={pwError?.field === 'confirm' ? pwError.error : null}
+      />
+      <div className="row">
+        <button type="submit" className="primary" data-testid="import-submit" disabled={busy}>
+          {busy ? 'Importing…' : 'Import wallet'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Back
+        </button>
+      </div>
+    </form>
+  );
+}

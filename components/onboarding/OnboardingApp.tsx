@@ -1,0 +1,81 @@
+/**
+ * Onboarding (full tab): create a wallet (show the phrase once, confirm three words, set a
+ * password) or import one (recovery phrase or private key). The background generates,
+ * validates and stores the secret; this page only shows what it returns.
+ */
+import { useEffect, useState } from 'react';
+import type { WalletStatusDto } from '../../lib/messaging/contract';
+import { useWalletStore } from '../../lib/ui/stores/wallet';
+import { ErrorText } from '../ErrorText';
+import { openOptions } from '../navigation';
+import { CreateFlow } from './CreateFlow';
+import { ImportFlow } from './ImportFlow';
+import { DoneView } from './DoneView';
+
+type Mode = 'choose' | 'create' | 'import';
+
+export function OnboardingApp() {
+  const status = useWalletStore((s) => s.status);
+  const error = useWalletStore((s) => s.error);
+  const load = useWalletStore((s) => s.load);
+  const setStatus = useWalletStore((s) => s.setStatus);
+  const [mode, setMode] = useState<Mode>('choose');
+  const [done, setDone] = useState<WalletStatusDto | null>(null);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const finish = (s: WalletStatusDto) => {
+    setStatus(s);
+    setDone(s);
+  };
+
+  let body;
+  if (done) {
+    body = <DoneView status={done} />;
+  } else if (!status) {
+    body = error ? <ErrorText error={error} /> : <p className="muted">Loading…</p>;
+  } else if (status.initialized) {
+    body = (
+      <div data-testid="onboarding-exists">
+        <p>A wallet already exists in this browser. Open it from the toolbar button.</p>
+        <p className="small muted">
+          To start over, use “Reset wallet” on the{' '}
+          <button type="button" className="link" onClick={() => void openOptions()}>
+            Sites &amp; history
+          </button>{' '}
+          page (you will need your recovery phrase to get the old wallet back).
+        </p>
+      </div>
+    );
+  } else if (mode === 'create') {
+    body = <CreateFlow onDone={finish} onCancel={() => setMode('choose')} />;
+  } else if (mode === 'import') {
+    body = <ImportFlow onDone={finish} onCancel={() => setMode('choose')} />;
+  } else {
+    body = (
+      <div className="stack" data-testid="onboarding-choose">
+        <p>
+          x402 Wallet pays websites that ask for payment with HTTP 402, with your approval or within budgets you set per
+          site. Your keys stay in this browser, encrypted with your password.
+        </p>
+        <div className="row">
+          <button type="button" className="primary big" data-testid="onboarding-create" onClick={() => setMode('create')}>
+            Create a new wallet
+          </button>
+          <button type="button" className="big" data-testid="onboarding-import" onClick={() => setMode('import')}>
+            Import an existing wallet
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <main className="page narrow">
+      <h1>Set up x402 Wallet</h1>
+      {body}
+    </main>
+  );
+}

@@ -1,0 +1,74 @@
+/** Erases the wallet from this browser after the user types RESET. */
+import { useState, type FormEvent } from 'react';
+import type { ApiError } from '../../lib/messaging/contract';
+import { toApiError } from '../../lib/ui/errors';
+import { useWalletStore } from '../../lib/ui/stores/wallet';
+import { ErrorText } from '../ErrorText';
+import { openOnboarding } from '../navigation';
+
+export function ResetWallet({ initialized }: { initialized: boolean }) {
+  const reset = useWalletStore((s) => s.reset);
+  const [typed, setTyped] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (typed !== 'RESET') return;
+    setBusy(true);
+    setError(null);
+    try {
+      await reset();
+      setDone(true);
+      setTyped('');
+    } catch (err) {
+      setError(toApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (done || !initialized) {
+    return (
+      <section data-testid="reset-section">
+        <h2>Reset wallet</h2>
+        {done && (
+          <p className="success" role="status" data-testid="reset-done">
+            The wallet was erased from this browser.
+          </p>
+        )}
+        <button type="button" className="primary" onClick={() => void openOnboarding()}>
+          Set up a wallet
+        </button>
+      </section>
+    );
+  }
+
+  return (
+    <section aria-labelledby="reset-title" data-testid="reset-section">
+      <h2 id="reset-title">Reset wallet</h2>
+      <p className="warning">
+        This erases the encrypted keys, site budgets and history from this browser. Without your recovery phrase (or private
+        key) the funds on these accounts are lost for good.
+      </p>
+      <form onSubmit={submit} noValidate>
+        <label htmlFor="reset-confirm">Type RESET to confirm</label>
+        <div className="row">
+          <input
+            id="reset-confirm"
+            data-testid="reset-confirm"
+            type="text"
+            autoComplete="off"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+          />
+          <button type="submit" className="danger" data-testid="reset-submit" disabled={busy || typed !== 'RESET'}>
+            Erase this wallet
+          </button>
+        </div>
+        <ErrorText error={error} testId="reset-error" />
+      </form>
+    </section>
+  );
+}

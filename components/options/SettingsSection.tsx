@@ -1,0 +1,108 @@
+/** Notifications on/off and the list of sites the wallet may act on (empty = all sites). */
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ApiError, SettingsDto } from '../../lib/messaging/contract';
+import { toApiError } from '../../lib/ui/errors';
+import { parseSiteOrigin } from '../../lib/ui/format';
+import { useSettingsStore } from '../../lib/ui/stores/settings';
+import { ErrorText } from '../ErrorText';
+
+export function SettingsSection() {
+  const settings = useSettingsStore((s) => s.settings);
+  const loadError = useSettingsStore((s) => s.error);
+  const load = useSettingsStore((s) => s.load);
+  const update = useSettingsStore((s) => s.update);
+  const [newSite, setNewSite] = useState('');
+  const [error, setError] = useState<ApiError | string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const apply = async (patch: Partial<SettingsDto>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      await update(patch);
+      return true;
+    } catch (e) {
+      setError(toApiError(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!settings) {
+    return (
+      <div data-testid="settings-section">
+        <h2>Settings</h2>
+        {loadError ? <ErrorText error={loadError} /> : <p className="muted">Loading…</p>}
+      </div>
+    );
+  }
+
+  const addSite = async (e: FormEvent) => {
+    e.preventDefault();
+    const check = parseSiteOrigin(newSite);
+    if (!check.ok) return setError(check.error);
+    if (settings.allowedSites.includes(check.origin)) return setError(`${check.origin} is already allowed.`);
+    if (await apply({ allowedSites: [...settings.allowedSites, check.origin] })) setNewSite('');
+  };
+
+  return (
+    <div data-testid="settings-section">
+      <h2>Settings</h2>
+      <label className="inline">
+        <input
+          type="checkbox"
+          data-testid="settings-notifications"
+          checked={settings.notifications}
+          disabled={busy}
+          onChange={(e) => void apply({ notifications: e.target.checked })}
+        />
+        Show system notifications for automatic payments and budget alerts
+      </label>
+      <p className="small muted">When notifications are off or blocked, the same messages appear under Activity.</p>
+
+      <h3>Sites the wallet works on</h3>
+      <p className="small muted">
+        {settings.allowedSites.length === 0
+          ? 'All sites. Add sites here to restrict the wallet to them only.'
+          : 'Only these sites. Remove them all to let the wallet work everywhere.'}
+      </p>
+      <ul data-testid="allowed-sites">
+        {settings.allowedSites.map((s) => (
+          <li key={s} className="row">
+            <span className="mono">{s}</span>
+            <button
+              type="button"
+              aria-label={`Remove ${s}`}
+              disabled={busy}
+              onClick={() => void apply({ allowedSites: settings.allowedSites.filter((x) => x !== s) })}
+            >
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form className="row" onSubmit={addSite} noValidate>
+        <label className="visually-hidden" htmlFor="allowed-site-input">
+          Site to allow
+        </label>
+        <input
+          id="allowed-site-input"
+          data-testid="allowed-site-input"
+          type="text"
+          placeholder="https://example.com"
+          value={newSite}
+          onChange={(e) => setNewSite(e.target.value)}
+        />
+        <button type="submit" data-testid="allowed-site-add" disabled={busy}>
+          Add
+        </button>
+      </form>
+      <ErrorText error={error} />
+    </div>
+  );
+}

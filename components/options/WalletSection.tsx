@@ -1,0 +1,82 @@
+/** Wallet tools: account names, auto-lock, reveal the secret (password required), reset. */
+import { useState } from 'react';
+import type { ApiError } from '../../lib/messaging/contract';
+import { toApiError } from '../../lib/ui/errors';
+import { useWalletStore } from '../../lib/ui/stores/wallet';
+import { AddressView } from '../AddressView';
+import { AutoLockSelect } from '../AutoLockSelect';
+import { ErrorText } from '../ErrorText';
+import { RevealSecret } from './RevealSecret';
+import { ResetWallet } from './ResetWallet';
+
+function AccountRow({ index, name, address }: { index: number; name: string; address: string }) {
+  const rename = useWalletStore((s) => s.renameAccount);
+  const [value, setValue] = useState(name);
+  const [error, setError] = useState<ApiError | string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const save = async () => {
+    const v = value.trim();
+    if (!v) return setError('Enter a name.');
+    if (v.length > 40) return setError('Use at most 40 characters.');
+    setBusy(true);
+    setError(null);
+    try {
+      await rename(index, v);
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li className="card" data-testid="account-row">
+      <div className="row">
+        <label className="visually-hidden" htmlFor={`account-name-${index}`}>
+          Name of account {index + 1}
+        </label>
+        <input
+          id={`account-name-${index}`}
+          data-testid={`account-name-${index}`}
+          type="text"
+          value={value}
+          maxLength={40}
+          onChange={(e) => setValue(e.target.value)}
+        />
+        <button type="button" data-testid={`account-rename-${index}`} disabled={busy || value.trim() === name} onClick={() => void save()}>
+          Rename
+        </button>
+        <AddressView address={address} full />
+      </div>
+      <ErrorText error={error} />
+    </li>
+  );
+}
+
+export function WalletSection() {
+  const status = useWalletStore((s) => s.status);
+  const [error, setError] = useState<ApiError | null>(null);
+  if (!status) return <p className="muted">Loading…</p>;
+  return (
+    <div data-testid="wallet-section">
+      {status.initialized && status.accounts.length > 0 && (
+        <>
+          <h2>Accounts</h2>
+          <ul style={{ listStyle: 'none', padding: 0 }}>
+            {status.accounts.map((a) => (
+              <AccountRow key={`${a.index}-${a.name}`} index={a.index} name={a.name} address={a.address} />
+            ))}
+          </ul>
+        </>
+      )}
+      {status.initialized && (
+        <>
+          <h2>Auto-lock</h2>
+          <AutoLockSelect status={status} onError={setError} />
+          <ErrorText error={error} />
+          <RevealSecret kind={status.kind} />
+        </>
+      )}
+      <ResetWallet initialized={status.initialized} />
+    </div>
+  );
+}

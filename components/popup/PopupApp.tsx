@@ -1,0 +1,49 @@
+/** The toolbar popup: set-up prompt, unlock form, or the unlocked wallet at a glance. */
+import { useWalletStore } from '../../lib/ui/stores/wallet';
+import { ErrorText } from '../ErrorText';
+import { useRefresh } from '../hooks';
+import { openOnboarding } from '../navigation';
+import { UnlockForm } from '../UnlockForm';
+import { UnlockedView } from './UnlockedView';
+
+export function PopupApp() {
+  const status = useWalletStore((s) => s.status);
+  const error = useWalletStore((s) => s.error);
+  const load = useWalletStore((s) => s.load);
+  useRefresh(load, 3000);
+
+  let body;
+  if (!status) {
+    body = error ? <ErrorText error={error} /> : <p className="muted">Loading…</p>;
+  } else if (!status.initialized) {
+    body = (
+      <div className="stack" data-testid="popup-setup">
+        <p>No wallet yet. Create a new one or import a recovery phrase or private key.</p>
+        <button
+          type="button"
+          className="primary big"
+          data-testid="setup-wallet"
+          onClick={() => void openOnboarding().then(() => window.close())}
+        >
+          Set up wallet
+        </button>
+      </div>
+    );
+  } else if (!status.unlocked) {
+    body = (
+      <div data-testid="popup-locked">
+        <p>The wallet is locked.</p>
+        <UnlockForm />
+      </div>
+    );
+  } else {
+    body = <UnlockedView status={status} />;
+  }
+
+  return (
+    <main className="popup">
+      <h1>x402 Wallet</h1>
+      {body}
+    </main>
+  );
+}

@@ -1,0 +1,11 @@
+/** Entry of onboarding.html: mounts the page component (logic lives in components/ and lib/ui/). */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '../../components/styles.css';
+import { OnboardingApp } from '../../components/onboarding/OnboardingApp';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <OnboardingApp />
+  </StrictMode>,
+);

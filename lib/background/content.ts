@@ -1,0 +1,66 @@
+/**
+ * The content surface: the only two requests a web page (through the bridge) can make.
+ * Payloads are untrusted: sizes and types are checked, the site comes from the browser,
+ * and a "402" report counts only when the background saw that 402 itself.
+ */
+import type { ContentApi, Out } from '../messaging/contract';
+import type { NavigationPayments } from './navigation';
+import type { NetworkObserver } from './observer';
+import type { PaymentService } from './payments';
+import type { ContentHandlers, ContentSender } from './router';
+
+const MAX_URL = 8 * 1024;
+const MAX_TEXT = 64 * 1024;
+
+function origin(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return /^https?:$/.test(u.protocol) ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+export function createContentHandlers(d: {
+  observer: NetworkObserver;
+  payments: PaymentService;
+  navigation: NavigationPayments;
+}): ContentHandlers {
+  const pass = (reason: string): Out<ContentApi, 'content.402'> => ({ action: 'pass', reason });
+  return {
+    'content.402': async (input: unknown, s: ContentSender) => {
+      const i = input as Record<string, unknown> | null;
+      if (!i || typeof i.url !== 'string' || typeof i.method !== 'string' || i.url.length > MAX_URL || i.method.length > 16)
+        return pass('malformed report');
+      const bodyText = typeof i.bodyText === 'string' && i.bodyText.length <= MAX_TEXT ? i.bodyText : undefined;
+      const site = origin(s.tabUrl);
+      if (!site || !origin(i.url)) return pass('not a web page');
+      if (d.navigation.isPaying(s.tabId)) return pass('this page is being paid for by the wallet');
+      const seen = await d.observer.waitFor402(s.tabId, s.frameId, i.url);
+      if (!seen) return pass('the wallet did not see this 402 itself');
+      if (seen.carriedPayment) return pass('this request already carried a payment');
+      return d.payments.pay({
+        kind: 'request',
+        site,
+        url: seen.url,
+        method: seen.method,
+        // v2 requirements come from what the browser saw; only a v1 JSON body comes from the page.
+        sources: seen.paymentRequired ? { header: seen.paymentRequired } : { bodyText },
+      });
+    },
+    'content.result': async (input: unknown, s: ContentSender) => {
+      const i = input as Record<string, unknown> | null;
+      const site = origin(s.tabUrl);
+      if (site && i && typeof i.ticket === 'string' && i.ticket.length <= 100 && Number.isSafeInteger(i.status))
+        await d.payments.settleFromPage(
+          site,
+          i.ticket,
+          {
+            status: i.status as number,
+            paymentResponse: typeof i.paymentResponse === 'string' && i.paymentResponse.length <= MAX_TEXT ? i.paymentResponse : undefined,
+          },
+        );
+      return { done: true as const };
+    },
+  };
+}

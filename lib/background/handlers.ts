@@ -1,0 +1,299 @@
+/**
+ * The privileged API: what extension pages may ask the background to do. One function per
+ * request; each validates its input (the router guarantees only the sender).
+ */
+import { browser } from 'wxt/browser';
+import type { CustodyService, CustodyStatus } from '../custody/service';
+import type { Ledger } from '../ledger/ledger';
+import type { PaymentRecord } from '../ledger/types';
+import type {
+  AutoLock,
+  PaymentDto,
+  SiteDto,
+  SitePolicyDto,
+  WalletStatusDto,
+} from '../messaging/contract';
+import { remaining } from '../policy/decide';
+import { formatUsd as formatMicroUsd } from '../policy/format';
+import type { PolicyStore } from '../policy/store';
+import type { Cap, SitePolicy, SpendSnapshot } from '../policy/types';
+import { siteKey } from '../policy/units';
+import { parseUsd } from '../ui/money';
+import { createRegistry, formatTokenAmount, formatUsd } from '../x402';
+import type { ApprovalQueue } from './approvals';
+import { HandlerError, type PrivilegedHandlers } from './router';
+import type { Settings } from './settings';
+
+export interface HandlerDeps {
+  custody: CustodyService;
+  ledger: Ledger;
+  policies: PolicyStore;
+  approvals: ApprovalQueue;
+  settings: Settings;
+  timeZone: () => string;
+}
+
+function obj(input: unknown): Record<string, unknown> {
+  if (!input || typeof input !== 'object') throw new HandlerError('invalid-argument', 'Missing request data.');
+  return input as Record<string, unknown>;
+}
+function str(input: Record<string, unknown>, key: string, max = 4096): string {
+  const v = input[key];
+  if (typeof v !== 'string' || v.length > max) throw new HandlerError('invalid-argument', `"${key}" must be text.`);
+  return v;
+}
+function int(input: Record<string, unknown>, key: string): number {
+  const v = input[key];
+  if (!Number.isSafeInteger(v) || (v as number) < 0) throw new HandlerError('invalid-argument', `"${key}" must be a whole number.`);
+  return v as number;
+}
+
+function autoLockDto(a: CustodyStatus['autoLock']): AutoLock {
+  return typeof a === 'number' ? { kind: 'minutes', minutes: a } : { kind: a };
+}
+function autoLockSetting(a: unknown): number | 'browser-close' | 'never' {
+  const v = a as AutoLock | undefined;
+  if (v?.kind === 'minutes' && Number.isSafeInteger(v.minutes)) return v.minutes;
+  if (v?.kind === 'browser-close' || v?.kind === 'never') return v.kind;
+  throw new HandlerError('invalid-argument', 'Unknown auto-lock setting.');
+}
+
+const usdText = (micro: bigint | undefined) => (micro === undefined ? undefined : formatMicroUsd(micro).slice(1));
+function capUsd(c: Cap | undefined): string | undefined {
+  return c && c.unit === 'usd' ? usdText(c.amount) : undefined;
+}
+function usdCap(v: unknown, what: string): Cap | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') throw new HandlerError('invalid-argument', `${what} must be a dollar amount.`);
+  try {
+    return { unit: 'usd', amount: parseUsd(v) };
+  } catch (e) {
+    throw new HandlerError('invalid-argument', `${what}: ${(e as Error).message}`);
+  }
+}
+
+export function policyToDto(p: SitePolicy): SitePolicyDto {
+  return {
+    site: p.site,
+    mode: p.mode,
+    paused: p.paused === true,
+    perPaymentUsd: capUsd(p.perPaymentCap),
+    dayUsd: capUsd(p.caps.day),
+    weekUsd: capUsd(p.caps.week),
+    monthUsd: capUsd(p.caps.month),
+    lifetimeUsd: capUsd(p.caps.lifetime),
+    ratePerMinute: p.ratePerMinute,
+    expiresAt: p.expiresAt,
+  };
+}
+
+export function siteDto(p: SitePolicy, snap: SpendSnapshot, tz: string, last?: PaymentRecord): SiteDto {
+  const r = remaining(p, snap, Date.now(), tz);
+  const usage = (['day', 'week', 'month', 'lifetime'] as const).flatMap((k) => {
+    const u = r[k];
+    if (!u || u.cap.unit !== 'usd') return [];
+    return [
+      {
+        period: k,
+        capUsd: formatMicroUsd(u.cap.amount),
+        spentUsd: formatMicroUsd(u.spent),
+        remainingUsd: formatMicroUsd(u.remaining),
+        percent: Math.round(u.percentUsed),
+      },
+    ];
+  });
+  return { policy: policyToDto(p), usage, lastPaymentAt: last?.createdAt, timeZone: tz };
+}
+
+function explorer(network: string, tx?: string): string | undefined {
+  if (!tx) return undefined;
+  const hosts: Record<string, string> = {
+    'eip155:8453': 'https://basescan.org/tx/',
+    'eip155:84532': 'https://sepolia.basescan.org/tx/',
+    'eip155:1': 'https://etherscan.io/tx/',
+    'eip155:137': 'https://polygonscan.com/tx/',
+  };
+  return hosts[network] ? hosts[network] + tx : undefined;
+}
+
+export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
+  const status = async (): Promise<WalletStatusDto> => {
+    const s = await d.custody.status();
+    return {
+      initialized: s.initialized,
+      unlocked: s.unlocked,
+      kind: s.kind ?? undefined,
+      accounts: s.accounts.map((a) => ({ index: a.index, name: a.name, address: a.address })),
+      activeIndex: s.activeIndex,
+      activeAddress: s.activeAddress ?? undefined,
+      autoLock: autoLockDto(s.autoLock),
+      lockoutUntil: s.lockoutUntil,
+      pendingApprovals: await d.approvals.count(),
+    };
+  };
+  const withStatus = (fn: (i: Record<string, unknown>) => Promise<unknown>) => async (input: unknown) => {
+    await fn(input === undefined ? {} : obj(input));
+    return status();
+  };
+
+  const site = async (s: string): Promise<SiteDto | null> => {
+    const p = await d.policies.get(s);
+    if (!p) return null;
+    const tz = d.timeZone();
+    const [snap, last] = await Promise.all([d.ledger.snapshot(s, Date.now(), tz), d.ledger.list({ site: s, limit: 1 })]);
+    return siteDto(p, snap, tz, last[0]);
+  };
+
+  const paymentDto = async (r: PaymentRecord): Promise<PaymentDto> => {
+    const registry = createRegistry(await d.settings.trustedExtras());
+    const asset = { ...r.asset };
+    return {
+      id: r.id,
+      site: r.site,
+      requestOrigin: r.requestOrigin,
+      resourceUrl: r.resourceUrl,
+      network: r.network,
+      networkName: registry.networkName(r.network) ?? r.network,
+      symbol: r.asset.symbol,
+      amountToken: formatTokenAmount(r.amount, asset),
+      amountUsd: r.asset.usdPegged ? formatUsd(r.amount, asset) : null,
+      payTo: r.payTo as `0x${string}`,
+      status: r.status,
+      auto: r.auto,
+      createdAt: r.createdAt,
+      txHash: r.txHash as `0x${string}` | undefined,
+      explorerUrl: explorer(r.network, r.txHash),
+      errorReason: r.errorReason,
+    };
+  };
+
+  return {
+    'wallet.status': status,
+    'wallet.generate': async () => {
+      const { generateMnemonic } = await import('../custody/mnemonic');
+      return { mnemonic: generateMnemonic() };
+    },
+    'wallet.create': withStatus((i) => d.custody.createFromMnemonic(str(i, 'mnemonic'), str(i, 'password', 1024))),
+    'wallet.import': withStatus(async (i) => {
+      const secret = str(i, 'secret');
+      const password = str(i, 'password', 1024);
+      if (i.kind === 'mnemonic') await d.custody.importMnemonic(secret, password);
+      else if (i.kind === 'privateKey') await d.custody.importPrivateKey(secret, password);
+      else throw new HandlerError('invalid-argument', 'Choose a recovery phrase or a private key.');
+    }),
+    'wallet.unlock': withStatus((i) => d.custody.unlock(str(i, 'password', 1024))),
+    'wallet.lock': withStatus(() => d.custody.lock()),
+    'wallet.setAutoLock': withStatus((i) => d.custody.setAutoLock(autoLockSetting(i.autoLock))),
+    'wallet.reveal': async (input) => {
+      const i = obj(input);
+      const what = i.what === 'mnemonic' || i.what === 'privateKey' ? i.what : null;
+      if (!what) throw new HandlerError('invalid-argument', 'Reveal what?');
+      return { secret: await d.custody.reveal(str(i, 'password', 1024), what) };
+    },
+    'wallet.reset': withStatus(async (i) => {
+      if (i.confirm !== 'RESET') throw new HandlerError('invalid-argument', 'Type RESET to confirm.');
+      await d.custody.reset();
+    }),
+    'accounts.add': withStatus(async (i) => {
+      await d.custody.addAccount(typeof i.name === 'string' ? i.name : undefined);
+    }),
+    'accounts.rename': withStatus((i) => d.custody.renameAccount(int(i, 'index'), str(i, 'name', 100))),
+    'accounts.select': withStatus((i) => d.custody.selectAccount(int(i, 'index'))),
+
+    'approvals.list': () => d.approvals.list(),
+    'approvals.decide': async (input) => {
+      const i = obj(input);
+      const id = str(i, 'id', 100);
+      const dec = obj(i.decision);
+      let decision: Parameters<ApprovalQueue['decide']>[1];
+      if (dec.kind === 'reject' || dec.kind === 'block') decision = { kind: dec.kind };
+      else if (dec.kind === 'pay-once' || dec.kind === 'allow') {
+        const s = await d.custody.status();
+        if (!s.unlocked) throw new HandlerError('locked', 'Unlock the wallet to pay.');
+        const optionIndex = int(dec, 'optionIndex');
+        if (dec.kind === 'pay-once') decision = { kind: 'pay-once', optionIndex };
+        else {
+          const period = dec.period;
+          if (period !== 'day' && period !== 'week' && period !== 'month')
+            throw new HandlerError('invalid-argument', 'Choose day, week or month.');
+          const cap = usdCap(dec.capUsd, 'The allowance');
+          if (!cap || cap.amount === 0n) throw new HandlerError('invalid-argument', 'Enter an allowance above $0.');
+          decision = { kind: 'allow', optionIndex, period, capUsd: str(dec, 'capUsd', 32) };
+        }
+      } else throw new HandlerError('invalid-argument', 'Unknown decision.');
+      if (!(await d.approvals.decide(id, decision)))
+        throw new HandlerError('not-found', 'This approval is no longer waiting (it expired or was answered).');
+      return { done: true as const };
+    },
+
+    'sites.list': async () => {
+      const all = await d.policies.list();
+      const out: SiteDto[] = [];
+      for (const p of all) {
+        const s = await site(p.site);
+        if (s) out.push(s);
+      }
+      return out;
+    },
+    'sites.get': async (input) => site(siteKey(str(obj(input), 'site', 2048))),
+    'sites.current': async () => {
+      const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
+      const url = tab?.url;
+      if (!url || !/^https?:/i.test(url)) return { site: null, entry: null };
+      const s = siteKey(url);
+      return { site: s, entry: await site(s) };
+    },
+    'sites.save': async (input) => {
+      const i = obj(input) as Partial<SitePolicyDto>;
+      if (typeof i.site !== 'string' || !/^https?:\/\/[^/]+/i.test(i.site))
+        throw new HandlerError('invalid-argument', 'A site is an http(s) origin like https://example.com.');
+      const key = siteKey(i.site);
+      if (i.mode !== 'ask' && i.mode !== 'auto' && i.mode !== 'block')
+        throw new HandlerError('invalid-argument', 'Mode must be ask, auto or block.');
+      if (i.ratePerMinute !== undefined && (!Number.isSafeInteger(i.ratePerMinute) || i.ratePerMinute < 1))
+        throw new HandlerError('invalid-argument', 'The rate limit must be a whole number of payments per minute.');
+      if (i.expiresAt !== undefined && !Number.isSafeInteger(i.expiresAt))
+        throw new HandlerError('invalid-argument', 'The expiry must be a date.');
+      const now = Date.now();
+      const cur = await d.policies.get(key);
+      await d.policies.set({
+        site: key,
+        mode: i.mode,
+        paused: i.paused === true,
+        perPaymentCap: usdCap(i.perPaymentUsd, 'The per-payment cap'),
+        caps: {
+          day: usdCap(i.dayUsd, 'The daily cap'),
+          week: usdCap(i.weekUsd, 'The weekly cap'),
+          month: usdCap(i.monthUsd, 'The monthly cap'),
+          lifetime: usdCap(i.lifetimeUsd, 'The lifetime cap'),
+        },
+        ratePerMinute: i.ratePerMinute,
+        expiresAt: i.expiresAt,
+        createdAt: cur?.createdAt ?? now,
+        updatedAt: now,
+      });
+      return (await site(key))!;
+    },
+    'sites.delete': async (input) => {
+      await d.policies.delete(siteKey(str(obj(input), 'site', 2048)));
+      return { done: true as const };
+    },
+
+    'history.list': async (input) => {
+      const i = input === undefined ? {} : obj(input);
+      const limit = i.limit === undefined ? 200 : Math.min(int(i, 'limit'), 1000);
+      const records = await d.ledger.list({ site: typeof i.site === 'string' ? siteKey(i.site) : undefined, limit });
+      return Promise.all(records.map(paymentDto));
+    },
+    'history.export': async (input) => {
+      const format = obj(input).format;
+      const stamp = new Date().toISOString().slice(0, 10);
+      if (format === 'csv') return { text: await d.ledger.exportCsv(), filename: `x402-payments-${stamp}.csv` };
+      if (format === 'json') return { text: await d.ledger.exportJson(), filename: `x402-payments-${stamp}.json` };
+      throw new HandlerError('invalid-argument', 'Export as csv or json.');
+    },
+    'settings.get': () => d.settings.get(),
+    'settings.update': (input) => d.settings.update(obj(input)),
+    'activity.list': () => d.settings.activity(),
+  };
+}

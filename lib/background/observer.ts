@@ -1,0 +1,179 @@
+/**
+ * The background's own view of the network (webRequest, read-only):
+ *  - every 402 answered to a tab, with its PAYMENT-REQUIRED header (the page may not be able
+ *    to read it because of CORS; the background always can) — the trusted source of v2
+ *    requirements, and proof that a page's "I got a 402" report is true;
+ *  - which requests already carried a payment header (the page's own x402 flow, or our retry);
+ *  - the PAYMENT-RESPONSE / X-PAYMENT-RESPONSE of our paid retries, to record settlements.
+ * Observations are short-lived (a minute) and kept in memory: a report waits for its
+ * observation at most a couple of seconds (Chrome and Firefox order the two differently).
+ */
+import { browser, type Browser } from 'wxt/browser';
+
+export interface Observed402 {
+  requestId: string;
+  tabId: number;
+  frameId: number;
+  url: string;
+  method: string;
+  type: string;
+  paymentRequired?: string;
+  /** the request itself carried PAYMENT-SIGNATURE / X-PAYMENT (someone else's payment flow) */
+  carriedPayment: boolean;
+  at: number;
+}
+
+export interface ObservedSettlement {
+  requestId: string;
+  tabId: number;
+  url: string;
+  status: number;
+  paymentResponse?: string;
+}
+
+type HeaderList = Browser.webRequest.HttpHeader[] | undefined;
+const PAYMENT_HEADERS = ['payment-signature', 'x-payment'];
+const RESPONSE_HEADERS = ['payment-response', 'x-payment-response'];
+const KEEP_MS = 60_000;
+
+export function headerValue(headers: HeaderList, name: string): string | undefined {
+  const n = name.toLowerCase();
+  return headers?.find((h) => h.name.toLowerCase() === n)?.value;
+}
+
+function extraHeaders(kind: 'OnHeadersReceivedOptions' | 'OnSendHeadersOptions'): string[] {
+  // Chrome needs 'extraHeaders' to show every header; Firefox shows them all and rejects it.
+  const wr = browser.webRequest as unknown as Record<string, Record<string, string> | undefined>;
+  return wr[kind]?.EXTRA_HEADERS ? ['extraHeaders'] : [];
+}
+
+export class NetworkObserver {
+  private seen: Observed402[] = [];
+  private waiters = new Set<() => void>();
+  /** requestId → header value of a payment header the request carried */
+  private carried = new Map<string, { value: string; at: number }>();
+  /** payment header value → listener for the response to the request that carried it */
+  private watched = new Map<string, (s: ObservedSettlement) => void>();
+  /** top-level 402 navigations */
+  onNavigation402: ((o: Observed402) => void) | null = null;
+  /** responses to main_frame requests (used to retire one-shot navigation rules) */
+  onMainFrameResponse: ((d: ObservedSettlement) => void) | null = null;
+
+  install(): void {
+    const filter = { urls: ['http://*/*', 'https://*/*'] };
+    browser.webRequest.onSendHeaders.addListener(
+      (d) => {
+        if (d.tabId < 0) return;
+        for (const name of PAYMENT_HEADERS) {
+          const v = headerValue(d.requestHeaders, name);
+          if (v) {
+            this.carried.set(d.requestId, { value: v, at: Date.now() });
+            return;
+          }
+        }
+      },
+      filter,
+      ['requestHeaders', ...extraHeaders('OnSendHeadersOptions')] as never,
+    );
+    browser.webRequest.onHeadersReceived.addListener(
+      (d) => {
+        if (d.tabId < 0) return undefined;
+        const carried = this.carried.get(d.requestId);
+        if (carried) this.carried.delete(d.requestId);
+        if (carried) {
+          const listener = this.watched.get(carried.value);
+          if (listener) {
+            this.watched.delete(carried.value);
+            const pr = RESPONSE_HEADERS.map((n) => headerValue(d.responseHeaders, n)).find(Boolean);
+            listener({ requestId: d.requestId, tabId: d.tabId, url: d.url, status: d.statusCode, paymentResponse: pr });
+          }
+        }
+        if (d.type === 'main_frame')
+          this.onMainFrameResponse?.({
+            requestId: d.requestId,
+            tabId: d.tabId,
+            url: d.url,
+            status: d.statusCode,
+            paymentResponse: RESPONSE_HEADERS.map((n) => headerValue(d.responseHeaders, n)).find(Boolean),
+          });
+        if (d.statusCode !== 402) return undefined;
+        const o: Observed402 = {
+          requestId: d.requestId,
+          tabId: d.tabId,
+          frameId: d.frameId,
+          url: d.url,
+          method: d.method,
+          type: d.type,
+          paymentRequired: headerValue(d.responseHeaders, 'payment-required'),
+          carriedPayment: !!carried,
+          at: Date.now(),
+        };
+        this.remember(o);
+        if (d.type === 'main_frame') this.onNavigation402?.(o);
+        return undefined;
+      },
+      filter,
+      ['responseHeaders', ...extraHeaders('OnHeadersReceivedOptions')] as never,
+    );
+    browser.webRequest.onErrorOccurred.addListener(
+      (d) => {
+        this.carried.delete(d.requestId);
+      },
+      filter,
+    );
+  }
+
+  private remember(o: Observed402): void {
+    const cutoff = Date.now() - KEEP_MS;
+    this.seen = this.seen.filter((x) => x.at >= cutoff);
+    this.seen.push(o);
+    for (const w of [...this.waiters]) w();
+    for (const [k, v] of this.carried) if (v.at < cutoff) this.carried.delete(k);
+  }
+
+  /** Test and internal use: record an observation as if webRequest had reported it. */
+  record(o: Observed402): void {
+    this.remember(o);
+  }
+
+  private find(tabId: number, frameId: number, url: string, notBefore: number): Observed402 | undefined {
+    const candidates = this.seen.filter((x) => x.tabId === tabId && x.url === url && x.at >= notBefore);
+    return candidates.reverse().find((x) => x.frameId === frameId) ?? candidates[0];
+  }
+
+  /**
+   * The 402 the browser saw for this tab/frame/URL within the last minute, waiting up to
+   * `timeoutMs` for it to arrive. Consumed: one observation answers one report.
+   */
+  async waitFor402(tabId: number, frameId: number, url: string, timeoutMs = 3_000): Promise<Observed402 | undefined> {
+    const notBefore = Date.now() - KEEP_MS;
+    const take = () => {
+      const o = this.find(tabId, frameId, url, notBefore);
+      if (o) this.seen = this.seen.filter((x) => x !== o);
+      return o;
+    };
+    const now = take();
+    if (now) return now;
+    return new Promise((resolve) => {
+      const done = (o: Observed402 | undefined) => {
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve(o);
+      };
+      const check = () => {
+        const o = take();
+        if (o) done(o);
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  /** Calls `listener` with the response to the next request carrying this payment header. */
+  watchPayment(headerValueSent: string, listener: (s: ObservedSettlement) => void): () => void {
+    this.watched.set(headerValueSent, listener);
+    return () => {
+      if (this.watched.get(headerValueSent) === listener) this.watched.delete(headerValueSent);
+    };
+  }
+}

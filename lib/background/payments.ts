@@ -1,0 +1,352 @@
+/**
+ * The payment flow, shared by page requests and top-level navigations:
+ *   parse → pick payable options (trusted table) → policy (auto within budget, or ask) →
+ *   reserve in the ledger → sign with the custody service → hand out the header →
+ *   record the settlement the background observes.
+ * Nothing is signed on a path that was not validated: the option handed to the signer is
+ * one `evaluateOptions` accepted, and the reservation exists before the signature does.
+ */
+import { storage } from 'wxt/utils/storage';
+import type { CustodyService } from '../custody/service';
+import type { Ledger } from '../ledger/ledger';
+import type { ApprovalDto, OptionDto } from '../messaging/contract';
+import { decide, remaining } from '../policy/decide';
+import { formatCapAmount, formatUsd as formatMicroUsd } from '../policy/format';
+import type { PolicyStore } from '../policy/store';
+import type { Decision, PaymentRequest, SitePolicy, SpendSnapshot } from '../policy/types';
+import { atomicToMicroUsd } from '../policy/units';
+import { parseUsd } from '../ui/money';
+import { Mutex } from '../util/mutex';
+import {
+  createPaymentHeader,
+  createRegistry,
+  decodeSettlement,
+  evaluateOptions,
+  formatTokenAmount,
+  formatUsd,
+  parsePaymentRequired,
+  type PayableOption,
+  type PaymentRequiredNormalized,
+} from '../x402';
+import type { ApprovalOutcome, ApprovalQueue } from './approvals';
+import type { Settings } from './settings';
+
+export interface PayRequest {
+  kind: ApprovalDto['kind'];
+  /** top-level site of the tab, from the browser */
+  site: string;
+  url: string;
+  method: string;
+  sources: { header?: string; bodyText?: string };
+}
+
+export type PayAnswer =
+  | { action: 'retry'; headerName: string; headerValue: string; ticket: string }
+  | { action: 'pass'; reason: string };
+
+export interface SettlementObservation {
+  status: number;
+  paymentResponse?: string;
+}
+
+/** A signed payment whose outcome is not known yet: re-sent as is, never re-signed. */
+interface Ticket {
+  recordId: string;
+  site: string;
+  url: string;
+  headerName: string;
+  headerValue: string;
+  /** epoch ms: the authorization's validBefore */
+  validUntil: number;
+  auto: boolean;
+}
+
+const ticketsItem = storage.defineItem<Record<string, Ticket>>('session:tickets', { fallback: {} });
+/** A re-send needs a few seconds of validity left (the facilitator wants validBefore ≥ now + 6 s). */
+const RESEND_MARGIN_MS = 15_000;
+
+export interface PaymentDeps {
+  custody: CustodyService;
+  ledger: Ledger;
+  policies: PolicyStore;
+  approvals: ApprovalQueue;
+  settings: Settings;
+  timeZone: () => string;
+  /** watch the network for the response to the request carrying this header */
+  watch: (headerValue: string, onResult: (o: SettlementObservation) => void) => void;
+}
+
+function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+export function optionDto(o: PayableOption, networkName: string): OptionDto {
+  return {
+    index: o.index,
+    network: o.network,
+    networkName,
+    asset: o.asset.address,
+    symbol: o.asset.symbol,
+    decimals: o.asset.decimals,
+    amountAtomic: o.amount.toString(),
+    amountToken: formatTokenAmount(o.amount, o.asset),
+    amountUsd: o.asset.usdPegged ? formatUsd(o.amount, o.asset) : null,
+    payTo: o.payTo,
+    maxTimeoutSeconds: o.maxTimeoutSeconds,
+    transferMethod: o.transferMethod,
+  };
+}
+
+export class PaymentService {
+  private ticketsMutex = new Mutex();
+
+  constructor(private deps: PaymentDeps) {}
+
+  private request(site: string, url: string, o: PayableOption, now: number): PaymentRequest {
+    return {
+      site,
+      requestOrigin: origin(url),
+      network: o.network,
+      asset: { address: o.asset.address, decimals: o.asset.decimals, usdPegged: o.asset.usdPegged, symbol: o.asset.symbol },
+      amount: o.amount,
+      now,
+    };
+  }
+
+  async pay(req: PayRequest): Promise<PayAnswer> {
+    const { settings, policies, ledger, custody } = this.deps;
+    if (!(await settings.siteAllowed(req.site)))
+      return { action: 'pass', reason: 'x402 Wallet is not enabled on this site.' };
+
+    const headers: Record<string, string> = req.sources.header ? { 'payment-required': req.sources.header } : {};
+    const parsed = parsePaymentRequired({ status: 402, headers, bodyText: req.sources.bodyText });
+    if (!parsed.ok) {
+      await settings.notify(`Ignored a malformed payment request from ${origin(req.url)}: ${parsed.error}`, 'warning', false);
+      return { action: 'pass', reason: parsed.error };
+    }
+    const pr = parsed.value;
+
+    // One purchase, one signature: an outcome-unknown payment for this resource is re-sent as is.
+    const resend = await this.findResend(req.site, req.url);
+    if (resend) return resend;
+
+    const registry = createRegistry(await settings.trustedExtras());
+    const { payable, rejected } = evaluateOptions(pr, registry);
+    if (payable.length === 0) {
+      const why = rejected.map((r) => r.reason).join('; ') || 'no payment options';
+      await settings.notify(`Can't pay ${origin(req.url)}: ${why}`, 'warning', false);
+      return { action: 'pass', reason: `No payable option: ${why}` };
+    }
+
+    const tz = this.deps.timeZone();
+    const policy = await policies.get(req.site);
+    const global = await policies.getGlobal();
+    const cheapest = payable[0]!;
+    const status = await custody.status();
+    if (!status.initialized) return { action: 'pass', reason: 'x402 Wallet has no wallet yet.' };
+
+    // 1. Automatic payment inside the site's budget (reserve + decide in one atomic step).
+    let decision: Decision = { action: 'ask', reason: 'no-budget', detail: 'This site has no budget.' };
+    if (policy && policy.mode !== 'ask') {
+      const res = await ledger.reserve({
+        ...this.recordFields(req, cheapest, true),
+        timeZone: tz,
+        policyCheck: (s: SpendSnapshot) => decide(policy, global, s, this.request(req.site, req.url, cheapest, Date.now()), tz),
+      });
+      decision = res.decision;
+      if (res.record) {
+        if (status.unlocked) return this.sign(req, pr, cheapest, res.record.id, true);
+        await ledger.release(res.record.id);
+        decision = { action: 'ask', reason: 'no-budget', detail: 'The wallet is locked: unlock it to pay.' };
+      }
+    }
+    if (decision.action === 'refuse') return { action: 'pass', reason: decision.detail };
+
+    // 2. Ask the user.
+    const names = (o: PayableOption) => o.asset.networkLabel ?? registry.networkName(o.network) ?? o.network;
+    const outcome: ApprovalOutcome = await this.deps.approvals.request({
+      site: req.site,
+      requestOrigin: origin(req.url),
+      resourceUrl: pr.resource.url || req.url,
+      description: pr.resource.description,
+      method: req.method,
+      kind: req.kind,
+      x402Version: pr.version,
+      options: payable.map((o) => optionDto(o, names(o))),
+      rejected: rejected.map((r) => ({ index: r.index, reason: r.reason })),
+      selectedIndex: cheapest.index,
+      whyAsked: decision.action === 'ask' ? decision.detail : undefined,
+      remaining: policy ? this.remainingText(policy, await ledger.snapshot(req.site, Date.now(), tz), tz) : undefined,
+    });
+    if (outcome.kind === 'reject') {
+      const why = 'why' in outcome ? outcome.why : 'rejected';
+      return { action: 'pass', reason: why === 'rejected' ? 'You rejected the payment.' : `Approval ${why}.` };
+    }
+    if (outcome.kind === 'block') {
+      await policies.setMode(req.site, 'block');
+      return { action: 'pass', reason: 'You blocked payments on this site.' };
+    }
+    const chosen = payable.find((o) => o.index === outcome.optionIndex);
+    if (!chosen) return { action: 'pass', reason: 'The chosen option is not payable.' };
+    if (outcome.kind === 'allow') await this.allowSite(req.site, outcome.period, outcome.capUsd);
+    const res = await ledger.reserve({
+      ...this.recordFields(req, chosen, false),
+      timeZone: tz,
+      policyCheck: () => ({ action: 'pay' }),
+    });
+    if (!res.record) return { action: 'pass', reason: 'The payment could not be recorded.' };
+    return this.sign(req, pr, chosen, res.record.id, false);
+  }
+
+  private recordFields(req: PayRequest, o: PayableOption, auto: boolean) {
+    return {
+      site: req.site,
+      requestOrigin: origin(req.url),
+      resourceUrl: req.url,
+      network: o.network,
+      asset: { address: o.asset.address, symbol: o.asset.symbol, decimals: o.asset.decimals, usdPegged: o.asset.usdPegged },
+      amount: o.amount,
+      payTo: o.payTo,
+      // Covers the approval wait and the authorization window; markSigned sets the real one.
+      expiresAt: Date.now() + 5 * 60_000 + o.maxTimeoutSeconds * 1000,
+      auto,
+    };
+  }
+
+  private async allowSite(site: string, period: 'day' | 'week' | 'month', capUsd: string): Promise<void> {
+    const amount = parseUsd(capUsd);
+    const now = Date.now();
+    const cur = await this.deps.policies.get(site);
+    const next: SitePolicy = {
+      ...(cur ?? { site, caps: {}, createdAt: now }),
+      site,
+      mode: 'auto',
+      paused: false,
+      caps: { ...(cur?.caps ?? {}), [period]: { unit: 'usd', amount } },
+      updatedAt: now,
+    };
+    await this.deps.policies.set(next);
+  }
+
+  remainingText(policy: SitePolicy, snapshot: SpendSnapshot, tz: string): string | undefined {
+    const r = remaining(policy, snapshot, Date.now(), tz);
+    const parts: string[] = [];
+    for (const k of ['day', 'week', 'month', 'lifetime'] as const) {
+      const u = r[k];
+      if (!u) continue;
+      const label = k === 'lifetime' ? 'in total' : k === 'day' ? 'today' : `this ${k}`;
+      parts.push(`${formatCapAmount(u.cap, u.remaining)} left ${label}`);
+    }
+    return parts.length ? parts.join(' · ') : undefined;
+  }
+
+  private async sign(
+    req: PayRequest,
+    pr: PaymentRequiredNormalized,
+    option: PayableOption,
+    recordId: string,
+    auto: boolean,
+  ): Promise<PayAnswer> {
+    const { custody, ledger, settings } = this.deps;
+    let header;
+    try {
+      const signer = await custody.getSigner();
+      header = await createPaymentHeader({ pr, option, signer });
+    } catch (e) {
+      await ledger.fail(recordId, `Not signed: ${(e as Error).message}`, { definite: true });
+      return { action: 'pass', reason: `The wallet could not sign: ${(e as Error).message}` };
+    }
+    const validUntil = Number(header.summary.validBefore) * 1000;
+    await ledger.markSigned(recordId, { expiresAt: validUntil, paymentIdentifier: header.paymentId });
+    const ticket: Ticket = {
+      recordId,
+      site: req.site,
+      url: req.url,
+      headerName: header.headerName,
+      headerValue: header.headerValue,
+      validUntil,
+      auto,
+    };
+    await this.ticketsMutex.run(async () => {
+      const all = await ticketsItem.getValue();
+      all[recordId] = ticket;
+      await ticketsItem.setValue(all);
+    });
+    this.deps.watch(header.headerValue, (o) => void this.settle(recordId, o, 'network'));
+    if (auto)
+      await settings.notify(
+        `Paid ${formatTokenAmount(option.amount, option.asset)}${option.asset.usdPegged ? ` (${formatMicroUsd(atomicToMicroUsd(option.amount, option.asset.decimals))})` : ''} to ${origin(req.url)} within its budget.`,
+      );
+    return { action: 'retry', headerName: header.headerName, headerValue: header.headerValue, ticket: recordId };
+  }
+
+  private async findResend(site: string, url: string): Promise<PayAnswer | undefined> {
+    const all = await ticketsItem.getValue();
+    const now = Date.now();
+    for (const [id, t] of Object.entries(all)) {
+      if (t.site !== site || t.url !== url || t.validUntil < now + RESEND_MARGIN_MS) continue;
+      const rec = await this.deps.ledger.get(id);
+      if (rec && rec.status === 'unknown') {
+        this.deps.watch(t.headerValue, (o) => void this.settle(id, o, 'network'));
+        return { action: 'retry', headerName: t.headerName, headerValue: t.headerValue, ticket: id };
+      }
+    }
+    return undefined;
+  }
+
+  /** The page's report of its paid retry: only for a payment made for the page's own site. */
+  async settleFromPage(site: string, ticketId: string, o: SettlementObservation): Promise<void> {
+    const rec = await this.deps.ledger.get(ticketId);
+    if (rec && rec.site === site) await this.settle(ticketId, o, 'page');
+  }
+
+  /**
+   * The outcome of a paid request. `source` 'network' is the background's own observation
+   * (trusted); 'page' is the page's report, which can never release budget — at most it
+   * marks the outcome as unknown (still counted) until the authorization expires.
+   */
+  async settle(ticketId: string, o: SettlementObservation, source: 'network' | 'page'): Promise<void> {
+    const { ledger } = this.deps;
+    const rec = await ledger.get(ticketId);
+    if (!rec || (rec.status !== 'signed' && rec.status !== 'unknown')) return;
+    const decoded = o.paymentResponse ? decodeSettlement(o.paymentResponse) : undefined;
+    if (decoded?.ok && decoded.value.success) {
+      await ledger.commit(ticketId, {
+        txHash: decoded.value.transaction,
+        network: decoded.value.network,
+        payer: decoded.value.payer ?? '',
+      });
+      await this.dropTicket(ticketId);
+      return;
+    }
+    if (source === 'page') {
+      if (rec.status === 'signed') await ledger.fail(ticketId, 'Outcome not confirmed by the wallet', { definite: false });
+      return;
+    }
+    if (decoded?.ok && !decoded.value.success) {
+      await ledger.fail(ticketId, `Settlement failed: ${decoded.value.errorReason}`, { definite: true });
+      await this.dropTicket(ticketId);
+    } else if (o.status === 402 && !o.paymentResponse) {
+      // Refused at verification: the server did not settle this authorization.
+      await ledger.fail(ticketId, 'The server refused the payment (verification failed)', { definite: true });
+      await this.dropTicket(ticketId);
+    } else {
+      // 5xx, no answer, or success without a receipt: unknown — keep it counted and re-send it as is.
+      await ledger.fail(ticketId, `Outcome unknown (HTTP ${o.status || 'no response'})`, { definite: false });
+    }
+  }
+
+  private async dropTicket(id: string): Promise<void> {
+    await this.ticketsMutex.run(async () => {
+      const all = await ticketsItem.getValue();
+      const now = Date.now();
+      delete all[id];
+      for (const [k, t] of Object.entries(all)) if (t.validUntil < now) delete all[k];
+      await ticketsItem.setValue(all);
+    });
+  }
+}

@@ -1,0 +1,695 @@
+/**
+ * The background custody service (owner: background only). Creates/imports the wallet,
+ * locks and unlocks it, keeps the unlocked state across service-worker restarts (the
+ * derived AES key lives in storage.session, never the password), auto-locks on idle,
+ * rate-limits password guesses, manages accounts and signs with the active account.
+ *
+ * Wire-up (done by the background entrypoint):
+ *   const custody = createCustodyService();
+ *   await custody.restore();                                  // on every worker start
+ *   browser.alarms.onAlarm.addListener((a) => void custody.onAlarm(a.name));
+ */
+import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
+import {
+  recoverMessageAddress,
+  type Address,
+  type Hex,
+  type LocalAccount,
+  type SignableMessage,
+  type TypedData,
+  type TypedDataDefinition,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { addressOfPrivateKey, deriveAccountFromSeed, seedFromMnemonic, MAX_ACCOUNT_INDEX } from './accounts';
+import { bytesToBase64 } from './encoding';
+import { validateMnemonic, validatePrivateKey } from './mnemonic';
+import { checkPasswordPolicy } from './password';
+import {
+  DEFAULT_AUTO_LOCK,
+  guardItem,
+  sessionItem,
+  settingsItem,
+  vaultItem,
+  walletItem,
+  type AccountInfo,
+  type AutoLockSetting,
+  type UnlockGuard,
+  type UnlockedSession,
+  type WalletKind,
+  type WalletMeta,
+} from './store';
+import {
+  DEFAULT_VAULT_POLICY,
+  VaultError,
+  createVault,
+  decryptWithRawKey,
+  unlockVault,
+  upgradeVault,
+  type VaultPolicy,
+  type VaultRecord,
+  type VaultSecret,
+} from './vault';
+
+export type { AccountInfo, AutoLockSetting, WalletKind } from './store';
+
+export const AUTOLOCK_ALARM = 'x402-autolock';
+/** Failed password checks allowed before delays start. */
+export const FREE_ATTEMPTS = 3;
+export const LOCKOUT_BASE_MS = 1_000;
+export const LOCKOUT_MAX_MS = 5 * 60_000;
+export const MAX_AUTO_LOCK_MINUTES = 24 * 60;
+const MAX_ACCOUNT_NAME = 40;
+/** touch() only rewrites the deadline when it moves by at least this much. */
+const TOUCH_MIN_STEP_MS = 15_000;
+const SELF_CHECK_MESSAGE = 'x402 Wallet custody self-check';
+
+export type CustodyErrorCode =
+  | 'not-initialized'
+  | 'already-initialized'
+  | 'locked'
+  | 'locked-out'
+  | 'wrong-password'
+  | 'weak-password'
+  | 'invalid-mnemonic'
+  | 'invalid-private-key'
+  | 'vault-corrupt'
+  | 'vault-unsupported-version'
+  | 'vault-weak-params'
+  | 'integrity'
+  | 'not-mnemonic'
+  | 'unknown-account'
+  | 'invalid-argument';
+
+export class CustodyError extends Error {
+  readonly code: CustodyErrorCode;
+  /** For 'locked-out' (and a 'wrong-password' that started a lockout): ms until the next try. */
+  readonly retryAfterMs?: number;
+  constructor(code: CustodyErrorCode, message: string, retryAfterMs?: number) {
+    super(message);
+    this.name = 'CustodyError';
+    this.code = code;
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+  }
+}
+
+export interface CustodyStatus {
+  initialized: boolean;
+  unlocked: boolean;
+  kind: WalletKind | null;
+  accounts: AccountInfo[];
+  activeIndex: number;
+  activeAddress: Address | null;
+  autoLock: AutoLockSetting;
+  /** Epoch ms of the idle auto-lock, when unlocked with a minutes setting. */
+  lockDeadline?: number;
+  /** Present while password checks are refused. */
+  lockoutUntil?: number;
+  failedAttempts: number;
+}
+
+/** Subset of viem's LocalAccount used by @x402/evm's ClientEvmSigner. */
+export type CustodySigner = Pick<LocalAccount, 'address' | 'signTypedData'>;
+
+export interface AlarmsLike {
+  create(name: string, info: { when: number }): unknown;
+  clear(name: string): unknown;
+}
+
+export interface CustodyServiceOptions {
+  /** PBKDF2 policy; tests inject small iteration counts. Defaults to production. */
+  vaultPolicy?: VaultPolicy;
+  /** Clock (epoch ms); tests inject a fake one. */
+  now?: () => number;
+  /** Defaults to browser.alarms. */
+  alarms?: AlarmsLike;
+}
+
+/** Delay imposed after `failures` consecutive wrong passwords. */
+export function lockoutDelayMs(failures: number): number {
+  if (failures < FREE_ATTEMPTS) return 0;
+  return Math.min(LOCKOUT_BASE_MS * 2 ** Math.min(failures - FREE_ATTEMPTS, 30), LOCKOUT_MAX_MS);
+}
+
+export function isValidAutoLock(v: unknown): v is AutoLockSetting {
+  return (
+    v === 'browser-close' ||
+    v === 'never' ||
+    (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_AUTO_LOCK_MINUTES)
+  );
+}
+
+interface Cache {
+  /** The session key this cache was built from; a different/missing session key invalidates it. */
+  sessionKey: string;
+  secret: VaultSecret;
+  seed: Uint8Array | null;
+  accounts: Map<number, LocalAccount>;
+}
+
+export function createCustodyService(options: CustodyServiceOptions = {}): CustodyService {
+  return new CustodyService(options);
+}
+
+export class CustodyService {
+  private readonly policy: VaultPolicy;
+  private readonly now: () => number;
+  private readonly alarmsOverride?: AlarmsLike;
+  private cache: Cache | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: CustodyServiceOptions = {}) {
+    this.policy = options.vaultPolicy ?? DEFAULT_VAULT_POLICY;
+    this.now = options.now ?? (() => Date.now());
+    if (options.alarms) this.alarmsOverride = options.alarms;
+  }
+
+  private get alarms(): AlarmsLike {
+    return this.alarmsOverride ?? browser.alarms;
+  }
+
+  /** Serialize state-changing operations (password checks especially: no parallel guessing). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  // ---------------------------------------------------------------- state reads
+
+  private async readMeta(): Promise<WalletMeta | null> {
+    const m = await walletItem.getValue();
+    if (!m || (m.kind !== 'mnemonic' && m.kind !== 'privateKey') || !Array.isArray(m.accounts)) return null;
+    return m;
+  }
+
+  private async readAutoLock(): Promise<AutoLockSetting> {
+    const s = await settingsItem.getValue();
+    return isValidAutoLock(s?.autoLock) ? s.autoLock : DEFAULT_AUTO_LOCK;
+  }
+
+  private async readGuard(): Promise<UnlockGuard> {
+    const g = await guardItem.getValue();
+    const failures = Number.isSafeInteger(g?.failures) && g.failures > 0 ? g.failures : 0;
+    const lockoutUntil = Number.isFinite(g?.lockoutUntil) && g.lockoutUntil > 0 ? g.lockoutUntil : 0;
+    return { failures, lockoutUntil };
+  }
+
+  /**
+   * The live session, or null. An expired session is locked on the spot; `inside` says
+   * whether the caller already holds the exclusive queue (otherwise the lock is queued
+   * behind any running unlock so it can never wipe a session that was just created).
+   */
+  private async liveSession(inside: boolean): Promise<UnlockedSession | null> {
+    const s = await sessionItem.getValue();
+    if (!s || typeof s.key !== 'string') {
+      this.dropCache();
+      return null;
+    }
+    if (s.deadline !== null && this.now() >= s.deadline) {
+      await this.expireSession(s, inside);
+      return null;
+    }
+    return s;
+  }
+
+  /** Lock, but only if the stored session is still the one found stale. */
+  private async expireSession(stale: UnlockedSession, inside: boolean): Promise<void> {
+    const run = async () => {
+      const cur = await sessionItem.getValue();
+      if (cur && cur.key === stale.key && cur.deadline === stale.deadline) await this.lockNow();
+      else if (!cur) this.dropCache();
+    };
+    await (inside ? run() : this.exclusive(run));
+  }
+
+  private dropCache(): void {
+    if (this.cache?.seed) this.cache.seed.fill(0);
+    this.cache = null;
+  }
+
+  private deadlineFor(setting: AutoLockSetting): number | null {
+    return typeof setting === 'number' ? this.now() + setting * 60_000 : null;
+  }
+
+  private async schedule(deadline: number | null): Promise<void> {
+    if (deadline === null) await this.alarms.clear(AUTOLOCK_ALARM);
+    else await this.alarms.create(AUTOLOCK_ALARM, { when: deadline });
+  }
+
+  private async startSession(rawKey: Uint8Array, secret: VaultSecret): Promise<void> {
+    const key = bytesToBase64(rawKey);
+    rawKey.fill(0);
+    const deadline = this.deadlineFor(await this.readAutoLock());
+    await sessionItem.setValue({ key, deadline });
+    await this.schedule(deadline);
+    this.dropCache();
+    this.cache = { sessionKey: key, secret, seed: null, accounts: new Map() };
+  }
+
+  private async lockNow(): Promise<void> {
+    this.dropCache();
+    await sessionItem.removeValue();
+    await this.alarms.clear(AUTOLOCK_ALARM);
+  }
+
+  /** The decrypted secret for the live session (from cache, or re-opened with the session key). */
+  private async unlockedSecret(inside: boolean): Promise<Cache> {
+    const session = await this.liveSession(inside);
+    if (!session) throw new CustodyError('locked', 'The wallet is locked.');
+    if (this.cache && this.cache.sessionKey === session.key) return this.cache;
+    const vault = await vaultItem.getValue();
+    let secret: VaultSecret;
+    try {
+      secret = await decryptWithRawKey(vault, session.key, this.policy);
+    } catch {
+      await this.expireSession(session, inside); // the session key no longer opens the vault
+      throw new CustodyError('locked', 'The wallet is locked.');
+    }
+    this.dropCache();
+    this.cache = { sessionKey: session.key, secret, seed: null, accounts: new Map() };
+    return this.cache;
+  }
+
+  private async accountFor(cache: Cache, index: number): Promise<LocalAccount> {
+    const hit = cache.accounts.get(index);
+    if (hit) return hit;
+    let account: LocalAccount;
+    if (cache.secret.kind === 'privateKey') {
+      if (index !== 0) throw new CustodyError('unknown-account', `No account ${index}.`);
+      account = privateKeyToAccount(cache.secret.key);
+    } else {
+      cache.seed ??= await seedFromMnemonic(cache.secret.phrase);
+      account = privateKeyToAccount(deriveAccountFromSeed(cache.seed, index).privateKey);
+    }
+    cache.accounts.set(index, account);
+    return account;
+  }
+
+  // ---------------------------------------------------------------- status & lifecycle
+
+  status(): Promise<CustodyStatus> {
+    return this.readStatus(false);
+  }
+
+  /** `inside`: the caller holds the exclusive queue (see liveSession). */
+  private async readStatus(inside: boolean): Promise<CustodyStatus> {
+    const [vault, meta, autoLock, guard, session] = await Promise.all([
+      vaultItem.getValue(),
+      this.readMeta(),
+      this.readAutoLock(),
+      this.readGuard(),
+      this.liveSession(inside),
+    ]);
+    const accounts = meta?.accounts.map((a) => ({ ...a })) ?? [];
+    const activeIndex = meta?.activeIndex ?? 0;
+    const active = accounts.find((a) => a.index === activeIndex);
+    const status: CustodyStatus = {
+      initialized: vault != null,
+      unlocked: vault != null && session != null,
+      kind: meta?.kind ?? null,
+      accounts,
+      activeIndex,
+      activeAddress: active?.address ?? null,
+      autoLock,
+      failedAttempts: guard.failures,
+    };
+    if (status.unlocked && session?.deadline != null) status.lockDeadline = session.deadline;
+    if (guard.lockoutUntil > this.now()) status.lockoutUntil = guard.lockoutUntil;
+    return status;
+  }
+
+  /** Call on every worker start: locks an expired session and re-arms the auto-lock alarm. */
+  restore(): Promise<CustodyStatus> {
+    return this.exclusive(async () => {
+      const session = await this.liveSession(true); // locks if the deadline passed
+      if (session && !(await vaultItem.getValue())) await this.lockNow();
+      else if (session) await this.schedule(session.deadline);
+      return this.readStatus(true);
+    });
+  }
+
+  lock(): Promise<void> {
+    return this.exclusive(() => this.lockNow());
+  }
+
+  /** Extend the idle deadline on user activity. Returns whether the wallet is (still) unlocked. */
+  touch(): Promise<boolean> {
+    return this.exclusive(async () => {
+      const session = await this.liveSession(true);
+      if (!session) return false;
+      const deadline = this.deadlineFor(await this.readAutoLock());
+      // Throttle storage writes: extensions shorter than the alarm granularity are skipped.
+      const trivial = deadline !== null && session.deadline !== null && deadline - session.deadline < TOUCH_MIN_STEP_MS;
+      if (deadline !== session.deadline && !trivial) {
+        await sessionItem.setValue({ key: session.key, deadline });
+        await this.schedule(deadline);
+      }
+      return true;
+    });
+  }
+
+  /** Alarm handler. Returns true when it locked the wallet. */
+  onAlarm(name: string): Promise<boolean> {
+    if (name !== AUTOLOCK_ALARM) return Promise.resolve(false);
+    return this.exclusive(async () => {
+      const s = await sessionItem.getValue();
+      if (!s) return false;
+      if (s.deadline !== null && this.now() >= s.deadline) {
+        await this.lockNow();
+        return true;
+      }
+      await this.schedule(s.deadline); // deadline was extended since the alarm was set
+      return false;
+    });
+  }
+
+  setAutoLock(setting: AutoLockSetting): Promise<void> {
+    return this.exclusive(async () => {
+      if (!isValidAutoLock(setting)) {
+        throw new CustodyError(
+          'invalid-argument',
+          `Auto-lock must be 1–${MAX_AUTO_LOCK_MINUTES} minutes, 'browser-close' or 'never'.`,
+        );
+      }
+      await settingsItem.setValue({ autoLock: setting });
+      const session = await this.liveSession(true);
+      if (session) {
+        const deadline = this.deadlineFor(setting);
+        await sessionItem.setValue({ key: session.key, deadline });
+        await this.schedule(deadline);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- create / import / reset
+
+  createFromMnemonic(phrase: string, password: string): Promise<CustodyStatus> {
+    return this.importMnemonic(phrase, password);
+  }
+
+  importMnemonic(phrase: string, password: string): Promise<CustodyStatus> {
+    return this.exclusive(async () => {
+      const v = validateMnemonic(phrase);
+      if (!v.ok) throw new CustodyError('invalid-mnemonic', v.error);
+      return this.initialize({ kind: 'mnemonic', phrase: v.phrase }, password);
+    });
+  }
+
+  importPrivateKey(key: string, password: string): Promise<CustodyStatus> {
+    return this.exclusive(async () => {
+      const v = validatePrivateKey(key);
+      if (!v.ok) throw new CustodyError('invalid-private-key', v.error);
+      return this.initialize({ kind: 'privateKey', key: v.key }, password);
+    });
+  }
+
+  private async initialize(secret: VaultSecret, password: string): Promise<CustodyStatus> {
+    if ((await vaultItem.getValue()) != null) {
+      throw new CustodyError('already-initialized', 'A wallet already exists; reset it before creating or importing another.');
+    }
+    const policyError = checkPasswordPolicy(password);
+    if (policyError) throw new CustodyError('weak-password', policyError);
+    const address =
+      secret.kind === 'privateKey'
+        ? addressOfPrivateKey(secret.key)
+        : await (async () => {
+            const seed = await seedFromMnemonic(secret.phrase);
+            try {
+              return deriveAccountFromSeed(seed, 0).address;
+            } finally {
+              seed.fill(0);
+            }
+          })();
+    const sealed = await createVault(secret, password, this.policy);
+    const meta: WalletMeta = { kind: secret.kind, accounts: [{ index: 0, name: 'Account 1', address }], activeIndex: 0 };
+    // One storage.local.set for both, so a dying worker cannot leave a vault without accounts.
+    await storageSetLocal(sealed.record, meta);
+    await guardItem.removeValue();
+    await this.startSession(sealed.rawKey, secret);
+    return this.readStatus(true);
+  }
+
+  /** Wipe vault, accounts, session, attempt counter and settings. */
+  reset(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.lockNow();
+      await Promise.all([vaultItem.removeValue(), walletItem.removeValue(), guardItem.removeValue(), settingsItem.removeValue()]);
+    });
+  }
+
+  // ---------------------------------------------------------------- password checks
+
+  /** Refuse during a lockout without touching the KDF. */
+  private async checkLockout(): Promise<void> {
+    const guard = await this.readGuard();
+    const wait = guard.lockoutUntil - this.now();
+    if (wait > 0) {
+      throw new CustodyError(
+        'locked-out',
+        `Too many wrong passwords. Try again in ${Math.ceil(wait / 1000)} s.`,
+        wait,
+      );
+    }
+  }
+
+  private async recordFailure(): Promise<CustodyError> {
+    const guard = await this.readGuard();
+    const failures = guard.failures + 1;
+    const delay = lockoutDelayMs(failures);
+    await guardItem.setValue({ failures, lockoutUntil: delay ? this.now() + delay : 0 });
+    return delay
+      ? new CustodyError('wrong-password', `Wrong password. Try again in ${Math.ceil(delay / 1000)} s.`, delay)
+      : new CustodyError('wrong-password', 'Wrong password.');
+  }
+
+  /** Check the password against the stored vault, with lockout accounting. */
+  private async openWithPassword(password: string): Promise<{ record: VaultRecord; unlocked: Awaited<ReturnType<typeof unlockVault>> }> {
+    await this.checkLockout();
+    const record = await vaultItem.getValue();
+    if (record == null) throw new CustodyError('not-initialized', 'No wallet has been created or imported yet.');
+    try {
+      const unlocked = await unlockVault(record, typeof password === 'string' ? password : '', this.policy);
+      return { record, unlocked };
+    } catch (e) {
+      if (e instanceof VaultError) {
+        if (e.code === 'wrong-password') throw await this.recordFailure();
+        throw vaultToCustodyError(e);
+      }
+      throw e;
+    }
+  }
+
+  unlock(password: string): Promise<CustodyStatus> {
+    return this.exclusive(async () => {
+      const { unlocked } = await this.openWithPassword(password);
+      const { secret } = unlocked;
+      let rawKey = unlocked.rawKey;
+      try {
+        const meta = await this.verifyAgainstAccounts(secret);
+        if (unlocked.needsUpgrade) {
+          const sealed = await upgradeVault(secret, password, this.policy);
+          await storageSetLocal(sealed.record, meta);
+          rawKey.fill(0);
+          rawKey = sealed.rawKey;
+        } else if (JSON.stringify(meta) !== JSON.stringify(await walletItem.getValue())) {
+          await walletItem.setValue(meta); // rebuilt or repaired metadata
+        }
+      } catch (e) {
+        rawKey.fill(0);
+        throw e;
+      }
+      await guardItem.removeValue();
+      await this.startSession(rawKey, secret);
+      return this.readStatus(true);
+    });
+  }
+
+  /**
+   * Prove the decrypted secret is the one the stored accounts came from: every stored
+   * address re-derives, and the active key signs a fixed message that recovers to it.
+   * Returns the (possibly rebuilt) wallet metadata.
+   */
+  private async verifyAgainstAccounts(secret: VaultSecret): Promise<WalletMeta> {
+    const stored = await this.readMeta();
+    const probe: Cache = { sessionKey: '', secret, seed: null, accounts: new Map() };
+    try {
+      if (stored && stored.accounts.length > 0 && stored.kind !== secret.kind) {
+        throw new CustodyError('integrity', 'The vault does not match the stored accounts; refusing to unlock.');
+      }
+      const meta: WalletMeta =
+        stored && stored.accounts.length > 0
+          ? stored
+          : {
+              kind: secret.kind,
+              accounts: [{ index: 0, name: 'Account 1', address: (await this.accountFor(probe, 0)).address }],
+              activeIndex: 0,
+            };
+      for (const a of meta.accounts) {
+        const acct = await this.accountFor(probe, a.index);
+        if (acct.address !== a.address) {
+          throw new CustodyError('integrity', `The vault does not match stored account ${a.index + 1}; refusing to unlock.`);
+        }
+      }
+      const activeIndex = meta.accounts.some((a) => a.index === meta.activeIndex) ? meta.activeIndex : meta.accounts[0]!.index;
+      const active = await this.accountFor(probe, activeIndex);
+      const signature = await active.signMessage({ message: SELF_CHECK_MESSAGE });
+      const recovered = await recoverMessageAddress({ message: SELF_CHECK_MESSAGE, signature });
+      if (recovered !== active.address) {
+        throw new CustodyError('integrity', 'The unlocked key failed its signing self-check; refusing to unlock.');
+      }
+      return { ...meta, activeIndex };
+    } finally {
+      probe.seed?.fill(0);
+    }
+  }
+
+  /** Re-check the password and return the recovery phrase or the active account's private key. */
+  reveal(password: string, what: 'mnemonic' | 'privateKey'): Promise<string> {
+    return this.exclusive(async () => {
+      if (what !== 'mnemonic' && what !== 'privateKey') {
+        throw new CustodyError('invalid-argument', "reveal() takes 'mnemonic' or 'privateKey'.");
+      }
+      const { unlocked } = await this.openWithPassword(password);
+      unlocked.rawKey.fill(0);
+      await guardItem.removeValue();
+      const { secret } = unlocked;
+      if (what === 'mnemonic') {
+        if (secret.kind !== 'mnemonic') {
+          throw new CustodyError('not-mnemonic', 'This wallet was imported from a private key; it has no recovery phrase.');
+        }
+        return secret.phrase;
+      }
+      if (secret.kind === 'privateKey') return secret.key;
+      const meta = await this.readMeta();
+      const index = meta?.activeIndex ?? 0;
+      const seed = await seedFromMnemonic(secret.phrase);
+      try {
+        return deriveAccountFromSeed(seed, index).privateKey;
+      } finally {
+        seed.fill(0);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- accounts
+
+  addAccount(name?: string): Promise<AccountInfo> {
+    return this.exclusive(async () => {
+      const cache = await this.unlockedSecret(true);
+      if (cache.secret.kind !== 'mnemonic') {
+        throw new CustodyError('not-mnemonic', 'Only wallets created from a recovery phrase can derive more accounts.');
+      }
+      const meta = await this.requireMeta();
+      const index = meta.accounts.reduce((m, a) => Math.max(m, a.index), -1) + 1;
+      if (index > MAX_ACCOUNT_INDEX) throw new CustodyError('invalid-argument', 'No more accounts can be derived.');
+      const label = name === undefined ? `Account ${index + 1}` : cleanName(name);
+      const account = await this.accountFor(cache, index);
+      const info: AccountInfo = { index, name: label, address: account.address };
+      await walletItem.setValue({ ...meta, accounts: [...meta.accounts, info] });
+      return { ...info };
+    });
+  }
+
+  renameAccount(index: number, name: string): Promise<void> {
+    return this.exclusive(async () => {
+      const meta = await this.requireMeta();
+      const label = cleanName(name);
+      if (!meta.accounts.some((a) => a.index === index)) throw new CustodyError('unknown-account', `No account ${index}.`);
+      await walletItem.setValue({
+        ...meta,
+        accounts: meta.accounts.map((a) => (a.index === index ? { ...a, name: label } : a)),
+      });
+    });
+  }
+
+  selectAccount(index: number): Promise<void> {
+    return this.exclusive(async () => {
+      const meta = await this.requireMeta();
+      if (!meta.accounts.some((a) => a.index === index)) throw new CustodyError('unknown-account', `No account ${index}.`);
+      await walletItem.setValue({ ...meta, activeIndex: index });
+    });
+  }
+
+  private async requireMeta(): Promise<WalletMeta> {
+    const meta = await this.readMeta();
+    if (!meta || (await vaultItem.getValue()) == null) {
+      throw new CustodyError('not-initialized', 'No wallet has been created or imported yet.');
+    }
+    return meta;
+  }
+
+  // ---------------------------------------------------------------- signing
+
+  /** Resolve a signing account: unlocked, and (when pinned) still the same address. */
+  private async signingAccount(pinned?: { index: number; address: Address }): Promise<LocalAccount> {
+    const cache = await this.unlockedSecret(false);
+    const meta = await this.requireMeta();
+    const index = pinned?.index ?? meta.activeIndex;
+    const info = meta.accounts.find((a) => a.index === index);
+    if (!info || (pinned && info.address !== pinned.address)) {
+      throw new CustodyError('unknown-account', 'The signing account no longer exists.');
+    }
+    const account = await this.accountFor(cache, index);
+    if (account.address !== info.address) {
+      throw new CustodyError('integrity', 'The key does not match the stored account address.');
+    }
+    return account;
+  }
+
+  /** EIP-712 signature by the active account (viem parameters). */
+  async signTypedData<
+    const typedData extends TypedData | Record<string, unknown>,
+    primaryType extends keyof typedData | 'EIP712Domain' = keyof typedData,
+  >(parameters: TypedDataDefinition<typedData, primaryType>): Promise<Hex> {
+    const account = await this.signingAccount();
+    return account.signTypedData(parameters);
+  }
+
+  /** EIP-191 personal_sign by the active account. */
+  async signMessage(message: SignableMessage): Promise<Hex> {
+    const account = await this.signingAccount();
+    return account.signMessage({ message });
+  }
+
+  /**
+   * A signer for @x402/evm (ClientEvmSigner / viem LocalAccount subset) pinned to the
+   * account that is active now. It signs through the service, so it stops working
+   * when the wallet locks and never silently switches to another account.
+   */
+  async getSigner(): Promise<CustodySigner> {
+    const account = await this.signingAccount();
+    const meta = await this.requireMeta();
+    const pinned = { index: meta.activeIndex, address: account.address };
+    const signTypedData: LocalAccount['signTypedData'] = async (parameters) =>
+      (await this.signingAccount(pinned)).signTypedData(parameters);
+    return { address: pinned.address, signTypedData };
+  }
+}
+
+function cleanName(name: unknown): string {
+  const n = typeof name === 'string' ? name.trim().replace(/\s+/gu, ' ') : '';
+  if (!n || [...n].length > MAX_ACCOUNT_NAME) {
+    throw new CustodyError('invalid-argument', `Account names are 1–${MAX_ACCOUNT_NAME} characters.`);
+  }
+  return n;
+}
+
+function vaultToCustodyError(e: VaultError): CustodyError {
+  const restore = ' If this persists, reset the wallet and restore it from your recovery phrase.';
+  switch (e.code) {
+    case 'unsupported-version':
+      return new CustodyError('vault-unsupported-version', e.message + ' Update the extension.');
+    case 'weak-params':
+      return new CustodyError('vault-weak-params', e.message + restore);
+    default:
+      return new CustodyError('vault-corrupt', e.message + restore);
+  }
+}
+
+async function storageSetLocal(record: VaultRecord, meta: WalletMeta): Promise<void> {
+  await storage.setItems([
+    { item: vaultItem, value: record },
+    { item: walletItem, value: meta },
+  ]);
+}

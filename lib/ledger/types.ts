@@ -1,0 +1,66 @@
+/**
+ * Ledger record types. A PaymentRecord is one purchase attempt, from reservation (before
+ * signing) to its outcome. Spend-counting statuses: reserved, signed, unknown (until its
+ * authorization expires) and settled; released and failed do not count.
+ */
+import type { Hex } from '../policy/types';
+
+export type PaymentStatus = 'reserved' | 'signed' | 'settled' | 'failed' | 'released' | 'unknown';
+
+export const COUNTED_STATUSES: readonly PaymentStatus[] = ['reserved', 'signed', 'unknown', 'settled'];
+/** Outcome not final yet: these expire (→ released) once `expiresAt` has passed. */
+export const ACTIVE_STATUSES: readonly PaymentStatus[] = ['reserved', 'signed', 'unknown'];
+
+export interface LedgerAsset {
+  address: Hex;
+  symbol: string;
+  decimals: number;
+  /** From the trusted registry: counts toward USD budgets (micro-dollars, rounded up). */
+  usdPegged: boolean;
+}
+
+export interface PaymentRecord {
+  id: string;
+  /** Top-level site origin whose budget pays (browser-derived). */
+  site: string;
+  /** Origin that returned the 402. */
+  requestOrigin: string;
+  resourceUrl: string;
+  network: string;
+  asset: LedgerAsset;
+  /** Atomic units. */
+  amount: bigint;
+  payTo: string;
+  status: PaymentStatus;
+  createdAt: number;
+  updatedAt: number;
+  /** Authorization validBefore in epoch ms (before signing: the intended validBefore). */
+  expiresAt: number;
+  txHash?: string;
+  /** Payer address reported by the settlement. */
+  payer?: string;
+  /** Network reported by the settlement, when it differs from `network`. */
+  settledNetwork?: string;
+  errorReason?: string;
+  paymentIdentifier?: string;
+  /** Paid automatically within a budget (false: approved by the user). */
+  auto: boolean;
+}
+
+/** Lifetime totals of records pruned from the ledger, so lifetime caps stay exact. */
+export interface ArchivedTotals {
+  /** Micro-dollars, decimal string. */
+  usd: string;
+  /** tokenKey → atomic units, decimal string. */
+  tokens: Record<string, string>;
+}
+
+export interface StoredRecord extends Omit<PaymentRecord, 'amount'> {
+  amount: string;
+}
+
+export interface StoredLedger {
+  records: StoredRecord[];
+  /** site → lifetime totals of pruned settled records; '*' = all sites. */
+  archive: Record<string, ArchivedTotals>;
+}

@@ -1,0 +1,220 @@
+/**
+ * The message contracts between contexts, declared once.
+ *
+ * Two surfaces, kept apart on purpose (design.md, "contexts and who trusts whom"):
+ *  - `PrivilegedApi`: everything a user can do. Accepted by the background ONLY from the
+ *    extension's own pages (popup, onboarding, approval, options). See `isExtensionPage`.
+ *  - `ContentApi`: the tiny allowlisted surface the bridge content script may use. Site
+ *    identity is taken from the browser's `sender`, never from these payloads.
+ *
+ * Every call answers `Result<T>`; errors carry a stable `code` and a human `message`.
+ */
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+export interface ApiError {
+  code: string;
+  message: string;
+  /** e.g. progressive unlock delay */
+  retryAfterMs?: number;
+}
+
+export type AutoLock = { kind: 'minutes'; minutes: number } | { kind: 'browser-close' } | { kind: 'never' };
+
+export interface AccountDto {
+  index: number;
+  name: string;
+  address: `0x${string}`;
+}
+
+export interface WalletStatusDto {
+  initialized: boolean;
+  unlocked: boolean;
+  /** 'mnemonic' wallets can derive more accounts; 'privateKey' wallets have one */
+  kind?: 'mnemonic' | 'privateKey';
+  accounts: AccountDto[];
+  activeIndex: number;
+  activeAddress?: `0x${string}`;
+  autoLock: AutoLock;
+  /** epoch ms until which unlock attempts are refused after wrong passwords */
+  lockoutUntil?: number;
+  /** pending approvals waiting for the user */
+  pendingApprovals: number;
+}
+
+/** One payable option of a 402, as the approval window shows it (all values from the trusted table). */
+export interface OptionDto {
+  index: number;
+  network: string; // CAIP-2
+  networkName: string; // e.g. "Base Sepolia", "Local playground (31337)"
+  asset: `0x${string}`;
+  symbol: string;
+  decimals: number;
+  amountAtomic: string; // bigint as decimal string
+  amountToken: string; // "0.01 USDC"
+  amountUsd: string | null; // "$0.01" for USD stablecoins, null otherwise
+  payTo: `0x${string}`;
+  maxTimeoutSeconds: number;
+  transferMethod: 'eip3009' | 'permit2';
+}
+
+export type ApprovalKind = 'request' | 'navigation';
+
+export interface ApprovalDto {
+  id: string;
+  createdAt: number;
+  /** the approval gives up (page gets the original 402) at this time */
+  expiresAt: number;
+  /** top-level site the user is on (from the browser) */
+  site: string;
+  /** origin that asked for payment, when it differs from the site (iframes, subresources) */
+  requestOrigin: string;
+  resourceUrl: string;
+  description?: string;
+  method: string;
+  kind: ApprovalKind;
+  x402Version: 1 | 2;
+  options: OptionDto[];
+  /** options the wallet cannot pay, with the reason */
+  rejected: { index: number; reason: string }[];
+  /** preselected option (cheapest) */
+  selectedIndex: number;
+  /** why this payment was not made automatically, e.g. "Over the $0.01 per-payment cap" */
+  whyAsked?: string;
+  /** remaining budget summary for this site, when one exists, e.g. "$0.40 left today" */
+  remaining?: string;
+}
+
+export type ApprovalDecision =
+  | { kind: 'reject' }
+  | { kind: 'pay-once'; optionIndex: number }
+  | { kind: 'allow'; optionIndex: number; period: 'day' | 'week' | 'month'; capUsd: string }
+  | { kind: 'block' };
+
+export type SiteMode = 'ask' | 'auto' | 'block';
+
+/** Amounts in a site policy as the UI edits them: USD decimal strings ("1.50"). */
+export interface SitePolicyDto {
+  site: string;
+  mode: SiteMode;
+  paused: boolean;
+  perPaymentUsd?: string;
+  dayUsd?: string;
+  weekUsd?: string;
+  monthUsd?: string;
+  lifetimeUsd?: string;
+  ratePerMinute?: number;
+  expiresAt?: number;
+}
+
+export interface PeriodUsageDto {
+  period: 'day' | 'week' | 'month' | 'lifetime';
+  capUsd: string;
+  spentUsd: string;
+  remainingUsd: string;
+  percent: number;
+}
+
+export interface SiteDto {
+  policy: SitePolicyDto;
+  usage: PeriodUsageDto[];
+  lastPaymentAt?: number;
+  timeZone: string;
+}
+
+export interface PaymentDto {
+  id: string;
+  site: string;
+  requestOrigin: string;
+  resourceUrl: string;
+  network: string;
+  networkName: string;
+  symbol: string;
+  amountToken: string;
+  amountUsd: string | null;
+  payTo: `0x${string}`;
+  status: 'reserved' | 'signed' | 'settled' | 'failed' | 'released' | 'unknown';
+  auto: boolean;
+  createdAt: number;
+  txHash?: `0x${string}`;
+  explorerUrl?: string;
+  errorReason?: string;
+}
+
+export interface SettingsDto {
+  notifications: boolean;
+  /** only act on these sites when non-empty */
+  allowedSites: string[];
+  /**
+   * Developer setting: locally deployed USDC (FiatToken v2, "USD Coin" v2, 6 decimals) the
+   * wallet may pay with, e.g. the built-in playground's. Never trusted unless added here.
+   */
+  playgroundTokens: { chainId: number; address: `0x${string}`; label?: string }[];
+}
+
+export interface ActivityDto {
+  id: string;
+  at: number;
+  level: 'info' | 'warning';
+  text: string;
+}
+
+/** Requests from extension pages. [input, output] */
+export interface PrivilegedApi {
+  'wallet.status': [void, WalletStatusDto];
+  'wallet.generate': [void, { mnemonic: string }];
+  'wallet.create': [{ mnemonic: string; password: string }, WalletStatusDto];
+  'wallet.import': [{ kind: 'mnemonic' | 'privateKey'; secret: string; password: string }, WalletStatusDto];
+  'wallet.unlock': [{ password: string }, WalletStatusDto];
+  'wallet.lock': [void, WalletStatusDto];
+  'wallet.setAutoLock': [{ autoLock: AutoLock }, WalletStatusDto];
+  'wallet.reveal': [{ password: string; what: 'mnemonic' | 'privateKey' }, { secret: string }];
+  'wallet.reset': [{ confirm: 'RESET' }, WalletStatusDto];
+  'accounts.add': [{ name?: string }, WalletStatusDto];
+  'accounts.rename': [{ index: number; name: string }, WalletStatusDto];
+  'accounts.select': [{ index: number }, WalletStatusDto];
+  'approvals.list': [void, ApprovalDto[]];
+  'approvals.decide': [{ id: string; decision: ApprovalDecision }, { done: true }];
+  'sites.list': [void, SiteDto[]];
+  'sites.get': [{ site: string }, SiteDto | null];
+  /** the site of the active tab, for the popup */
+  'sites.current': [void, { site: string | null; entry: SiteDto | null }];
+  'sites.save': [SitePolicyDto, SiteDto];
+  'sites.delete': [{ site: string }, { done: true }];
+  'history.list': [{ site?: string; limit?: number }, PaymentDto[]];
+  'history.export': [{ format: 'csv' | 'json' }, { text: string; filename: string }];
+  'settings.get': [void, SettingsDto];
+  'settings.update': [Partial<SettingsDto>, SettingsDto];
+  'activity.list': [void, ActivityDto[]];
+}
+
+/** Requests from the bridge content script (untrusted surface). */
+export interface ContentApi {
+  /**
+   * The page saw a 402. `paymentRequired` is the PAYMENT-REQUIRED header if the page could
+   * read it; `bodyText` the response body (v1) if it could. The background prefers what it
+   * observed itself through webRequest.
+   */
+  'content.402': [
+    { requestId: string; url: string; method: string; paymentRequired?: string; bodyText?: string },
+    { action: 'retry'; headerName: string; headerValue: string; ticket: string } | { action: 'pass'; reason: string },
+  ];
+  /** The paid retry finished; the background records the outcome it observed itself. */
+  'content.result': [{ ticket: string; status: number; paymentResponse?: string }, { done: true }];
+}
+
+export type PrivilegedType = keyof PrivilegedApi;
+export type ContentType = keyof ContentApi;
+export type In<A, K extends keyof A> = A[K] extends [infer I, unknown] ? I : never;
+export type Out<A, K extends keyof A> = A[K] extends [unknown, infer O] ? O : never;
+
+export interface Envelope<K extends string = string> {
+  channel: 'x402.privileged' | 'x402.content';
+  type: K;
+  payload: unknown;
+}
+
+/** The allowlist for the content surface: anything else from a content script is refused. */
+export const CONTENT_TYPES: readonly ContentType[] = ['content.402', 'content.result'] as const;
+
+/** Messages between the page wrapper (MAIN world) and the bridge (window.postMessage). */
+export const PAGE_CHANNEL = '__x402_wallet_v1';

@@ -1,0 +1,143 @@
+/**
+ * Pure display helpers shared by the extension pages: addresses, times, countdowns,
+ * auto-lock choices, period/status labels and origin validation. No browser APIs.
+ */
+import type { AutoLock, PaymentDto, PeriodUsageDto } from '../messaging/contract';
+
+/** "0x1234…abcd" */
+export function shortAddress(address: string): string {
+  return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
+}
+
+/** Remaining time as "1:05:09", "4:05" or "45 s"; "0 s" once past. */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+  if (m > 0) return `${m}:${String(s).padStart(2, '0')}`;
+  return `${s} s`;
+}
+
+/** Whole seconds left (rounded up) until `untilMs`, 0 when past. */
+export function secondsLeft(untilMs: number, nowMs: number): number {
+  return Math.max(0, Math.ceil((untilMs - nowMs) / 1000));
+}
+
+export function formatDateTime(ms: number, locale?: string): string {
+  return new Date(ms).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** The auto-lock select: fixed choices, value strings ↔ AutoLock. */
+export const AUTO_LOCK_MINUTES = [1, 5, 15, 30, 60] as const;
+
+export interface AutoLockChoice {
+  value: string;
+  label: string;
+}
+
+export function autoLockChoices(current?: AutoLock): AutoLockChoice[] {
+  const list: AutoLockChoice[] = AUTO_LOCK_MINUTES.map((m) => ({
+    value: `minutes:${m}`,
+    label: m === 1 ? 'After 1 minute idle' : `After ${m} minutes idle`,
+  }));
+  if (current?.kind === 'minutes' && !(AUTO_LOCK_MINUTES as readonly number[]).includes(current.minutes)) {
+    list.push({ value: `minutes:${current.minutes}`, label: `After ${current.minutes} minutes idle` });
+  }
+  list.push({ value: 'browser-close', label: 'When the browser closes' });
+  list.push({ value: 'never', label: 'Never while the browser runs' });
+  return list;
+}
+
+export function autoLockToValue(a: AutoLock): string {
+  return a.kind === 'minutes' ? `minutes:${a.minutes}` : a.kind;
+}
+
+export function valueToAutoLock(value: string): AutoLock | null {
+  if (value === 'browser-close') return { kind: 'browser-close' };
+  if (value === 'never') return { kind: 'never' };
+  const m = /^minutes:(\d{1,4})$/.exec(value);
+  if (m) {
+    const minutes = Number(m[1]);
+    if (minutes >= 1) return { kind: 'minutes', minutes };
+  }
+  return null;
+}
+
+export function periodLabel(period: PeriodUsageDto['period']): string {
+  switch (period) {
+    case 'day':
+      return 'Today';
+    case 'week':
+      return 'This week';
+    case 'month':
+      return 'This month';
+    case 'lifetime':
+      return 'Lifetime';
+  }
+}
+
+export function paymentStatusLabel(status: PaymentDto['status']): string {
+  switch (status) {
+    case 'reserved':
+      return 'Pending';
+    case 'signed':
+      return 'Signed, waiting';
+    case 'settled':
+      return 'Paid';
+    case 'failed':
+      return 'Failed';
+    case 'released':
+      return 'Not charged';
+    case 'unknown':
+      return 'Unknown outcome';
+  }
+}
+
+export type OriginCheck = { ok: true; origin: string } | { ok: false; error: string };
+
+/**
+ * Validates a site typed by the user as an http(s) origin ("https://example.com",
+ * "http://localhost:3000", a trailing "/" allowed) and returns its canonical form.
+ */
+export function parseSiteOrigin(input: string): OriginCheck {
+  const s = input.trim();
+  if (s === '') return { ok: false, error: 'Enter a site such as https://example.com.' };
+  if (!/^https?:\/\//i.test(s)) return { ok: false, error: 'The site must start with https:// or http://.' };
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    return { ok: false, error: 'That is not a valid web address.' };
+  }
+  if (url.username || url.password) return { ok: false, error: 'Leave out user names and passwords.' };
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || /[?#]/.test(s)) {
+    return { ok: false, error: 'Enter only the origin (scheme, host and port), without a path.' };
+  }
+  if (!url.hostname) return { ok: false, error: 'The site needs a host name.' };
+  return { ok: true, origin: url.origin };
+}
+
+/** Local date "YYYY-MM-DD" for an <input type="date">. */
+export function toDateInput(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** End of the given local day (23:59:59.999) in epoch ms; undefined for an empty input. */
+export function fromDateInput(value: string): number | undefined | null {
+  if (value === '') return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return null;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 23, 59, 59, 999);
+  return Number.isNaN(d.getTime()) ? null : d.getTime();
+}
+
+/** Percent for a bar, clamped to 0–100. */
+export function clampPercent(p: number): number {
+  if (!Number.isFinite(p)) return 0;
+  return Math.min(100, Math.max(0, p));
+}

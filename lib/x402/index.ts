@@ -1,0 +1,13 @@
+/**
+ * x402 protocol layer (pure; runs in the Chrome service worker and the Firefox event page):
+ * strict parsing, trusted registry, option validation, payment header building,
+ * settlement decoding and display formatting.
+ */
+export * from './types.ts';
+export * from './base64.ts';
+export * from './parse.ts';
+export * from './registry.ts';
+export * from './validate.ts';
+export * from './payment.ts';
+export * from './settlement.ts';
+export * from './format.ts';

@@ -1,0 +1,150 @@
+/**
+ * `npm run demo`: build the Chrome extension, start the local x402 network on fixed ports,
+ * print everything a human needs to try it, and (with a display) open Chromium with the
+ * unpacked extension on the demo page. Ctrl-C (SIGINT/SIGTERM) stops everything cleanly.
+ *
+ * Flags: --no-build (skip `wxt build`), --no-browser (never launch Chromium),
+ *        --port=<base> (base port, default 4020; see tests/fixture/network.ts for the layout).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext } from 'playwright-core';
+import {
+  DEFAULT_BASE_PORT,
+  DEMO_ADDRESSES,
+  DEMO_MNEMONIC,
+  PRICES,
+  startNetwork,
+  type LocalX402Network,
+} from '../tests/fixture/network.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const EXT_DIR = path.join(ROOT, '.output', 'chrome-mv3');
+const CHROMIUM = '/usr/bin/chromium';
+
+const args = process.argv.slice(2);
+const noBuild = args.includes('--no-build');
+const noBrowser = args.includes('--no-browser');
+const portArg = args.find((a) => a.startsWith('--port='));
+const basePort = portArg ? Number(portArg.slice('--port='.length)) : DEFAULT_BASE_PORT;
+if (!Number.isInteger(basePort) || basePort < 1024 || basePort > 65_000) {
+  console.error(`invalid --port: ${portArg}`);
+  process.exit(2);
+}
+
+const usdc = (atomic: bigint): string => {
+  const whole = atomic / 1_000_000n;
+  const frac = (atomic % 1_000_000n).toString().padStart(6, '0');
+  return `${whole}.${frac} USDC`;
+};
+
+let net: LocalX402Network | undefined;
+let ctx: BrowserContext | undefined;
+let profileDir: string | undefined;
+let shuttingDown = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    console.log('\nStopping the demo network ...');
+    await ctx?.close().catch(() => undefined);
+    await net?.stop().catch(() => undefined);
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+    console.log('Stopped.');
+  }
+  process.exit(code);
+}
+
+function build(): void {
+  console.log('Building the Chrome extension (npx wxt build) ...');
+  const r = spawnSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('wxt build failed');
+    process.exit(1);
+  }
+}
+
+async function printInfo(n: LocalX402Network): Promise<void> {
+  const line = '-'.repeat(78);
+  console.log(`\n${line}\nx402 local demo network is running\n${line}`);
+  console.log('Demo wallet (PUBLIC TEST PHRASE - never use it for real funds):');
+  console.log(`  recovery phrase : ${DEMO_MNEMONIC}`);
+  for (const [i, a] of DEMO_ADDRESSES.entries()) {
+    const [b2, b1] = await Promise.all([n.usdcBalance('v2', a), n.usdcBalance('v1', a)]);
+    console.log(`  account ${i}       : ${a}  v2 ${usdc(b2)} · v1 ${usdc(b1)}`);
+  }
+  console.log(`  merchant (payTo) : ${n.merchant}`);
+  for (const s of [n.v2, n.v1]) {
+    console.log(`\nx402 v${s.version} (${s.network}, chain id ${s.chainId})`);
+    console.log(`  RPC              : ${s.rpcUrl}`);
+    console.log(`  USDC             : ${s.usdc}  (EIP-712 "USD Coin" v2, 6 decimals)`);
+    console.log(`  demo page        : ${s.url('/page')}`);
+    console.log(`  cross-origin frame: ${s.url('/frame')}  (iframe from ${s.frameOrigin})`);
+    console.log(`  paid article     : ${s.url('/article')}  (${usdc(PRICES.article)})`);
+    console.log(`  paid API         : GET ${s.url('/api/data')} (${usdc(PRICES.data)}), POST /api/echo (${usdc(PRICES.echo)})`);
+  }
+  console.log(`\nHostile 402s (v2): ${n.v2.url('/bad/huge-amount')} … (counters at ${n.v2.url('/bad/_stats')})`);
+  console.log(`\nLoad the extension by hand: chrome://extensions → Developer mode → "Load unpacked" → ${EXT_DIR}`);
+  console.log(`${line}\n`);
+}
+
+async function launchBrowser(startUrl: string): Promise<void> {
+  if (!existsSync(EXT_DIR)) {
+    console.log(`No built extension at ${EXT_DIR} (run without --no-build). Not launching a browser.`);
+    return;
+  }
+  if (!existsSync(CHROMIUM)) {
+    console.log(`${CHROMIUM} not found. Not launching a browser.`);
+    return;
+  }
+  const { chromium } = await import('playwright-core');
+  profileDir = mkdtempSync(path.join(os.tmpdir(), 'x402-demo-profile-'));
+  ctx = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: false,
+    viewport: null,
+    args: [
+      `--disable-extensions-except=${EXT_DIR}`,
+      `--load-extension=${EXT_DIR}`,
+      '--no-first-run',
+      '--no-default-browser-check',
+      '--disable-sync',
+      '--disable-component-update',
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ],
+  });
+  ctx.on('close', () => {
+    ctx = undefined;
+    console.log('Browser closed.');
+    void shutdown(0);
+  });
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  await page.goto(startUrl);
+  console.log(`Chromium is open on ${startUrl}. Close it or press Ctrl-C to stop.`);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  if (!noBuild) build();
+  net = await startNetwork({ fixedPorts: basePort });
+  await printInfo(net);
+  if (noBrowser) {
+    console.log('--no-browser: the network keeps running until Ctrl-C.');
+  } else if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    console.log('No display available (DISPLAY is not set): not launching a browser.');
+    console.log('The network keeps running until Ctrl-C.');
+  } else {
+    await launchBrowser(net.v2.url('/page'));
+  }
+  // keep the event loop alive until a signal or the browser closes
+  setInterval(() => undefined, 1 << 30);
+}
+
+main().catch(async (e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  await shutdown(1);
+});

@@ -1,0 +1,117 @@
+/**
+ * `npm test`: every test layer in order, one summary at the end.
+ *   1. type check (tsc --noEmit)
+ *   2. unit tests (vitest, WXT fakeBrowser)
+ *   3. fixture self-test (official x402 clients paying the local network, on-chain balances)
+ *   4. test builds of the extension for Chromium and Firefox
+ *   5. browser tests (built extension in Chromium and Firefox ESR against the local network)
+ * Exits non-zero when any step fails. Later steps still run so one report shows everything.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const OUT = path.join(ROOT, '.tmp');
+mkdirSync(OUT, { recursive: true });
+
+interface StepResult {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  passed?: number;
+  failed?: number;
+  skipped?: number;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const tee = (chunk: Buffer, to: NodeJS.WriteStream) => {
+      out += chunk.toString();
+      to.write(chunk);
+    };
+    child.stdout.on('data', (c: Buffer) => tee(c, process.stdout));
+    child.stderr.on('data', (c: Buffer) => tee(c, process.stderr));
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+function vitestCounts(file: string): Pick<StepResult, 'passed' | 'failed' | 'skipped'> {
+  if (!existsSync(file)) return {};
+  const j = JSON.parse(readFileSync(file, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
+  return { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + j.numTodoTests };
+}
+
+const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
+const results: StepResult[] = [];
+
+async function step(name: string, fn: () => Promise<Omit<StepResult, 'name' | 'seconds'>>): Promise<void> {
+  console.log(`\n\u001b[1m▶ ${name}\u001b[0m`);
+  const t0 = performance.now();
+  let r: Omit<StepResult, 'name' | 'seconds'>;
+  try {
+    r = await fn();
+  } catch (e) {
+    console.error(e);
+    r = { ok: false };
+  }
+  results.push({ name, seconds: (performance.now() - t0) / 1000, ...r });
+}
+
+const only = process.argv.slice(2);
+const want = (s: string) => only.length === 0 || only.includes(s);
+
+if (want('typecheck'))
+  await step('type check', async () => ({ ok: (await run(bin('tsc'), ['--noEmit'])).code === 0 }));
+
+if (want('unit'))
+  await step('unit tests', async () => {
+    const json = path.join(OUT, 'unit.json');
+    const { code } = await run(bin('vitest'), ['run', '--config', 'vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`]);
+    const c = vitestCounts(json);
+    return { ok: code === 0 && (c.passed ?? 0) > 0, ...c };
+  });
+
+if (want('fixture'))
+  await step('fixture self-test (official clients, on-chain balances)', async () => {
+    const { code, out } = await run(bin('tsx'), ['tests/fixture/selftest.ts']);
+    const m = /^(\d+) passed, (\d+) failed/m.exec(out);
+    return { ok: code === 0 && !!m && Number(m[1]) > 0, passed: m ? Number(m[1]) : 0, failed: m ? Number(m[2]) : 0 };
+  });
+
+if (want('browser')) {
+  await step('extension test builds (Chromium, Firefox)', async () => {
+    const a = await run(bin('wxt'), ['build', '--mode', 'test']);
+    const b = await run(bin('wxt'), ['build', '-b', 'firefox', '--mode', 'test']);
+    return { ok: a.code === 0 && b.code === 0 };
+  });
+  await step('browser tests (Chromium + Firefox ESR)', async () => {
+    const json = path.join(OUT, 'browser.json');
+    const { code } = await run(bin('vitest'), ['run', '--config', 'vitest.browser.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`]);
+    const c = vitestCounts(json);
+    return { ok: code === 0 && (c.passed ?? 0) > 0, ...c };
+  });
+}
+
+const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
+console.log('\n\u001b[1mSummary\u001b[0m');
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const r of results) {
+  const counts = r.passed !== undefined ? ` ${r.passed} passed, ${r.failed ?? 0} failed${r.skipped ? `, ${r.skipped} skipped` : ''}` : '';
+  console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${pad(r.name, 58)} ${r.seconds.toFixed(1).padStart(6)} s${counts}`);
+  passed += r.passed ?? (r.ok ? 1 : 0);
+  failed += r.failed ?? 0;
+  if (!r.ok && !r.failed) failed += 1;
+  skipped += r.skipped ?? 0;
+}
+console.log(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
