@@ -88,6 +88,11 @@ async function printInfo(n: LocalX402Network): Promise<void> {
   }
   console.log(`\nHostile 402s (v2): ${n.v2.url('/bad/huge-amount')} … (counters at ${n.v2.url('/bad/_stats')})`);
   console.log(`\nLoad the extension by hand: chrome://extensions → Developer mode → "Load unpacked" → ${EXT_DIR}`);
+  console.log('  (Firefox: npm run build:firefox, then about:debugging → This Firefox → Load Temporary Add-on → .output/firefox-mv3/manifest.json)');
+  console.log('Then, in the wallet: import the recovery phrase above, and under Sites & history → Settings →');
+  console.log('"Developer: local test tokens" add both playground USDC contracts (the demo browser does this for you):');
+  console.log(`  chain ${n.v2.chainId} · ${n.v2.usdc}`);
+  console.log(`  chain ${n.v1.chainId} · ${n.v1.usdc}`);
   console.log(`${line}\n`);
 }
 
@@ -121,8 +126,24 @@ async function launchBrowser(startUrl: string): Promise<void> {
     console.log('Browser closed.');
     void shutdown(0);
   });
+  // Trust the playground's USDC (a developer setting) and open onboarding for the demo phrase.
+  const sw = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const origin = `chrome-extension://${new URL(sw.url()).host}`;
   const page = ctx.pages()[0] ?? (await ctx.newPage());
-  await page.goto(startUrl);
+  await page.goto(`${origin}/onboarding.html`);
+  const n = net!;
+  await page.evaluate(
+    (tokens) =>
+      (globalThis as any).chrome.runtime.sendMessage({ channel: 'x402.privileged', type: 'settings.update', payload: { playgroundTokens: tokens } }),
+    [
+      { chainId: n.v2.chainId, address: n.v2.usdc, label: 'Playground v2' },
+      { chainId: n.v1.chainId, address: n.v1.usdc, label: 'Playground v1 (base-sepolia)' },
+    ],
+  );
+  const demoPage = await ctx.newPage();
+  await demoPage.goto(startUrl);
+  await page.bringToFront();
+  console.log('Import the demo recovery phrase in the onboarding tab, then use the demo page tab.');
   console.log(`Chromium is open on ${startUrl}. Close it or press Ctrl-C to stop.`);
 }
 

@@ -3,8 +3,9 @@
  *   1. type check (tsc --noEmit)
  *   2. unit tests (vitest, WXT fakeBrowser)
  *   3. fixture self-test (official x402 clients paying the local network, on-chain balances)
- *   4. test builds of the extension for Chromium and Firefox
- *   5. browser tests (built extension in Chromium and Firefox ESR against the local network)
+ *   4. release builds for Chromium and Firefox, and web-ext lint of the Firefox build
+ *   5. test builds of the extension for Chromium and Firefox
+ *   6. browser tests (built extension in Chromium and Firefox ESR against the local network)
  * Exits non-zero when any step fails. Later steps still run so one report shows everything.
  */
 import { spawn } from 'node:child_process';
@@ -84,6 +85,22 @@ if (want('fixture'))
     const { code, out } = await run(bin('tsx'), ['tests/fixture/selftest.ts']);
     const m = /^(\d+) passed, (\d+) failed/m.exec(out);
     return { ok: code === 0 && !!m && Number(m[1]) > 0, passed: m ? Number(m[1]) : 0, failed: m ? Number(m[2]) : 0 };
+  });
+
+if (want('lint'))
+  await step('release builds + web-ext lint (Firefox)', async () => {
+    const a = await run(bin('wxt'), ['build']);
+    const b = await run(bin('wxt'), ['build', '-b', 'firefox']);
+    const lint = await run(bin('web-ext'), ['lint', '--source-dir', '.output/firefox-mv3', '--self-hosted', '--output', 'json']);
+    const json = lint.out.slice(lint.out.indexOf('{'));
+    let errors = -1;
+    try {
+      errors = (JSON.parse(json) as { summary: { errors: number } }).summary.errors;
+    } catch {
+      console.error('web-ext lint printed no JSON report');
+    }
+    console.log(`web-ext lint: ${errors} errors`);
+    return { ok: a.code === 0 && b.code === 0 && lint.code === 0 && errors === 0 };
   });
 
 if (want('browser')) {

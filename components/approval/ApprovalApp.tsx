@@ -5,8 +5,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ApprovalDecision, ApprovalDto } from '../../lib/messaging/contract';
 import { useApprovalsStore } from '../../lib/ui/stores/approvals';
+import { useWalletStore } from '../../lib/ui/stores/wallet';
 import { ErrorText } from '../ErrorText';
 import { useRefresh } from '../hooks';
+import { UnlockForm } from '../UnlockForm';
 import { ApprovalCard } from './ApprovalCard';
 
 export function ApprovalApp() {
@@ -21,7 +23,13 @@ export function ApprovalApp() {
   const [snapshot, setSnapshot] = useState<ApprovalDto | null>(null);
   const [finished, setFinished] = useState(false);
 
+  // The background refuses to pay while the wallet is locked: show an unlock form here.
+  const wallet = useWalletStore((s) => s.status);
+  const loadWallet = useWalletStore((s) => s.load);
+  const locked = !!wallet && wallet.initialized && !wallet.unlocked;
+
   useRefresh(load, 2000);
+  useRefresh(loadWallet, 2000);
 
   const live = currentId ? items.find((a) => a.id === currentId) : undefined;
   useEffect(() => {
@@ -42,7 +50,14 @@ export function ApprovalApp() {
 
   const onDecide = async (decision: ApprovalDecision) => {
     if (!current) return;
-    const remaining = await decide(current.id, decision);
+    let remaining: ApprovalDto[];
+    try {
+      remaining = await decide(current.id, decision);
+    } catch (e) {
+      // locked meanwhile (auto-lock, or locked elsewhere): bring up the unlock form
+      if ((e as { code?: unknown }).code === 'locked') void loadWallet();
+      throw e;
+    }
     advance(current.id, remaining);
   };
 
@@ -67,14 +82,23 @@ export function ApprovalApp() {
     );
   } else if (current) {
     body = (
-      <ApprovalCard
-        key={current.id}
-        approval={current}
-        gone={gone}
-        queueText={`${position >= 0 ? position + 1 : '–'} of ${Math.max(items.length, position + 1)}`}
-        onDecide={onDecide}
-        onSkip={() => advance(current.id, items)}
-      />
+      <>
+        {locked && !gone && (
+          <section className="card" aria-label="Unlock to pay" data-testid="approval-locked">
+            <p>The wallet is locked. Enter your password to pay.</p>
+            <UnlockForm />
+          </section>
+        )}
+        <ApprovalCard
+          key={current.id}
+          approval={current}
+          gone={gone}
+          locked={locked}
+          queueText={`${position >= 0 ? position + 1 : '–'} of ${Math.max(items.length, position + 1)}`}
+          onDecide={onDecide}
+          onSkip={() => advance(current.id, items)}
+        />
+      </>
     );
   } else if (!loaded) {
     body = <p className="muted">Loading…</p>;

@@ -16,6 +16,8 @@ export interface ApprovalCardProps {
   approval: ApprovalDto;
   /** no longer in the background's queue (answered elsewhere or expired) */
   gone: boolean;
+  /** the wallet is locked: paying waits for the unlock form above */
+  locked?: boolean;
   queueText: string;
   onDecide(decision: ApprovalDecision): Promise<void>;
   onSkip(): void;
@@ -33,7 +35,7 @@ function enterBelongsToControl(target: EventTarget | null): boolean {
   return target.isContentEditable;
 }
 
-export function ApprovalCard({ approval, gone, queueText, onDecide, onSkip }: ApprovalCardProps) {
+export function ApprovalCard({ approval, gone, locked = false, queueText, onDecide, onSkip }: ApprovalCardProps) {
   const [selected, setSelected] = useState(approval.selectedIndex);
   const option = approval.options.find((o) => o.index === selected) ?? approval.options[0];
   const [allowAmount, setAllowAmount] = useState(() => defaultAllowanceUsd(option?.amountUsd));
@@ -61,7 +63,7 @@ export function ApprovalCard({ approval, gone, queueText, onDecide, onSkip }: Ap
   }
   const allowLabel = parsedAllow.ok ? formatUsd(parsedAllow.micro) : `$${allowAmount}`;
 
-  const canPay = !!option && !closed && !busy;
+  const canPay = !!option && !closed && !busy && !locked;
 
   const run = useCallback(
     async (decision: ApprovalDecision) => {

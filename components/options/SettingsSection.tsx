@@ -5,6 +5,7 @@ import { toApiError } from '../../lib/ui/errors';
 import { parseSiteOrigin } from '../../lib/ui/format';
 import { useSettingsStore } from '../../lib/ui/stores/settings';
 import { ErrorText } from '../ErrorText';
+import { PlaygroundTokens } from './PlaygroundTokens';
 
 export function SettingsSection() {
   const settings = useSettingsStore((s) => s.settings);
@@ -103,6 +104,7 @@ export function SettingsSection() {
         </button>
       </form>
       <ErrorText error={error} />
+      <PlaygroundTokens tokens={settings.playgroundTokens ?? []} busy={busy} apply={apply} />
     </div>
   );
 }
