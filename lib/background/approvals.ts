@@ -18,6 +18,8 @@ export const APPROVAL_TIMEOUT_MS = 2 * 60_000;
 
 export class ApprovalQueue {
   private mutex = new Mutex();
+  /** one window for the whole queue: concurrent requests must not each open their own */
+  private windowMutex = new Mutex();
   private waiters = new Map<string, { resolve: (o: ApprovalOutcome) => void; timer: ReturnType<typeof setTimeout> }>();
   /** called whenever the number of pending approvals changes */
   onCountChange: ((n: number) => void) | null = null;
@@ -67,8 +69,13 @@ export class ApprovalQueue {
     return outcome;
   }
 
-  /** The user's decision from the approval window. */
+  /** The user's decision from the approval window. Refused (false) once the approval expired. */
   async decide(id: string, decision: ApprovalDecision): Promise<boolean> {
+    const a = (await queueItem.getValue()).find((x) => x.id === id);
+    if (a && Date.now() >= a.expiresAt) {
+      await this.finish(id, { kind: 'reject', why: 'expired' });
+      return false;
+    }
     return this.finish(id, decision);
   }
 
@@ -95,7 +102,11 @@ export class ApprovalQueue {
     for (const a of await queueItem.getValue()) await this.finish(a.id, { kind: 'reject', why: 'closed' });
   }
 
-  private async showWindow(id: string): Promise<void> {
+  private showWindow(id: string): Promise<void> {
+    return this.windowMutex.run(() => this.showWindowNow(id));
+  }
+
+  private async showWindowNow(id: string): Promise<void> {
     const existing = await windowItem.getValue();
     if (existing !== null) {
       const alive = await browser.windows.get(existing).then(

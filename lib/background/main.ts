@@ -4,10 +4,12 @@
  * woke it); state lives in storage, so any worker instance can pick up where another died.
  */
 import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
 import { AUTOLOCK_ALARM, createCustodyService } from '../custody/service';
 import { Ledger } from '../ledger/ledger';
 import { PolicyStore } from '../policy/store';
 import { resolveTimeZone } from '../policy/periods';
+import { siteKey } from '../policy/units';
 import { ApprovalQueue } from './approvals';
 import { createHandlers } from './handlers';
 import { NavigationPayments } from './navigation';
@@ -19,8 +21,41 @@ import { installTestHooks } from './test-hooks';
 import { createContentHandlers } from './content';
 
 const SWEEP_ALARM = 'x402-ledger-sweep';
+const BADGE_AMBER = '#b45309';
+const BADGE_RED = '#b91c1c';
+/** tabs whose site crossed 80 % / 100 % of a budget: tabId → {site, threshold} */
+const badgeAlertsItem = storage.defineItem<Record<string, { site: string; threshold: 80 | 100 }>>('session:badgeAlerts', {
+  fallback: {},
+});
+
+function siteOf(url: string | undefined): string | null {
+  try {
+    return url && /^https?:/i.test(url) ? siteKey(new URL(url).origin) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The toolbar badge: the global text is the number of pending approvals (amber). A tab whose
+ * site crossed a budget alert threshold gets its own colour — amber at 80 %, red at 100 % —
+ * and shows the count, or "!" when nothing is pending.
+ */
+async function paintBadge(count: number): Promise<void> {
+  const text = count > 0 ? String(count) : '';
+  await browser.action.setBadgeText({ text });
+  await browser.action.setBadgeBackgroundColor({ color: BADGE_AMBER });
+  const alerts = await badgeAlertsItem.getValue();
+  for (const [tab, a] of Object.entries(alerts)) {
+    const tabId = Number(tab);
+    await browser.action.setBadgeBackgroundColor({ tabId, color: a.threshold === 100 ? BADGE_RED : BADGE_AMBER }).catch(() => undefined);
+    await browser.action.setBadgeText({ tabId, text: text || '!' }).catch(() => undefined);
+  }
+}
 
 export function startBackground(): void {
+  /** reservations older than this belong to a dead worker instance (see releaseUnsigned) */
+  const startedAt = Date.now();
   // Test builds may move the custody clock forward (auto-lock tests); release builds cannot.
   let skewMs = 0;
   const custody = createCustodyService(import.meta.env.MODE === 'test' ? { now: () => Date.now() + skewMs } : {});
@@ -39,6 +74,35 @@ export function startBackground(): void {
     settings,
     timeZone,
     watch: (value, onResult) => observer.watchPayment(value, (s) => onResult(s)),
+    onBudgetAlert: (site, threshold) => void budgetBadge(site, threshold).catch(() => undefined),
+  });
+  const budgetBadge = async (site: string, threshold: 80 | 100) => {
+    const key = siteKey(site);
+    const tabs = await browser.tabs.query({});
+    const alerts = await badgeAlertsItem.getValue();
+    for (const t of tabs) {
+      if (t.id === undefined || siteOf(t.url) !== key) continue;
+      const prev = alerts[String(t.id)];
+      if (!prev || prev.site !== key || prev.threshold < threshold) alerts[String(t.id)] = { site: key, threshold };
+    }
+    await badgeAlertsItem.setValue(alerts);
+    await paintBadge(await approvals.count());
+  };
+  const dropBadgeAlert = async (tabId: number, stillSite?: string | null) => {
+    const alerts = await badgeAlertsItem.getValue();
+    const a = alerts[String(tabId)];
+    if (!a || (stillSite !== undefined && stillSite === a.site)) return;
+    delete alerts[String(tabId)];
+    await badgeAlertsItem.setValue(alerts);
+    if (stillSite !== undefined) {
+      // back to the global badge for this tab
+      await browser.action.setBadgeText({ tabId, text: null as unknown as string }).catch(() => undefined);
+      await browser.action.setBadgeBackgroundColor({ tabId, color: BADGE_AMBER }).catch(() => undefined);
+    }
+  };
+  browser.tabs.onRemoved.addListener((tabId) => void dropBadgeAlert(tabId).catch(() => undefined));
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.url) void dropBadgeAlert(tabId, siteOf(change.url)).catch(() => undefined);
   });
   const navigation = new NavigationPayments({
     pay: (o, sources) =>
@@ -50,10 +114,7 @@ export function startBackground(): void {
   observer.onMainFrameResponse = (r) => void navigation.onMainFrameResponse(r);
   observer.install();
   approvals.install();
-  approvals.onCountChange = (n) => {
-    void browser.action.setBadgeText({ text: n > 0 ? String(n) : '' });
-    void browser.action.setBadgeBackgroundColor({ color: '#b45309' });
-  };
+  approvals.onCountChange = (n) => void paintBadge(n).catch(() => undefined);
 
   const content: ContentHandlers = createContentHandlers({ observer, payments, navigation });
   installRouter(createHandlers({ custody, ledger, policies, approvals, settings, timeZone }), content);
@@ -78,6 +139,7 @@ export function startBackground(): void {
     await custody.restore();
     await policies.migrate();
     await ledger.sweep();
+    await ledger.releaseUnsigned(startedAt);
     await approvals.restore();
     await navigation.restore();
     await browser.alarms.create(SWEEP_ALARM, { periodInMinutes: 1 });

@@ -10,10 +10,10 @@ import { storage } from 'wxt/utils/storage';
 import type { CustodyService } from '../custody/service';
 import type { Ledger } from '../ledger/ledger';
 import type { ApprovalDto, OptionDto } from '../messaging/contract';
-import { decide, remaining } from '../policy/decide';
-import { formatCapAmount, formatUsd as formatMicroUsd } from '../policy/format';
+import { decide, remaining, remainingGlobal, thresholdCrossed } from '../policy/decide';
+import { formatCapAmount, formatUsd as formatMicroUsd, siteLabel } from '../policy/format';
 import type { PolicyStore } from '../policy/store';
-import type { Decision, PaymentRequest, SitePolicy, SpendSnapshot } from '../policy/types';
+import type { CapUsage, Decision, PaymentRequest, SitePolicy, SpendSnapshot, ThresholdAlert } from '../policy/types';
 import { atomicToMicroUsd } from '../policy/units';
 import { parseUsd } from '../ui/money';
 import { Mutex } from '../util/mutex';
@@ -74,7 +74,17 @@ export interface PaymentDeps {
   timeZone: () => string;
   /** watch the network for the response to the request carrying this header */
   watch: (headerValue: string, onResult: (o: SettlementObservation) => void) => void;
+  /** a settlement pushed a site's budget across 80 % or 100 % (badge colour for its tabs) */
+  onBudgetAlert?: (site: string, threshold: 80 | 100) => void;
 }
+
+const ALERT_PERIOD: Record<CapUsage['kind'], string> = {
+  day: "today's budget",
+  week: "this week's budget",
+  month: "this month's budget",
+  lifetime: 'the total budget',
+  'global-day': "today's limit across all sites",
+};
 
 function origin(url: string): string {
   try {
@@ -315,12 +325,14 @@ export class PaymentService {
     if (!rec || (rec.status !== 'signed' && rec.status !== 'unknown')) return;
     const decoded = o.paymentResponse ? decodeSettlement(o.paymentResponse) : undefined;
     if (decoded?.ok && decoded.value.success) {
-      await ledger.commit(ticketId, {
-        txHash: decoded.value.transaction,
-        network: decoded.value.network,
-        payer: decoded.value.payer ?? '',
-      });
+      const tz = this.deps.timeZone();
+      const done = await ledger.commitWithUsage(
+        ticketId,
+        { txHash: decoded.value.transaction, network: decoded.value.network, payer: decoded.value.payer ?? '' },
+        { timeZone: tz },
+      );
       await this.dropTicket(ticketId);
+      if (done.before && done.after) await this.budgetAlerts(done.record.site, done.before, done.after, tz);
       return;
     }
     if (source === 'page') {
@@ -337,6 +349,44 @@ export class PaymentService {
     } else {
       // 5xx, no answer, or success without a receipt: unknown — keep it counted and re-send it as is.
       await ledger.fail(ticketId, `Outcome unknown (HTTP ${o.status || 'no response'})`, { definite: false });
+    }
+  }
+
+  /**
+   * 80 % / 100 % alerts after a settlement: one activity line + OS notification per cap whose
+   * threshold this settlement crossed (settled spend before vs after, from one critical
+   * section of the ledger, so concurrent settlements never alert twice for one crossing).
+   */
+  private async budgetAlerts(site: string, before: SpendSnapshot, after: SpendSnapshot, tz: string): Promise<void> {
+    try {
+      const { policies, settings } = this.deps;
+      const now = after.at;
+      const policy = await policies.get(site);
+      const global = await policies.getGlobal();
+      const alerts: Array<ThresholdAlert & { usage: CapUsage }> = [];
+      if (policy) {
+        const b = remaining(policy, before, now, tz);
+        const a = remaining(policy, after, now, tz);
+        for (const al of thresholdCrossed(b, a)) alerts.push({ ...al, usage: a[al.kind as keyof typeof a]! });
+      }
+      const gb = remainingGlobal(global, before, now, tz);
+      const ga = remainingGlobal(global, after, now, tz);
+      if (ga) for (const al of thresholdCrossed(gb, ga)) alerts.push({ ...al, usage: ga });
+      if (alerts.length === 0) return;
+      const host = siteLabel(site);
+      for (const al of alerts) {
+        const u = al.usage;
+        const what = u.kind === 'global-day' ? ALERT_PERIOD[u.kind] : `${ALERT_PERIOD[u.kind]} for ${host}`;
+        const text =
+          al.threshold === 100
+            ? `You have used all of ${what} (${formatCapAmount(u.cap, u.spent)} of ${formatCapAmount(u.cap, u.cap.amount)}). Further payments will ask first.`
+            : `You have used ${Math.floor(u.percentUsed)}% of ${what} (${formatCapAmount(u.cap, u.spent)} of ${formatCapAmount(u.cap, u.cap.amount)}).`;
+        await settings.notify(text, al.threshold === 100 ? 'warning' : 'info');
+      }
+      const top = alerts.some((a) => a.threshold === 100) ? 100 : 80;
+      this.deps.onBudgetAlert?.(site, top);
+    } catch (e) {
+      console.warn('[x402] budget alert failed', (e as Error).message);
     }
   }
 

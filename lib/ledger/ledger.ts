@@ -81,6 +81,13 @@ export interface ReserveResult {
   record?: PaymentRecord;
 }
 
+export interface CommitUsage {
+  record: PaymentRecord;
+  /** settled-only spend of the record's site before / after this commit */
+  before?: SpendSnapshot;
+  after?: SpendSnapshot;
+}
+
 export interface SweepResult {
   released: PaymentRecord[];
   pruned: number;
@@ -285,6 +292,54 @@ export class Ledger {
       delete r.errorReason;
       r.updatedAt = now;
       return { result: { ...r }, changed: true };
+    });
+  }
+
+  /**
+   * `commit`, plus the site's SETTLED-only spend just before and just after it, computed in
+   * the same critical section — so concurrent settlements each see a distinct step and an
+   * 80 % / 100 % alert fires exactly once. `before`/`after` are absent when the record was
+   * already settled (nothing changed).
+   */
+  commitWithUsage(
+    id: string,
+    info: { txHash: string; network: string; payer: string },
+    opts: { timeZone?: string; now?: number } = {},
+  ): Promise<CommitUsage> {
+    return this.tx<CommitUsage>((st) => {
+      const now = opts.now ?? this.clock();
+      const tz = opts.timeZone ? resolveTimeZone(opts.timeZone) : this.tz();
+      const r = this.find(st, id);
+      if (r.status === 'settled') return { result: { record: { ...r } }, changed: false };
+      const settledSpend = () =>
+        computeSpend(st.records.filter((x) => x.status === 'settled'), st.archive, r.site, now, tz, this.grace);
+      const before = settledSpend();
+      r.status = 'settled';
+      r.txHash = info.txHash;
+      r.payer = info.payer;
+      if (info.network !== r.network) r.settledNetwork = info.network;
+      delete r.errorReason;
+      r.updatedAt = now;
+      return { result: { record: { ...r }, before, after: settledSpend() }, changed: true };
+    });
+  }
+
+  /**
+   * After a worker restart: reservations created by an earlier worker instance and never
+   * signed can no longer be signed by anyone (the flow that owned them died with it), and
+   * no money can move for them — release them now instead of at their expiry.
+   */
+  releaseUnsigned(createdBefore: number, now = this.clock()): Promise<PaymentRecord[]> {
+    return this.tx((st) => {
+      const out: PaymentRecord[] = [];
+      for (const r of st.records) {
+        if (r.status !== 'reserved' || r.createdAt >= createdBefore) continue;
+        r.status = 'released';
+        r.updatedAt = now;
+        r.errorReason ??= 'never signed (the wallet restarted)';
+        out.push({ ...r });
+      }
+      return { result: out, changed: out.length > 0 };
     });
   }
 

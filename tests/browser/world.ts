@@ -56,3 +56,63 @@ export async function answerApproval(ext: ExtensionBrowser, button: 'approve-pay
   await win.click(`[data-testid="${button}"]`);
   return win;
 }
+
+// ---------------------------------------------------------------- helpers for the pay/hostile suites
+
+async function waitUntil(fn: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await fn().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits until no approval window is open and no approval is pending (after a decision the window closes itself). */
+export async function noApprovalPending(ext: ExtensionBrowser, timeoutMs = 10_000): Promise<void> {
+  await waitUntil(
+    async () => {
+      if ((await ext.pages(isApproval(ext))).length > 0) return false;
+      const list = await ext.call<unknown[]>('approvals.list');
+      return list.ok && (list.value ?? []).length === 0;
+    },
+    timeoutMs,
+    'no approval window / pending approval',
+  );
+}
+
+/** Payer and merchant USDC balances on one side of the local network (atomic units). */
+export async function balances(net: LocalX402Network, side: 'v1' | 'v2', payer = PAYER): Promise<{ payer: bigint; merchant: bigint }> {
+  const [p, m] = await Promise.all([net.usdcBalance(side, payer), net.usdcBalance(side, net.merchant)]);
+  return { payer: p, merchant: m };
+}
+
+export interface HistoryEntry {
+  id: string;
+  resourceUrl: string;
+  status: string;
+  txHash?: `0x${string}`;
+  network: string;
+  site: string;
+  requestOrigin: string;
+}
+
+/** The wallet's history entries (newest first) for a resource URL. */
+export async function historyFor(ext: ExtensionBrowser, resourceUrl: string): Promise<HistoryEntry[]> {
+  const res = await ext.call<HistoryEntry[]>('history.list', { limit: 1000 });
+  if (!res.ok) throw new Error(`history.list failed: ${JSON.stringify(res.error)}`);
+  return (res.value ?? []).filter((h) => h.resourceUrl === resourceUrl);
+}
+
+/** Waits until the wallet has recorded `count` settled payments for the URL; returns them. */
+export async function settledFor(ext: ExtensionBrowser, resourceUrl: string, count = 1, timeoutMs = 10_000): Promise<HistoryEntry[]> {
+  let out: HistoryEntry[] = [];
+  await waitUntil(
+    async () => {
+      out = (await historyFor(ext, resourceUrl)).filter((h) => h.status === 'settled');
+      return out.length >= count;
+    },
+    timeoutMs,
+    `${count} settled payment(s) for ${resourceUrl}`,
+  );
+  return out;
+}
