@@ -72,8 +72,31 @@ async function popupAddress(ext: ExtensionBrowser): Promise<string> {
   }
 }
 
+async function until(fn: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await fn().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function closePages(ext: ExtensionBrowser, match: (u: string) => boolean): Promise<void> {
   for (const p of await ext.pages(match)) if (!p.isClosed()) await p.close().catch(() => undefined);
+}
+
+/**
+ * Navigates every open popup.html to onboarding.html from inside the page (Firefox's BiDi
+ * refuses to navigate to extension URLs itself). The harness keeps using such a tab for
+ * `ext.call`, which works from any extension page, so the tabs are not closed.
+ */
+async function quietPopups(ext: ExtensionBrowser): Promise<void> {
+  const popup = `${ext.extensionOrigin}/popup.html`;
+  for (const p of await ext.pages((u) => u.startsWith(popup))) {
+    await p.evaluate(() => location.replace('/onboarding.html')).catch(() => undefined);
+    await until(async () => (await p.url()).startsWith(`${ext.extensionOrigin}/onboarding.html`), 10_000, 'popup → onboarding');
+    await p.waitFor('[data-testid="onboarding-exists"]');
+  }
+  expect(await ext.pages((u) => u.startsWith(popup))).toHaveLength(0);
 }
 
 async function fillPasswords(page: TestPage): Promise<void> {
@@ -243,9 +266,28 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       it('the service worker is killed while unlocked → still unlocked afterwards and still signs', async () => {
         const { ext } = w;
         expect((await ok<Status>(ext, 'wallet.status')).unlocked).toBe(true);
-        await ext.stopServiceWorker();
-        const s = await ok<Status>(ext, 'wallet.status'); // wakes a fresh worker
-        expect(s).toMatchObject({ unlocked: true, activeAddress: DEMO });
+        // The worker's identity: chrome.runtime.getContexts gives each background instance its
+        // own contextId (answered by the browser, so asking does not wake the worker).
+        const probe = await ext.openExtensionPage('/onboarding.html');
+        const workers = () =>
+          probe.evaluate(async () =>
+            ((await (globalThis as any).chrome.runtime.getContexts({ contextTypes: ['BACKGROUND'] })) as { contextId: string }[]).map(
+              (c) => c.contextId,
+            ),
+          );
+        try {
+          const [before] = await workers();
+          expect(before).toBeTruthy();
+          await ext.stopServiceWorker();
+          await until(async () => !(await workers()).includes(before!), 10_000, 'the old worker to be gone');
+          const s = await ok<Status>(ext, 'wallet.status'); // wakes a fresh worker if none runs
+          expect(s).toMatchObject({ unlocked: true, activeAddress: DEMO });
+          const after = await workers();
+          expect(after.length).toBe(1);
+          expect(after[0]).not.toBe(before);
+        } finally {
+          await probe.close();
+        }
         await payOnceAndCheck(w, DEMO);
       });
     }
@@ -258,10 +300,11 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const t1 = Date.now();
       expect(s.autoLock).toEqual({ kind: 'minutes', minutes: 1 });
 
-      // The popup polls wallet.status, whose expiry check would lock on its own: close every
-      // popup so that only the alarm handler can lock, and drive the hooks from onboarding.html
-      // (which reads the status once at load).
-      await closePages(ext, (u) => u.startsWith(`${ext.extensionOrigin}/popup.html`));
+      // The popup polls wallet.status, whose expiry check would lock on its own: turn every
+      // open popup into onboarding.html (reads the status once at load, then never again) so
+      // that only the alarm handler can lock, and drive the hooks from such a page.
+      await closePages(ext, isApproval(ext));
+      await quietPopups(ext);
       const hook = await ext.openExtensionPage('/onboarding.html');
       try {
         await hook.waitFor('[data-testid="onboarding-exists"]');

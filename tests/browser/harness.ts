@@ -142,12 +142,17 @@ export async function launchChromium(dir = extensionDir('chromium')): Promise<Ex
       );
     },
     stopServiceWorker: async () => {
+      // Playwright keeps listing a stopped worker, so wait for CDP to report it stopped.
       const page = ctx.pages()[0] ?? (await ctx.newPage());
       const cdp = await ctx.newCDPSession(page);
+      const status = new Map<string, string>();
+      cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+        for (const v of e.versions) if (v.scriptURL.startsWith(origin)) status.set(v.versionId, v.runningStatus);
+      });
       await cdp.send('ServiceWorker.enable');
       await cdp.send('ServiceWorker.stopAllWorkers');
+      await until(async () => status.size > 0 && [...status.values()].every((s) => s === 'stopped'), 5_000, 'service worker to stop');
       await cdp.detach();
-      await until(async () => ctx.serviceWorkers().length === 0, 5_000, 'service worker to stop');
     },
     close: async () => {
       await ctx.close();
@@ -240,16 +245,23 @@ export async function launchFirefox(hookPageUrl: string, dir = extensionDir('fir
       wrapPp(await until(() => findPage(match), t, 'a matching page')),
     pages: async (match) => (await matching(match)).map(wrapPp),
     call: async (type, payload) => {
-      if (!caller || caller.isClosed()) {
-        const before = new Set(await browser.pages());
-        await openExtensionPage('/popup.html');
-        caller = (await matching((u) => u.startsWith(`${origin}/popup.html`))).find((x) => !before.has(x))!;
-      }
-      return caller.evaluate(
-        (t, p) => (globalThis as any).browser.runtime.sendMessage({ channel: 'x402.privileged', type: t, payload: p }),
-        type,
-        payload as never,
-      );
+      const send = async () => {
+        if (!caller || caller.isClosed() || !(await realUrl(caller)).startsWith(`${origin}/popup.html`)) {
+          const before = new Set(await browser.pages());
+          await openExtensionPage('/popup.html');
+          caller = (await matching((u) => u.startsWith(`${origin}/popup.html`))).find((x) => !before.has(x))!;
+        }
+        return caller.evaluate(
+          (t, p) => (globalThis as any).browser.runtime.sendMessage({ channel: 'x402.privileged', type: t, payload: p }),
+          type,
+          payload as never,
+        );
+      };
+      // Puppeteer may still hold a tab that was closed or navigated elsewhere: reopen once.
+      return send().catch(() => {
+        caller = null;
+        return send();
+      });
     },
     stopServiceWorker: async () => {
       throw new Error('Firefox runs the background as an event page; use Chromium to test worker restarts');
