@@ -48,6 +48,15 @@ export function ApprovalApp() {
   const gone = !!current && !live && loaded;
   const position = current ? items.findIndex((a) => a.id === current.id) : -1;
 
+  // Answered elsewhere or expired while others wait: move on to the next one by itself.
+  useEffect(() => {
+    const next = gone ? items.find((a) => a.id !== currentId) : undefined;
+    if (next) {
+      setCurrentId(next.id);
+      setSnapshot(next);
+    }
+  }, [gone, items, currentId]);
+
   const onDecide = async (decision: ApprovalDecision) => {
     if (!current) return;
     let remaining: ApprovalDto[];
