@@ -13,6 +13,7 @@ export function SettingsSection() {
   const load = useSettingsStore((s) => s.load);
   const update = useSettingsStore((s) => s.update);
   const [newSite, setNewSite] = useState('');
+  const [globalCap, setGlobalCap] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -65,6 +66,31 @@ export function SettingsSection() {
         Show system notifications for automatic payments and budget alerts
       </label>
       <p className="small muted">When notifications are off or blocked, the same messages appear under Activity.</p>
+
+      <h3>Daily cap across all sites</h3>
+      <form
+        className="row"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void apply({ globalDailyUsd: (globalCap ?? settings.globalDailyUsd ?? '').trim() });
+        }}
+      >
+        <label htmlFor="global-daily-cap">Automatic payments stop (and ask) after, per day, in $</label>
+        <input
+          id="global-daily-cap"
+          data-testid="global-daily-cap"
+          inputMode="decimal"
+          placeholder="no cap"
+          value={globalCap ?? settings.globalDailyUsd ?? ''}
+          onChange={(e) => setGlobalCap(e.target.value)}
+          size={8}
+        />
+        <button type="submit" data-testid="global-daily-cap-save" disabled={busy}>
+          Save cap
+        </button>
+      </form>
+      <p className="small muted">Days follow your time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}). Leave empty for no cap.</p>
 
       <h3>Sites the wallet works on</h3>
       <p className="small muted">

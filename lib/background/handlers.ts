@@ -10,6 +10,7 @@ import type {
   AutoLock,
   PaymentDto,
   SiteDto,
+  SettingsDto,
   SitePolicyDto,
   WalletStatusDto,
 } from '../messaging/contract';
@@ -117,6 +118,14 @@ function explorer(network: string, tx?: string): string | undefined {
 }
 
 export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
+  const networks = async () => {
+    const registry = createRegistry(await d.settings.trustedExtras());
+    return [...new Set(registry.assets().map((a) => a.networkLabel ?? registry.networkName(a.network)))];
+  };
+  const settingsDto = async (): Promise<SettingsDto> => {
+    const [s, g] = await Promise.all([d.settings.get(), d.policies.getGlobal()]);
+    return { ...s, globalDailyUsd: capUsd(g.dailyCap) };
+  };
   const status = async (): Promise<WalletStatusDto> => {
     const s = await d.custody.status();
     return {
@@ -129,6 +138,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       autoLock: autoLockDto(s.autoLock),
       lockoutUntil: s.lockoutUntil,
       pendingApprovals: await d.approvals.count(),
+      networks: await networks(),
     };
   };
   const withStatus = (fn: (i: Record<string, unknown>) => Promise<unknown>) => async (input: unknown) => {
@@ -292,8 +302,15 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       if (format === 'json') return { text: await d.ledger.exportJson(), filename: `x402-payments-${stamp}.json` };
       throw new HandlerError('invalid-argument', 'Export as csv or json.');
     },
-    'settings.get': () => d.settings.get(),
-    'settings.update': (input) => d.settings.update(obj(input)),
+    'settings.get': settingsDto,
+    'settings.update': async (input) => {
+      const { globalDailyUsd, ...rest } = obj(input) as Partial<SettingsDto>;
+      // Validate everything before writing anything.
+      const cap = globalDailyUsd === undefined ? undefined : usdCap(globalDailyUsd, 'The daily cap across all sites');
+      await d.settings.update(rest);
+      if (globalDailyUsd !== undefined) await d.policies.setGlobal({ ...(await d.policies.getGlobal()), dailyCap: cap });
+      return settingsDto();
+    },
     'activity.list': () => d.settings.activity(),
   };
 }

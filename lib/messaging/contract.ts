@@ -39,6 +39,8 @@ export interface WalletStatusDto {
   lockoutUntil?: number;
   /** pending approvals waiting for the user */
   pendingApprovals: number;
+  /** networks the wallet can pay on (trusted table + developer playground tokens), for display */
+  networks: string[];
 }
 
 /** One payable option of a 402, as the approval window shows it (all values from the trusted table). */
@@ -149,6 +151,8 @@ export interface SettingsDto {
    * wallet may pay with, e.g. the built-in playground's. Never trusted unless added here.
    */
   playgroundTokens: { chainId: number; address: `0x${string}`; label?: string }[];
+  /** a cap across all sites per calendar day, in dollars ("5.00"); absent = none */
+  globalDailyUsd?: string;
 }
 
 export interface ActivityDto {

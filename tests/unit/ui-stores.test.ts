@@ -19,6 +19,7 @@ const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 
 const status = (over: Partial<WalletStatusDto> = {}): WalletStatusDto => ({
   initialized: true,
+  networks: [],
   unlocked: false,
   kind: 'mnemonic',
   accounts: [{ index: 0, name: 'Account 1', address: '0x1111111111111111111111111111111111111111' }],
