@@ -27,9 +27,7 @@ export function UnlockedView({ status }: { status: WalletStatusDto }) {
   const active = status.accounts.find((a) => a.index === status.activeIndex);
   const address = active?.address ?? status.activeAddress;
   const lastNetwork = history[0]?.networkName;
-  // Developer playground networks are worth naming; the built-in list is long (full list in the tooltip).
   const networks = status.networks ?? [];
-  const playground = networks.filter((n) => /local|playground/i.test(n));
 
   const act = async (fn: () => Promise<unknown>) => {
     setError(null);
@@ -50,9 +48,8 @@ export function UnlockedView({ status }: { status: WalletStatusDto }) {
           </button>
         </div>
         {address && <AddressView address={address} testId="account-address" />}
-        <p className="small muted" data-testid="network-label" title={networks.join(', ')}>
-          Pays on {playground.length ? `${playground.join(', ')} and ${networks.length - playground.length} more networks` : `${networks.length} networks`}
-          {lastNetwork ? ` · last payment on ${lastNetwork}` : ''}
+        <p className="small muted" data-testid="network-label" title={`Pays on: ${networks.join(', ')}`}>
+          {lastNetwork ? `Last payment on ${lastNetwork}` : `Pays on ${networks.length} networks`}
         </p>
         <div className="row" style={{ marginTop: '0.4rem' }}>
           <label className="inline" htmlFor="account-select">

@@ -34,6 +34,7 @@ export interface TestPage {
   url(): Promise<string>;
   close(): Promise<void>;
   screenshot(file: string): Promise<void>;
+  setViewport(width: number, height: number): Promise<void>;
 }
 
 export interface ExtensionBrowser {
@@ -85,6 +86,7 @@ function wrapPw(p: PwPage): TestPage {
     url: async () => p.url(),
     close: () => p.close(),
     screenshot: async (file) => void (await p.screenshot({ path: file })),
+    setViewport: (width, height) => p.setViewportSize({ width, height }),
   };
 }
 
@@ -192,6 +194,7 @@ function wrapPp(p: PpPage): TestPage {
     url: () => realUrl(p),
     close: () => p.close(),
     screenshot: async (file) => void (await p.screenshot({ path: file as `${string}.png` })),
+    setViewport: (width, height) => p.setViewport({ width, height }),
   };
 }
 
