@@ -10,6 +10,7 @@ import { Ledger } from '../ledger/ledger';
 import { PolicyStore } from '../policy/store';
 import { resolveTimeZone } from '../policy/periods';
 import { siteKey } from '../policy/units';
+import { Mutex } from '../util/mutex';
 import { ApprovalQueue } from './approvals';
 import { createHandlers } from './handlers';
 import { NavigationPayments } from './navigation';
@@ -86,7 +87,7 @@ export function startBackground(): void {
       if (!prev || prev.site !== key || prev.threshold < threshold) alerts[String(t.id)] = { site: key, threshold };
     }
     await badgeAlertsItem.setValue(alerts);
-    await paintBadge(await approvals.count());
+    await repaintBadge();
   };
   const dropBadgeAlert = async (tabId: number, stillSite?: string | null) => {
     const alerts = await badgeAlertsItem.getValue();
@@ -114,7 +115,10 @@ export function startBackground(): void {
   observer.onMainFrameResponse = (r) => void navigation.onMainFrameResponse(r);
   observer.install();
   approvals.install();
-  approvals.onCountChange = (n) => void paintBadge(n).catch(() => undefined);
+  // Serialized, and always from the current count: concurrent changes never leave a stale badge.
+  const badgeMutex = new Mutex();
+  const repaintBadge = () => badgeMutex.run(async () => paintBadge(await approvals.count())).catch(() => undefined);
+  approvals.onCountChange = () => void repaintBadge();
 
   const content: ContentHandlers = createContentHandlers({ observer, payments, navigation });
   installRouter(createHandlers({ custody, ledger, policies, approvals, settings, timeZone }), content);

@@ -41,11 +41,15 @@ export function headerValue(headers: HeaderList, name: string): string | undefin
   return headers?.find((h) => h.name.toLowerCase() === n)?.value;
 }
 
-function extraHeaders(kind: 'OnHeadersReceivedOptions' | 'OnSendHeadersOptions'): string[] {
-  // Chrome needs 'extraHeaders' to show every header; Firefox shows them all and rejects it.
-  const wr = browser.webRequest as unknown as Record<string, Record<string, string> | undefined>;
-  return wr[kind]?.EXTRA_HEADERS ? ['extraHeaders'] : [];
-}
+/*
+ * No 'extraHeaders' (Chrome): the headers the wallet reads — PAYMENT-SIGNATURE / X-PAYMENT on
+ * requests (including the one a declarativeNetRequest rule sets), PAYMENT-REQUIRED /
+ * PAYMENT-RESPONSE / X-PAYMENT-RESPONSE on responses — are ordinary custom headers that
+ * webRequest shows without it ('extraHeaders' only adds Cookie, Referer, Accept-Language,
+ * Accept-Encoding, Origin and Set-Cookie). With it, Chrome makes the network service stop at
+ * every request and response of every page for a round trip to the browser process, which
+ * measurably slowed ordinary fetches (bench/wrapper.ts). Firefox rejects the flag anyway.
+ */
 
 export class NetworkObserver {
   private seen: Observed402[] = [];
@@ -60,7 +64,11 @@ export class NetworkObserver {
   onMainFrameResponse: ((d: ObservedSettlement) => void) | null = null;
 
   install(): void {
-    const filter = { urls: ['http://*/*', 'https://*/*'] };
+    // Only the request types the wallet acts on: page fetch()/XHR (both browsers report fetch
+    // as 'xmlhttprequest') and top-level navigations. Every other type (images, scripts,
+    // styles, fonts, media, frames…) is never dispatched to the background: observing them
+    // cost every page load an event per subresource for nothing.
+    const filter = { urls: ['http://*/*', 'https://*/*'], types: ['main_frame', 'xmlhttprequest'] as Browser.webRequest.ResourceType[] };
     browser.webRequest.onSendHeaders.addListener(
       (d) => {
         if (d.tabId < 0) return;
@@ -73,7 +81,7 @@ export class NetworkObserver {
         }
       },
       filter,
-      ['requestHeaders', ...extraHeaders('OnSendHeadersOptions')] as never,
+      ['requestHeaders'] as never,
     );
     browser.webRequest.onHeadersReceived.addListener(
       (d) => {
@@ -113,7 +121,7 @@ export class NetworkObserver {
         return undefined;
       },
       filter,
-      ['responseHeaders', ...extraHeaders('OnHeadersReceivedOptions')] as never,
+      ['responseHeaders'] as never,
     );
     browser.webRequest.onErrorOccurred.addListener(
       (d) => {

@@ -287,10 +287,11 @@ export class PaymentService {
       await ticketsItem.setValue(all);
     });
     this.deps.watch(header.headerValue, (o) => void this.settle(recordId, o, 'network'));
+    // Not on the payment's critical path: the activity line and OS notification follow.
     if (auto)
-      await settings.notify(
+      void settings.notify(
         `Paid ${formatTokenAmount(option.amount, option.asset)}${option.asset.usdPegged ? ` (${formatMicroUsd(atomicToMicroUsd(option.amount, option.asset.decimals))})` : ''} to ${origin(req.url)} within its budget.`,
-      );
+      ).catch(() => undefined);
     return { action: 'retry', headerName: header.headerName, headerValue: header.headerValue, ticket: recordId };
   }
 

@@ -178,26 +178,29 @@ export function installX402Wrapper(win: Window & typeof globalThis): void {
     #headers: [string, string][] = [];
     #final: XMLHttpRequest | null = null;
     #handling = false;
+    /** the held 402 was handed to the page as is (no payment) */
+    #released = false;
+    #aborted = false;
 
     constructor() {
       super();
-      // Registered first, so it runs before any page listener on this object.
-      const stopIf402 = (ev: Event) => {
-        if (this.#handling && !HELD.has(this)) {
-          ev.stopImmediatePropagation();
-          return;
-        }
-        if (!HELD.has(this) && this.#async && super.readyState === 4 && super.status === 402 && !this.#final) {
-          ev.stopImmediatePropagation();
+      // Registered first, so it runs before any page listener (and on* handler) on this object.
+      // From the moment the headers of a 402 arrive (readyState 2) every event is held back:
+      // the page sees this request end once, with the paid response or with the original 402.
+      const hold = (ev: Event) => {
+        if (HELD.has(this) || !this.#hiding()) return;
+        ev.stopImmediatePropagation();
+        if (ev.type === 'readystatechange' && super.readyState === 4 && !this.#handling) {
           this.#handling = true;
           void this.#on402();
         }
       };
-      super.addEventListener('readystatechange', stopIf402);
-      for (const t of ['load', 'loadend'] as const)
-        super.addEventListener(t, (ev) => {
-          if (this.#handling && !HELD.has(this)) ev.stopImmediatePropagation();
-        });
+      for (const t of ['readystatechange', 'progress', 'load', 'loadend'] as const) super.addEventListener(t, hold);
+    }
+
+    /** A 402 (async request) being held back from the page: it looks "opened, not answered yet". */
+    #hiding(): boolean {
+      return this.#async && !this.#final && !this.#released && !this.#aborted && super.readyState >= 2 && super.status === 402;
     }
 
     override open(method: string, url: string | URL, async = true, user?: string | null, password?: string | null): void {
@@ -207,12 +210,19 @@ export function installX402Wrapper(win: Window & typeof globalThis): void {
       this.#headers = [];
       this.#final = null;
       this.#handling = false;
+      this.#released = false;
+      this.#aborted = false;
       super.open(method, url, this.#async, user, password);
     }
 
     override setRequestHeader(name: string, value: string): void {
       this.#headers.push([name, value]);
       super.setRequestHeader(name, value);
+    }
+
+    override abort(): void {
+      if (this.#handling) this.#aborted = true;
+      super.abort();
     }
 
     #body: Document | XMLHttpRequestBodyInit | null | undefined;
@@ -233,6 +243,7 @@ export function installX402Wrapper(win: Window & typeof globalThis): void {
         }
       }
       const answer = await ask({ url: this.#url, method: this.#method, paymentRequired, bodyText });
+      if (this.#aborted) return; // the page gave up on this request meanwhile (and saw its abort)
       if (answer.action === 'retry') {
         const inner = new OrigXHR();
         inner.open(this.#method, this.#url, true);
@@ -248,7 +259,9 @@ export function installX402Wrapper(win: Window & typeof globalThis): void {
         report(answer.ticket, inner.status, done ? settlementHeader((n) => inner.getResponseHeader(n)) : null);
         if (done) this.#final = inner;
       }
+      if (this.#aborted) return;
       // Release the held events: the page now sees either the paid response or the original 402.
+      if (!this.#final) this.#released = true;
       this.#handling = false;
       HELD.add(this);
       try {
@@ -261,31 +274,33 @@ export function installX402Wrapper(win: Window & typeof globalThis): void {
     }
 
     override get readyState(): number {
-      return this.#handling ? 3 : super.readyState;
+      return this.#hiding() ? 1 : super.readyState;
     }
     override get status(): number {
-      return this.#final ? this.#final.status : super.status;
+      return this.#final ? this.#final.status : this.#hiding() ? 0 : super.status;
     }
     override get statusText(): string {
-      return this.#final ? this.#final.statusText : super.statusText;
+      return this.#final ? this.#final.statusText : this.#hiding() ? '' : super.statusText;
     }
     override get response(): unknown {
-      return this.#final ? this.#final.response : super.response;
+      if (this.#final) return this.#final.response;
+      if (this.#hiding()) return super.responseType === '' || super.responseType === 'text' ? '' : null;
+      return super.response;
     }
     override get responseText(): string {
-      return this.#final ? this.#final.responseText : super.responseText;
+      return this.#final ? this.#final.responseText : this.#hiding() ? '' : super.responseText;
     }
     override get responseURL(): string {
-      return this.#final ? this.#final.responseURL : super.responseURL;
+      return this.#final ? this.#final.responseURL : this.#hiding() ? '' : super.responseURL;
     }
     override get responseXML(): Document | null {
-      return this.#final ? this.#final.responseXML : super.responseXML;
+      return this.#final ? this.#final.responseXML : this.#hiding() ? null : super.responseXML;
     }
     override getResponseHeader(name: string): string | null {
-      return this.#final ? this.#final.getResponseHeader(name) : super.getResponseHeader(name);
+      return this.#final ? this.#final.getResponseHeader(name) : this.#hiding() ? null : super.getResponseHeader(name);
     }
     override getAllResponseHeaders(): string {
-      return this.#final ? this.#final.getAllResponseHeaders() : super.getAllResponseHeaders();
+      return this.#final ? this.#final.getAllResponseHeaders() : this.#hiding() ? '' : super.getAllResponseHeaders();
     }
   }
   Object.defineProperty(X402XMLHttpRequest, 'name', { value: 'XMLHttpRequest' });

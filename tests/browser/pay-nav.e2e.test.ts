@@ -1,0 +1,95 @@
+/**
+ * Paid top-level navigations (x402 v2 and legacy v1), in both browsers: the user opens the
+ * paid article, approves in the wallet's window, the tab reloads with the payment (one-shot
+ * declarativeNetRequest rule) and shows the article; exactly the price moves on chain. The
+ * rule is gone afterwards: a second load gets the 402 again and re-sends nothing (the
+ * facilitator sees no new verify/settle and no funds move).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRICES } from '../fixture/network';
+import type { BrowserKind, ExtensionBrowser, TestPage } from './harness';
+import { answerApproval, balances, isApproval, noApprovalPending, settledFor, startWorld, type World } from './world';
+
+for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
+  describe(`pay navigations (${kind})`, () => {
+    let w: World;
+    let ext: ExtensionBrowser;
+    let extPage: TestPage | undefined;
+    const pages: TestPage[] = [];
+
+    /** The extension's declarativeNetRequest session rules, read from one of its own pages. */
+    const sessionRules = async (): Promise<unknown[]> => {
+      if (!extPage || extPage.isClosed()) extPage = await ext.openExtensionPage('/options.html');
+      return extPage.evaluate(() => {
+        const g = globalThis as any;
+        return (g.browser ?? g.chrome).declarativeNetRequest.getSessionRules();
+      });
+    };
+    const waitNoRules = async () => {
+      const end = Date.now() + 10_000;
+      let rules = await sessionRules();
+      while (rules.length && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 100));
+        rules = await sessionRules();
+      }
+      return rules;
+    };
+
+    beforeAll(async () => {
+      w = await startWorld(kind);
+      ext = w.ext;
+    });
+    afterAll(async () => {
+      for (const p of pages) if (!p.isClosed()) await p.close().catch(() => undefined);
+      await w?.close();
+    });
+
+    for (const side of ['v2', 'v1'] as const) {
+      it(`${side} /article: approve → the tab reloads paid and shows the article; a second load pays nothing`, async () => {
+        const { net } = w;
+        const s = net[side];
+        const url = s.url('/article');
+        const before = await balances(net, side);
+        expect(await sessionRules()).toEqual([]);
+        await noApprovalPending(ext);
+
+        const page = await ext.newPage();
+        pages.push(page);
+        await page.goto(url); // the 402 paywall page loads; the wallet asks at the same time
+        expect(await page.evaluate(() => document.getElementById('article-title'))).toBeNull();
+        const win = await ext.waitForPage(isApproval(ext), 20_000);
+        await win.waitFor('[data-testid="approve-pay-once"]:not([disabled])', 15_000);
+        expect((await win.text('[data-testid="approval-method"]'))).toMatch(/GET · page load/);
+        expect((await win.text('[data-testid="approval-resource"]')).trim()).toBe(url);
+        await win.click('[data-testid="approve-pay-once"]');
+
+        await page.waitFor('#article-title', 20_000);
+        expect(await page.text('#article-title')).toBe('Paid article');
+        expect(await page.text('#article-body')).toContain(`x402 v${s.version}`);
+        const after = await balances(net, side);
+        expect(after.payer).toBe(before.payer - PRICES.article);
+        expect(after.merchant).toBe(before.merchant + PRICES.article);
+        const [entry] = await settledFor(ext, url);
+        const receipt = await s.chain.publicClient.getTransactionReceipt({ hash: entry!.txHash! });
+        expect(receipt.status).toBe('success');
+
+        // the one-shot rule is removed right after the paid load
+        expect(await waitNoRules()).toEqual([]);
+
+        // a second load: 402 again, nothing re-sent, nothing moves
+        const calls = s.facilitatorCalls();
+        await noApprovalPending(ext);
+        await page.reload();
+        expect(await page.evaluate(() => document.getElementById('article-title'))).toBeNull();
+        await answerApproval(ext, 'approve-reject');
+        await noApprovalPending(ext);
+        expect(await page.evaluate(() => document.getElementById('article-title'))).toBeNull();
+        expect(s.facilitatorCalls()).toEqual(calls);
+        expect(await balances(net, side)).toEqual(after);
+        expect(await sessionRules()).toEqual([]);
+        expect((await settledFor(ext, url)).length).toBe(1);
+        await page.close();
+      });
+    }
+  });
+}
