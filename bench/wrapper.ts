@@ -14,7 +14,8 @@
  * Standalone: `npx tsx bench/wrapper.ts [rounds]` (needs `.output/chrome-mv3-test` or
  * `.output/chrome-mv3`: `npx wxt build --mode test`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -96,11 +97,20 @@ export async function benchWrapper(opts: { rounds?: number } = {}): Promise<Wrap
 
   const server = await startServer();
   const ext = await launchChromium(dir);
-  const plain = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: false,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  // The same kind of browser as the extension's (a persistent profile, the same flags), minus
+  // the extension: a non-persistent browser would be faster for reasons of its own.
+  const profiles: string[] = [];
+  const persistent = async () => {
+    const dirp = mkdtempSync(path.join(tmpdir(), 'x402-bench-'));
+    profiles.push(dirp);
+    return chromium.launchPersistentContext(dirp, {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: false,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+  };
+  const plain = await persistent();
+  const wctx = await persistent();
   try {
     const a = await ext.newPage();
     await a.goto(`${server.origin}/`);
@@ -109,7 +119,6 @@ export async function benchWrapper(opts: { rounds?: number } = {}): Promise<Wrap
     const b = await plain.newPage();
     await b.goto(`${server.origin}/`);
     if (await b.evaluate(() => (window as any).__x402WrapperInstalled === true)) throw new Error('the plain browser has the wrapper');
-    const wctx = await plain.newContext();
     await wctx.addInitScript({ content: readFileSync(path.join(dir, 'content-scripts/page.js'), 'utf8') });
     const c = await wctx.newPage();
     await c.goto(`${server.origin}/`);
@@ -151,6 +160,8 @@ export async function benchWrapper(opts: { rounds?: number } = {}): Promise<Wrap
   } finally {
     await ext.close().catch(() => undefined);
     await plain.close().catch(() => undefined);
+    await wctx.close().catch(() => undefined);
+    for (const d of profiles) rmSync(d, { recursive: true, force: true });
     await server.close();
   }
 }

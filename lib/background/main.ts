@@ -74,7 +74,7 @@ export function startBackground(): void {
     approvals,
     settings,
     timeZone,
-    watch: (value, onResult) => observer.watchPayment(value, (s) => onResult(s)),
+    watch: (value, onResult, until) => observer.watchPayment(value, (s) => onResult(s), until),
     onBudgetAlert: (site, threshold) => void budgetBadge(site, threshold).catch(() => undefined),
   });
   const budgetBadge = async (site: string, threshold: 80 | 100) => {

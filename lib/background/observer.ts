@@ -18,7 +18,10 @@ export interface Observed402 {
   method: string;
   type: string;
   paymentRequired?: string;
-  /** the request itself carried PAYMENT-SIGNATURE / X-PAYMENT (someone else's payment flow) */
+  /**
+   * the request carried PAYMENT-SIGNATURE / X-PAYMENT (only known while the wallet watches
+   * request headers, i.e. while one of its own payments waits for its retry)
+   */
   carriedPayment: boolean;
   at: number;
 }
@@ -57,79 +60,98 @@ export class NetworkObserver {
   /** requestId → header value of a payment header the request carried */
   private carried = new Map<string, { value: string; at: number }>();
   /** payment header value → listener for the response to the request that carried it */
-  private watched = new Map<string, (s: ObservedSettlement) => void>();
+  private watched = new Map<string, { listener: (s: ObservedSettlement) => void; until: number }>();
   /** top-level 402 navigations */
   onNavigation402: ((o: Observed402) => void) | null = null;
   /** responses to main_frame requests (used to retire one-shot navigation rules) */
   onMainFrameResponse: ((d: ObservedSettlement) => void) | null = null;
 
+  private readonly filter = {
+    urls: ['http://*/*', 'https://*/*'],
+    types: ['main_frame', 'xmlhttprequest'] as Browser.webRequest.ResourceType[],
+  };
+  private sendHeadersOn = false;
+
+  /**
+   * Only the request types the wallet acts on: page fetch()/XHR (both browsers report fetch as
+   * 'xmlhttprequest') and top-level navigations. Every other type (images, scripts, frames…)
+   * is never dispatched to the background. One listener always (responses, to see 402s);
+   * request headers are watched only while a signed payment waits for its retry, because
+   * every observed event costs every ordinary request an IPC round to the extension.
+   */
   install(): void {
-    // Only the request types the wallet acts on: page fetch()/XHR (both browsers report fetch
-    // as 'xmlhttprequest') and top-level navigations. Every other type (images, scripts,
-    // styles, fonts, media, frames…) is never dispatched to the background: observing them
-    // cost every page load an event per subresource for nothing.
-    const filter = { urls: ['http://*/*', 'https://*/*'], types: ['main_frame', 'xmlhttprequest'] as Browser.webRequest.ResourceType[] };
-    browser.webRequest.onSendHeaders.addListener(
-      (d) => {
-        if (d.tabId < 0) return;
-        for (const name of PAYMENT_HEADERS) {
-          const v = headerValue(d.requestHeaders, name);
-          if (v) {
-            this.carried.set(d.requestId, { value: v, at: Date.now() });
-            return;
-          }
-        }
-      },
-      filter,
-      ['requestHeaders'] as never,
-    );
-    browser.webRequest.onHeadersReceived.addListener(
-      (d) => {
-        if (d.tabId < 0) return undefined;
-        const carried = this.carried.get(d.requestId);
-        if (carried) this.carried.delete(d.requestId);
-        if (carried) {
-          const listener = this.watched.get(carried.value);
-          if (listener) {
-            this.watched.delete(carried.value);
-            const pr = RESPONSE_HEADERS.map((n) => headerValue(d.responseHeaders, n)).find(Boolean);
-            listener({ requestId: d.requestId, tabId: d.tabId, url: d.url, status: d.statusCode, paymentResponse: pr });
-          }
-        }
-        if (d.type === 'main_frame')
-          this.onMainFrameResponse?.({
-            requestId: d.requestId,
-            tabId: d.tabId,
-            url: d.url,
-            status: d.statusCode,
-            paymentResponse: RESPONSE_HEADERS.map((n) => headerValue(d.responseHeaders, n)).find(Boolean),
-          });
-        if (d.statusCode !== 402) return undefined;
-        const o: Observed402 = {
-          requestId: d.requestId,
-          tabId: d.tabId,
-          frameId: d.frameId,
-          url: d.url,
-          method: d.method,
-          type: d.type,
-          paymentRequired: headerValue(d.responseHeaders, 'payment-required'),
-          carriedPayment: !!carried,
-          at: Date.now(),
-        };
-        this.remember(o);
-        if (d.type === 'main_frame') this.onNavigation402?.(o);
-        return undefined;
-      },
-      filter,
-      ['responseHeaders'] as never,
-    );
-    browser.webRequest.onErrorOccurred.addListener(
-      (d) => {
-        this.carried.delete(d.requestId);
-      },
-      filter,
-    );
+    browser.webRequest.onHeadersReceived.addListener(this.onHeaders, this.filter, ['responseHeaders'] as never);
   }
+
+  private readonly onSend = (d: Browser.webRequest.OnSendHeadersDetails): void => {
+    if (d.tabId < 0) return;
+    for (const name of PAYMENT_HEADERS) {
+      const v = headerValue(d.requestHeaders, name);
+      if (v) {
+        this.carried.set(d.requestId, { value: v, at: Date.now() });
+        return;
+      }
+    }
+  };
+
+  private readonly onError = (d: { requestId: string }): void => {
+    this.carried.delete(d.requestId);
+  };
+
+  /** Adds or removes the request-header listeners to match whether any payment is watched. */
+  private syncSendHeaders(): void {
+    const now = Date.now();
+    for (const [k, w] of this.watched) if (w.until < now) this.watched.delete(k);
+    const want = this.watched.size > 0;
+    if (want === this.sendHeadersOn) return;
+    this.sendHeadersOn = want;
+    if (want) {
+      browser.webRequest.onSendHeaders.addListener(this.onSend, this.filter, ['requestHeaders'] as never);
+      browser.webRequest.onErrorOccurred.addListener(this.onError, this.filter);
+    } else {
+      browser.webRequest.onSendHeaders.removeListener(this.onSend);
+      browser.webRequest.onErrorOccurred.removeListener(this.onError);
+      this.carried.clear();
+    }
+  }
+
+  private readonly onHeaders = (d: Browser.webRequest.OnHeadersReceivedDetails): undefined => {
+    if (d.tabId < 0) return undefined;
+    const carried = this.carried.get(d.requestId);
+    if (carried) {
+      this.carried.delete(d.requestId);
+      const w = this.watched.get(carried.value);
+      if (w) {
+        this.watched.delete(carried.value);
+        const pr = RESPONSE_HEADERS.map((n) => headerValue(d.responseHeaders, n)).find(Boolean);
+        w.listener({ requestId: d.requestId, tabId: d.tabId, url: d.url, status: d.statusCode, paymentResponse: pr });
+        this.syncSendHeaders();
+      }
+    }
+    if (d.type === 'main_frame')
+      this.onMainFrameResponse?.({
+        requestId: d.requestId,
+        tabId: d.tabId,
+        url: d.url,
+        status: d.statusCode,
+        paymentResponse: RESPONSE_HEADERS.map((n) => headerValue(d.responseHeaders, n)).find(Boolean),
+      });
+    if (d.statusCode !== 402) return undefined;
+    const o: Observed402 = {
+      requestId: d.requestId,
+      tabId: d.tabId,
+      frameId: d.frameId,
+      url: d.url,
+      method: d.method,
+      type: d.type,
+      paymentRequired: headerValue(d.responseHeaders, 'payment-required'),
+      carriedPayment: !!carried,
+      at: Date.now(),
+    };
+    this.remember(o);
+    if (d.type === 'main_frame') this.onNavigation402?.(o);
+    return undefined;
+  };
 
   private remember(o: Observed402): void {
     const cutoff = Date.now() - KEEP_MS;
@@ -177,11 +199,12 @@ export class NetworkObserver {
     });
   }
 
-  /** Calls `listener` with the response to the next request carrying this payment header. */
-  watchPayment(headerValueSent: string, listener: (s: ObservedSettlement) => void): () => void {
-    this.watched.set(headerValueSent, listener);
-    return () => {
-      if (this.watched.get(headerValueSent) === listener) this.watched.delete(headerValueSent);
-    };
+  /**
+   * Calls `listener` with the response to the next request carrying this payment header,
+   * until `until` (epoch ms; the authorization's expiry) — after that nothing can settle it.
+   */
+  watchPayment(headerValueSent: string, listener: (s: ObservedSettlement) => void, until: number): void {
+    this.watched.set(headerValueSent, { listener, until });
+    this.syncSendHeaders();
   }
 }

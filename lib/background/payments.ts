@@ -73,7 +73,7 @@ export interface PaymentDeps {
   settings: Settings;
   timeZone: () => string;
   /** watch the network for the response to the request carrying this header */
-  watch: (headerValue: string, onResult: (o: SettlementObservation) => void) => void;
+  watch: (headerValue: string, onResult: (o: SettlementObservation) => void, until: number) => void;
   /** a settlement pushed a site's budget across 80 % or 100 % (badge colour for its tabs) */
   onBudgetAlert?: (site: string, threshold: 80 | 100) => void;
 }
@@ -286,7 +286,7 @@ export class PaymentService {
       all[recordId] = ticket;
       await ticketsItem.setValue(all);
     });
-    this.deps.watch(header.headerValue, (o) => void this.settle(recordId, o, 'network'));
+    this.deps.watch(header.headerValue, (o) => void this.settle(recordId, o, 'network'), validUntil);
     // Not on the payment's critical path: the activity line and OS notification follow.
     if (auto)
       void settings.notify(
@@ -302,7 +302,7 @@ export class PaymentService {
       if (t.site !== site || t.url !== url || t.validUntil < now + RESEND_MARGIN_MS) continue;
       const rec = await this.deps.ledger.get(id);
       if (rec && rec.status === 'unknown') {
-        this.deps.watch(t.headerValue, (o) => void this.settle(id, o, 'network'));
+        this.deps.watch(t.headerValue, (o) => void this.settle(id, o, 'network'), t.validUntil);
         return { action: 'retry', headerName: t.headerName, headerValue: t.headerValue, ticket: id };
       }
     }

@@ -127,6 +127,8 @@ export function installX402Wrapper(win: Window & typeof globalThis): void {
       console.warn('[x402 Wallet] this request has a streamed body that cannot be sent twice; not paying.');
       return res;
     }
+    // The page runs its own x402 flow (it already sent a payment): never pay on top of it.
+    if (base.headers.has('payment-signature') || base.headers.has('x-payment')) return res;
     const paymentRequired = readHeader((n) => res.headers.get(n), 'PAYMENT-REQUIRED');
     let bodyText: string | undefined;
     if (!paymentRequired) {
@@ -242,7 +244,11 @@ export function installX402Wrapper(win: Window & typeof globalThis): void {
           /* unreadable */
         }
       }
-      const answer = await ask({ url: this.#url, method: this.#method, paymentRequired, bodyText });
+      // The page runs its own x402 flow (it already sent a payment): never pay on top of it.
+      const ownPayment = this.#headers.some(([n]) => /^(payment-signature|x-payment)$/i.test(n));
+      const answer: PageAnswer = ownPayment
+        ? { action: 'pass', reason: 'the page pays by itself' }
+        : await ask({ url: this.#url, method: this.#method, paymentRequired, bodyText });
       if (this.#aborted) return; // the page gave up on this request meanwhile (and saw its abort)
       if (answer.action === 'retry') {
         const inner = new OrigXHR();
