@@ -7,7 +7,7 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { ApprovalDecision, ApprovalDto } from '../messaging/contract';
-import { Mutex } from '../util/mutex';
+import { createMutex } from '../util/mutex';
 
 export type ApprovalOutcome = ApprovalDecision | { kind: 'reject'; why: 'closed' | 'expired' | 'restarted' };
 
@@ -17,9 +17,9 @@ const windowItem = storage.defineItem<number | null>('session:approvalWindow', {
 export const APPROVAL_TIMEOUT_MS = 2 * 60_000;
 
 export class ApprovalQueue {
-  private mutex = new Mutex();
+  private mutex = createMutex();
   /** one window for the whole queue: concurrent requests must not each open their own */
-  private windowMutex = new Mutex();
+  private windowMutex = createMutex();
   private waiters = new Map<string, { resolve: (o: ApprovalOutcome) => void; timer: ReturnType<typeof setTimeout> }>();
   /** called whenever the number of pending approvals changes */
   onCountChange: ((n: number) => void) | null = null;
@@ -32,7 +32,7 @@ export class ApprovalQueue {
 
   /** After a worker restart nobody waits for old approvals: drop them. */
   async restore(): Promise<void> {
-    await this.mutex.run(async () => {
+    await this.mutex(async () => {
       const q = await queueItem.getValue();
       const keep = q.filter((a) => this.waiters.has(a.id));
       if (keep.length !== q.length) await queueItem.setValue(keep);
@@ -59,7 +59,7 @@ export class ApprovalQueue {
       const timer = setTimeout(() => void this.finish(approval.id, { kind: 'reject', why: 'expired' }), timeoutMs);
       this.waiters.set(approval.id, { resolve, timer });
     });
-    await this.mutex.run(async () => {
+    await this.mutex(async () => {
       const q = await queueItem.getValue();
       q.push(approval);
       await queueItem.setValue(q);
@@ -80,7 +80,7 @@ export class ApprovalQueue {
   }
 
   private async finish(id: string, outcome: ApprovalOutcome): Promise<boolean> {
-    const remaining = await this.mutex.run(async () => {
+    const remaining = await this.mutex(async () => {
       const q = await queueItem.getValue();
       const next = q.filter((a) => a.id !== id);
       if (next.length !== q.length) await queueItem.setValue(next);
@@ -103,7 +103,7 @@ export class ApprovalQueue {
   }
 
   private showWindow(id: string): Promise<void> {
-    return this.windowMutex.run(() => this.showWindowNow(id));
+    return this.windowMutex(() => this.showWindowNow(id));
   }
 
   private async showWindowNow(id: string): Promise<void> {

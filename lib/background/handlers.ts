@@ -19,7 +19,7 @@ import { formatUsd as formatMicroUsd } from '../policy/format';
 import type { PolicyStore } from '../policy/store';
 import type { Cap, SitePolicy, SpendSnapshot } from '../policy/types';
 import { siteKey } from '../policy/units';
-import { parseUsd } from '../ui/money';
+import { formatUsdPlain, parseUsd } from '../ui/money';
 import { createRegistry, formatTokenAmount, formatUsd } from '../x402';
 import type { ApprovalQueue } from './approvals';
 import { HandlerError, type PrivilegedHandlers } from './router';
@@ -59,9 +59,8 @@ function autoLockSetting(a: unknown): number | 'browser-close' | 'never' {
   throw new HandlerError('invalid-argument', 'Unknown auto-lock setting.');
 }
 
-const usdText = (micro: bigint | undefined) => (micro === undefined ? undefined : formatMicroUsd(micro).slice(1));
 function capUsd(c: Cap | undefined): string | undefined {
-  return c && c.unit === 'usd' ? usdText(c.amount) : undefined;
+  return c && c.unit === 'usd' ? formatUsdPlain(c.amount) : undefined;
 }
 function usdCap(v: unknown, what: string): Cap | undefined {
   if (v === undefined || v === null || v === '') return undefined;

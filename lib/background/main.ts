@@ -10,7 +10,7 @@ import { Ledger } from '../ledger/ledger';
 import { PolicyStore } from '../policy/store';
 import { resolveTimeZone } from '../policy/periods';
 import { siteKey } from '../policy/units';
-import { Mutex } from '../util/mutex';
+import { createMutex } from '../util/mutex';
 import { ApprovalQueue } from './approvals';
 import { createHandlers } from './handlers';
 import { NavigationPayments } from './navigation';
@@ -116,8 +116,8 @@ export function startBackground(): void {
   observer.install();
   approvals.install();
   // Serialized, and always from the current count: concurrent changes never leave a stale badge.
-  const badgeMutex = new Mutex();
-  const repaintBadge = () => badgeMutex.run(async () => paintBadge(await approvals.count())).catch(() => undefined);
+  const badgeMutex = createMutex();
+  const repaintBadge = () => badgeMutex(async () => paintBadge(await approvals.count())).catch(() => undefined);
   approvals.onCountChange = () => void repaintBadge();
 
   const content: ContentHandlers = createContentHandlers({ observer, payments, navigation });

@@ -16,7 +16,7 @@ import type { PolicyStore } from '../policy/store';
 import type { CapUsage, Decision, PaymentRequest, SitePolicy, SpendSnapshot, ThresholdAlert } from '../policy/types';
 import { atomicToMicroUsd } from '../policy/units';
 import { parseUsd } from '../ui/money';
-import { Mutex } from '../util/mutex';
+import { createMutex } from '../util/mutex';
 import {
   createPaymentHeader,
   createRegistry,
@@ -112,7 +112,7 @@ export function optionDto(o: PayableOption, networkName: string): OptionDto {
 }
 
 export class PaymentService {
-  private ticketsMutex = new Mutex();
+  private ticketsMutex = createMutex();
 
   constructor(private deps: PaymentDeps) {}
 
@@ -281,7 +281,7 @@ export class PaymentService {
       validUntil,
       auto,
     };
-    await this.ticketsMutex.run(async () => {
+    await this.ticketsMutex(async () => {
       const all = await ticketsItem.getValue();
       all[recordId] = ticket;
       await ticketsItem.setValue(all);
@@ -392,7 +392,7 @@ export class PaymentService {
   }
 
   private async dropTicket(id: string): Promise<void> {
-    await this.ticketsMutex.run(async () => {
+    await this.ticketsMutex(async () => {
       const all = await ticketsItem.getValue();
       const now = Date.now();
       delete all[id];

@@ -6,7 +6,7 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { ActivityDto, SettingsDto } from '../messaging/contract';
 import { siteKey } from '../policy/units';
-import { Mutex } from '../util/mutex';
+import { createMutex } from '../util/mutex';
 import { localPlaygroundAsset, type TrustedAsset } from '../x402';
 
 /** A token the user (or the local playground) added to the trusted table by hand. */
@@ -47,14 +47,14 @@ function validTokens(list: unknown): PlaygroundToken[] {
 }
 
 export class Settings {
-  private mutex = new Mutex();
+  private mutex = createMutex();
 
   get(): Promise<StoredSettings> {
     return settingsItem.getValue();
   }
 
   async update(patch: Partial<StoredSettings>): Promise<StoredSettings> {
-    return this.mutex.run(async () => {
+    return this.mutex(async () => {
       const cur = await settingsItem.getValue();
       const next: StoredSettings = { ...DEFAULTS, ...cur };
       if (patch.notifications !== undefined) next.notifications = patch.notifications === true;
@@ -83,7 +83,7 @@ export class Settings {
 
   /** Records an activity line and, when enabled, shows an OS notification. */
   async notify(text: string, level: ActivityDto['level'] = 'info', os = true): Promise<void> {
-    await this.mutex.run(async () => {
+    await this.mutex(async () => {
       const list = await activityItem.getValue();
       list.unshift({ id: crypto.randomUUID(), at: Date.now(), level, text });
       await activityItem.setValue(list.slice(0, MAX_ACTIVITY));

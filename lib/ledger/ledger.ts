@@ -14,7 +14,7 @@ import type { Decision, SpendSnapshot } from '../policy/types';
 import { siteKey } from '../policy/units';
 import { decodeRecord, emptyLedger, encodeRecord, normalizeLedger } from './codec';
 import { toCsv, toJson } from './export';
-import { sharedMutex, type Mutex } from './mutex';
+import { sharedMutex, type Mutex } from '../util/mutex';
 import { archiveRecord, computeSpend, DEFAULT_EXPIRY_GRACE_MS, GLOBAL_ARCHIVE_KEY, isExpired } from './spend';
 import type { ArchivedTotals, LedgerAsset, PaymentRecord, PaymentStatus, StoredLedger, StoredRecord } from './types';
 

@@ -57,8 +57,5 @@ export function formatUsdPlain(micro: bigint): string {
   return `${neg ? '-' : ''}${whole.toString()}.${frac}`;
 }
 
-/** "$1.50" from 1_500_000n. */
-export function formatUsd(micro: bigint): string {
-  const plain = formatUsdPlain(micro);
-  return plain.startsWith('-') ? `-$${plain.slice(1)}` : `$${plain}`;
-}
+/** "$1.50" from 1_500_000n (one display format across the wallet). */
+export { formatUsd } from '../policy/format';

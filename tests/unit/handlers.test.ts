@@ -65,6 +65,15 @@ describe('privileged handlers', () => {
     expect(saved.policy).toMatchObject({ site: 'https://a.example', mode: 'auto', dayUsd: '1.50' });
   });
 
+  it('large caps come back in a form the editor can save again (no thousands separators)', async () => {
+    const { h, sender } = setup();
+    const saved = await h['sites.save']({ site: 'https://a.example', mode: 'auto', paused: false, monthUsd: '1500' }, sender);
+    expect(saved.policy.monthUsd).toBe('1500.00');
+    const again = await h['sites.save'](saved.policy, sender);
+    expect(again.policy.monthUsd).toBe('1500.00');
+    expect(again.usage.find((u) => u.period === 'month')?.capUsd).toBe('$1,500.00');
+  });
+
   it('approvals.decide refuses to pay while the wallet is locked', async () => {
     const { h, custody, sender } = setup();
     await custody.importMnemonic(PHRASE, 'a long password');
