@@ -118,10 +118,12 @@ export class NetworkObserver {
   private readonly onHeaders = (d: Browser.webRequest.OnHeadersReceivedDetails): undefined => {
     if (d.tabId < 0) return undefined;
     const carried = this.carried.get(d.requestId);
+    let ours = false;
     if (carried) {
       this.carried.delete(d.requestId);
       const w = this.watched.get(carried.value);
       if (w) {
+        ours = true;
         this.watched.delete(carried.value);
         const pr = RESPONSE_HEADERS.map((n) => headerValue(d.responseHeaders, n)).find(Boolean);
         w.listener({ requestId: d.requestId, tabId: d.tabId, url: d.url, status: d.statusCode, paymentResponse: pr });
@@ -136,7 +138,9 @@ export class NetworkObserver {
         status: d.statusCode,
         paymentResponse: RESPONSE_HEADERS.map((n) => headerValue(d.responseHeaders, n)).find(Boolean),
       });
-    if (d.statusCode !== 402) return undefined;
+    // A 402 answering our own paid retry is that payment's outcome (handled above), not a new
+    // request asking for payment: it must never answer a later report for the same URL.
+    if (d.statusCode !== 402 || ours) return undefined;
     const o: Observed402 = {
       requestId: d.requestId,
       tabId: d.tabId,

@@ -341,8 +341,10 @@ export class PaymentService {
       return;
     }
     if (decoded?.ok && !decoded.value.success) {
-      await ledger.fail(ticketId, `Settlement failed: ${decoded.value.errorReason}`, { definite: true });
-      await this.dropTicket(ticketId);
+      // The server says settlement failed, but it cannot tell a facilitator outage (the
+      // transfer may still have been submitted) from a refusal: ambiguous. Keep it counted and
+      // re-send this same authorization while it is valid; never sign a second one for it.
+      await ledger.fail(ticketId, `Settlement failed: ${decoded.value.errorReason}`, { definite: false });
     } else if (o.status === 402 && !o.paymentResponse) {
       // Refused at verification: the server did not settle this authorization.
       await ledger.fail(ticketId, 'The server refused the payment (verification failed)', { definite: true });
