@@ -90,9 +90,10 @@ async function printInfo(n: LocalX402Network): Promise<void> {
   console.log(`\nLoad the extension by hand: chrome://extensions → Developer mode → "Load unpacked" → ${EXT_DIR}`);
   console.log('  (Firefox: npm run build:firefox, then about:debugging → This Firefox → Load Temporary Add-on → .output/firefox-mv3/manifest.json)');
   console.log('Then, in the wallet: import the recovery phrase above, and under Sites & history → Settings →');
-  console.log('"Developer: local test tokens" add both playground USDC contracts (the demo browser does this for you):');
-  console.log(`  chain ${n.v2.chainId} · ${n.v2.usdc}`);
-  console.log(`  chain ${n.v1.chainId} · ${n.v1.usdc}`);
+  console.log('"Developer: local test tokens" add both playground USDC contracts with their RPC URLs, so the wallet');
+  console.log('shows balances and refuses payments it cannot fund (the demo browser does this for you):');
+  console.log(`  chain ${n.v2.chainId} · ${n.v2.usdc} · RPC ${n.v2.rpcUrl}`);
+  console.log(`  chain ${n.v1.chainId} · ${n.v1.usdc} · RPC ${n.v1.rpcUrl}`);
   console.log(`${line}\n`);
 }
 
@@ -126,7 +127,7 @@ async function launchBrowser(startUrl: string): Promise<void> {
     console.log('Browser closed.');
     void shutdown(0);
   });
-  // Trust the playground's USDC (a developer setting) and open onboarding for the demo phrase.
+  // Trust the playground's USDC with its RPC (balances; a developer setting) and open onboarding for the demo phrase.
   const sw = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker', { timeout: 15_000 }));
   const origin = `chrome-extension://${new URL(sw.url()).host}`;
   const page = ctx.pages()[0] ?? (await ctx.newPage());
@@ -136,8 +137,8 @@ async function launchBrowser(startUrl: string): Promise<void> {
     (tokens) =>
       (globalThis as any).chrome.runtime.sendMessage({ channel: 'x402.privileged', type: 'settings.update', payload: { playgroundTokens: tokens } }),
     [
-      { chainId: n.v2.chainId, address: n.v2.usdc, label: 'Playground v2' },
-      { chainId: n.v1.chainId, address: n.v1.usdc, label: 'Playground v1 (base-sepolia)' },
+      { chainId: n.v2.chainId, address: n.v2.usdc, label: 'Playground v2', rpcUrl: n.v2.rpcUrl },
+      { chainId: n.v1.chainId, address: n.v1.usdc, label: 'Playground v1 (base-sepolia)', rpcUrl: n.v1.rpcUrl },
     ],
   );
   const demoPage = await ctx.newPage();

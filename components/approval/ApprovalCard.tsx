@@ -8,7 +8,7 @@ import { formatUsd, formatUsdPlain, tryParseUsd } from '../../lib/ui/money';
 import { amountText } from '../AmountView';
 import { ErrorText } from '../ErrorText';
 import { useNow } from '../hooks';
-import { OptionsPicker } from './OptionsPicker';
+import { balanceText, OptionsPicker } from './OptionsPicker';
 
 type Period = 'day' | 'week' | 'month';
 
@@ -63,7 +63,10 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
   }
   const allowLabel = parsedAllow.ok ? formatUsd(parsedAllow.micro) : `$${allowAmount}`;
 
-  const canPay = !!option && !closed && !busy && !locked;
+  // An option the wallet cannot fund (balance known and too small) cannot be paid from here;
+  // an unknown balance never blocks paying.
+  const insufficient = option?.balance?.sufficient === false;
+  const canPay = !!option && !closed && !busy && !locked && !insufficient;
 
   const run = useCallback(
     async (decision: ApprovalDecision) => {
@@ -165,6 +168,10 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
             <dd className="mono" data-testid="approval-payto">
               {option.payTo}
             </dd>
+            <dt>Your balance</dt>
+            <dd data-testid="approval-balance" className={insufficient ? 'danger-text' : undefined}>
+              {balanceText(option)}
+            </dd>
           </>
         )}
         <dt>Expires</dt>
@@ -192,6 +199,15 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
         </p>
       )}
 
+      {option && insufficient && option.balance && (
+        <p className="error" role="alert" id="approval-insufficient" data-testid="approval-insufficient">
+          <strong>Insufficient balance.</strong> This account has {option.balance.token}; this payment costs{' '}
+          {option.amountToken}
+          {option.networkName ? ` on ${option.networkName}` : ''}. Paying is disabled because the payment would be refused
+          {approval.options.some((o) => o.balance?.sufficient !== false) ? ': choose another option, or add funds.' : '. Add funds to this account, or reject.'}
+        </p>
+      )}
+
       <OptionsPicker approval={approval} selected={option?.index ?? -1} onSelect={setSelected} disabled={closed || busy} />
 
       <ErrorText error={error} testId="approval-error" />
@@ -203,6 +219,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
           data-testid="approve-pay-once"
           className="primary big"
           disabled={!canPay}
+          aria-describedby={insufficient ? 'approval-insufficient' : undefined}
           onClick={payOnce}
         >
           Pay once
@@ -251,6 +268,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
             className="big"
             style={{ width: '100%', marginTop: '0.4rem' }}
             disabled={!canPay || !!allowError}
+            aria-describedby={insufficient ? 'approval-insufficient' : undefined}
             onClick={allow}
           >
             Pay and allow this site up to {allowLabel} per {period}

@@ -1,7 +1,13 @@
 /** The payable options of a 402 as a radio group, plus the options the wallet can't pay. */
-import type { ApprovalDto } from '../../lib/messaging/contract';
+import type { ApprovalDto, OptionDto } from '../../lib/messaging/contract';
 import { shortAddress } from '../../lib/ui/format';
 import { amountText } from '../AmountView';
+
+/** The account's balance for an option: "100 USDC", "Insufficient balance (you have 100 USDC)" or "Balance unknown". */
+export function balanceText(o: OptionDto): string {
+  if (!o.balance) return 'Balance unknown';
+  return o.balance.sufficient ? o.balance.token : `Insufficient balance (you have ${o.balance.token})`;
+}
 
 export interface OptionsPickerProps {
   approval: ApprovalDto;
@@ -36,6 +42,13 @@ export function OptionsPicker({ approval, selected, onSelect, disabled }: Option
                 <span className="small muted">
                   to <span className="mono">{shortAddress(o.payTo)}</span>
                   {o.transferMethod === 'permit2' ? ' · Permit2' : ''}
+                </span>
+                <br />
+                <span
+                  className={`small ${o.balance?.sufficient === false ? 'danger-text' : 'muted'}`}
+                  data-testid={`option-balance-${o.index}`}
+                >
+                  {o.balance ? (o.balance.sufficient ? `Balance: ${o.balance.token}` : balanceText(o)) : 'Balance unknown'}
                 </span>
               </span>
             </label>

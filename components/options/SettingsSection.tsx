@@ -6,6 +6,7 @@ import { parseSiteOrigin } from '../../lib/ui/format';
 import { useSettingsStore } from '../../lib/ui/stores/settings';
 import { ErrorText } from '../ErrorText';
 import { PlaygroundTokens } from './PlaygroundTokens';
+import { RpcEndpoints } from './RpcEndpoints';
 
 export function SettingsSection() {
   const settings = useSettingsStore((s) => s.settings);
@@ -131,6 +132,7 @@ export function SettingsSection() {
       </form>
       <ErrorText error={error} />
       <PlaygroundTokens tokens={settings.playgroundTokens ?? []} busy={busy} apply={apply} />
+      <RpcEndpoints rpcUrls={settings.rpcUrls ?? {}} busy={busy} apply={apply} />
     </div>
   );
 }

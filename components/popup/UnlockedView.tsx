@@ -10,6 +10,7 @@ import { AutoLockSelect } from '../AutoLockSelect';
 import { ErrorText } from '../ErrorText';
 import { useRefresh } from '../hooks';
 import { openApprovalWindow, openOptions } from '../navigation';
+import { BalancesCard } from './BalancesCard';
 import { CurrentSiteCard } from './CurrentSiteCard';
 import { RecentPayments } from './RecentPayments';
 
@@ -75,6 +76,8 @@ export function UnlockedView({ status }: { status: WalletStatusDto }) {
           )}
         </div>
       </section>
+
+      <BalancesCard address={address} />
 
       {status.pendingApprovals > 0 && (
         <section className="card row spread" aria-label="Pending approvals" data-testid="pending-approvals">

@@ -22,6 +22,7 @@ import { siteKey } from '../policy/units';
 import { formatUsdPlain, parseUsd } from '../ui/money';
 import { createRegistry, formatTokenAmount, formatUsd } from '../x402';
 import type { ApprovalQueue } from './approvals';
+import type { Balances } from './balances';
 import { HandlerError, type PrivilegedHandlers } from './router';
 import type { Settings } from './settings';
 
@@ -31,6 +32,8 @@ export interface HandlerDeps {
   policies: PolicyStore;
   approvals: ApprovalQueue;
   settings: Settings;
+  /** on-chain balances for the popup (absent: the list is empty) */
+  balances?: Balances;
   timeZone: () => string;
 }
 
@@ -311,5 +314,10 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       return settingsDto();
     },
     'activity.list': () => d.settings.activity(),
+    'balances.list': async () => {
+      const s = await d.custody.status();
+      if (!d.balances || !s.activeAddress) return [];
+      return d.balances.list(createRegistry(await d.settings.trustedExtras()), s.activeAddress);
+    },
   };
 }

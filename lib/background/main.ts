@@ -12,6 +12,7 @@ import { resolveTimeZone } from '../policy/periods';
 import { siteKey } from '../policy/units';
 import { createMutex } from '../util/mutex';
 import { ApprovalQueue } from './approvals';
+import { Balances } from './balances';
 import { createHandlers } from './handlers';
 import { NavigationPayments } from './navigation';
 import { NetworkObserver } from './observer';
@@ -65,6 +66,7 @@ export function startBackground(): void {
   const settings = new Settings();
   const approvals = new ApprovalQueue();
   const observer = new NetworkObserver();
+  const balances = new Balances({ settings });
   const timeZone = () => resolveTimeZone();
 
   const payments = new PaymentService({
@@ -73,6 +75,7 @@ export function startBackground(): void {
     policies,
     approvals,
     settings,
+    balances,
     timeZone,
     watch: (value, onResult, until) => observer.watchPayment(value, (s) => onResult(s), until),
     onBudgetAlert: (site, threshold) => void budgetBadge(site, threshold).catch(() => undefined),
@@ -121,7 +124,7 @@ export function startBackground(): void {
   approvals.onCountChange = () => void repaintBadge();
 
   const content: ContentHandlers = createContentHandlers({ observer, payments, navigation });
-  installRouter(createHandlers({ custody, ledger, policies, approvals, settings, timeZone }), content);
+  installRouter(createHandlers({ custody, ledger, policies, approvals, settings, balances, timeZone }), content);
   if (import.meta.env.MODE === 'test')
     installTestHooks({
       skewClock: (ms) => (skewMs += ms),

@@ -29,6 +29,7 @@ import {
   type PaymentRequiredNormalized,
 } from '../x402';
 import type { ApprovalOutcome, ApprovalQueue } from './approvals';
+import type { Balances, OptionBalance } from './balances';
 import type { Settings } from './settings';
 
 export interface PayRequest {
@@ -71,6 +72,8 @@ export interface PaymentDeps {
   policies: PolicyStore;
   approvals: ApprovalQueue;
   settings: Settings;
+  /** on-chain balances (unknown when absent): an option the wallet cannot fund is never signed */
+  balances?: Balances;
   timeZone: () => string;
   /** watch the network for the response to the request carrying this header */
   watch: (headerValue: string, onResult: (o: SettlementObservation) => void, until: number) => void;
@@ -109,6 +112,27 @@ export function optionDto(o: PayableOption, networkName: string): OptionDto {
     maxTimeoutSeconds: o.maxTimeoutSeconds,
     transferMethod: o.transferMethod,
   };
+}
+
+/** Balance lookups of a 402's payable options, started together; each resolves to null when unknown. */
+type Funds = Map<number, Promise<OptionBalance | null>>;
+
+/** "Not enough USDC: you have 0.5 USDC, this costs 1000000 USDC." */
+function notEnoughText(o: PayableOption, b: OptionBalance): string {
+  return `Not enough ${o.asset.symbol}: you have ${b.token}, this costs ${formatTokenAmount(o.amount, o.asset)}.`;
+}
+
+/**
+ * The cheapest option the wallet can fund: known sufficient first, then unknown (never block on
+ * an unknown balance); when every balance is known and too small, the cheapest one. `payable`
+ * is sorted cheapest first.
+ */
+export function preferFunded<T extends { index: number }>(payable: readonly T[], balances: ReadonlyMap<number, OptionBalance | null>): T {
+  return (
+    payable.find((o) => balances.get(o.index)?.sufficient === true) ??
+    payable.find((o) => !balances.get(o.index)) ??
+    payable[0]!
+  );
 }
 
 export class PaymentService {
@@ -155,29 +179,42 @@ export class PaymentService {
     const tz = this.deps.timeZone();
     const policy = await policies.get(req.site);
     const global = await policies.getGlobal();
-    const cheapest = payable[0]!;
     const status = await custody.status();
     if (!status.initialized) return { action: 'pass', reason: 'x402 Wallet has no wallet yet.' };
+    // Can the active account fund each option? All lookups run in parallel, each bounded by a
+    // short timeout; unknown never blocks paying.
+    const funds = this.lookupFunds(payable, status.activeAddress);
 
     // 1. Automatic payment inside the site's budget (reserve + decide in one atomic step).
     let decision: Decision = { action: 'ask', reason: 'no-budget', detail: 'This site has no budget.' };
     if (policy && policy.mode !== 'ask') {
+      const auto = await this.autoOption(payable, funds);
       const res = await ledger.reserve({
-        ...this.recordFields(req, cheapest, true),
+        ...this.recordFields(req, auto, true),
         timeZone: tz,
-        policyCheck: (s: SpendSnapshot) => decide(policy, global, s, this.request(req.site, req.url, cheapest, Date.now()), tz),
+        policyCheck: (s: SpendSnapshot) => decide(policy, global, s, this.request(req.site, req.url, auto, Date.now()), tz),
       });
       decision = res.decision;
       if (res.record) {
-        if (status.unlocked) return this.sign(req, pr, cheapest, res.record.id, true);
-        await ledger.release(res.record.id);
-        decision = { action: 'ask', reason: 'no-budget', detail: 'The wallet is locked: unlock it to pay.' };
+        const bal = await funds.get(auto.index);
+        if (bal && !bal.sufficient) {
+          // The facilitator would refuse it after signing: don't sign, ask (the window says why).
+          await ledger.release(res.record.id);
+          decision = { action: 'ask', reason: 'no-budget', detail: notEnoughText(auto, bal) };
+        } else if (status.unlocked) return this.sign(req, pr, auto, res.record.id, true);
+        else {
+          await ledger.release(res.record.id);
+          decision = { action: 'ask', reason: 'no-budget', detail: 'The wallet is locked: unlock it to pay.' };
+        }
       }
     }
     if (decision.action === 'refuse') return { action: 'pass', reason: decision.detail };
 
     // 2. Ask the user.
     const names = (o: PayableOption) => o.asset.networkLabel ?? registry.networkName(o.network) ?? o.network;
+    const balances = new Map<number, OptionBalance | null>(
+      await Promise.all(payable.map(async (o) => [o.index, await funds.get(o.index)!] as const)),
+    );
     const outcome: ApprovalOutcome = await this.deps.approvals.request({
       site: req.site,
       requestOrigin: origin(req.url),
@@ -186,9 +223,9 @@ export class PaymentService {
       method: req.method,
       kind: req.kind,
       x402Version: pr.version,
-      options: payable.map((o) => optionDto(o, names(o))),
+      options: payable.map((o) => ({ ...optionDto(o, names(o)), balance: balances.get(o.index) ?? null })),
       rejected: rejected.map((r) => ({ index: r.index, reason: r.reason })),
-      selectedIndex: cheapest.index,
+      selectedIndex: preferFunded(payable, balances).index,
       whyAsked: decision.action === 'ask' ? decision.detail : undefined,
       remaining: policy ? this.remainingText(policy, await ledger.snapshot(req.site, Date.now(), tz), tz) : undefined,
     });
@@ -202,6 +239,9 @@ export class PaymentService {
     }
     const chosen = payable.find((o) => o.index === outcome.optionIndex);
     if (!chosen) return { action: 'pass', reason: 'The chosen option is not payable.' };
+    // The window disables paying an option the wallet cannot fund; the background agrees.
+    const chosenBalance = balances.get(chosen.index);
+    if (chosenBalance && !chosenBalance.sufficient) return { action: 'pass', reason: notEnoughText(chosen, chosenBalance) };
     if (outcome.kind === 'allow') await this.allowSite(req.site, outcome.period, outcome.capUsd);
     const res = await ledger.reserve({
       ...this.recordFields(req, chosen, false),
@@ -210,6 +250,28 @@ export class PaymentService {
     });
     if (!res.record) return { action: 'pass', reason: 'The payment could not be recorded.' };
     return this.sign(req, pr, chosen, res.record.id, false);
+  }
+
+  private lookupFunds(payable: readonly PayableOption[], address: `0x${string}` | null | undefined): Funds {
+    const b = this.deps.balances;
+    return new Map(
+      payable.map((o) => [
+        o.index,
+        b && address ? b.forPayment(o.asset, o.amount, address).catch(() => null) : Promise.resolve(null),
+      ]),
+    );
+  }
+
+  /**
+   * The option an automatic payment uses: the cheapest one not known to be unfundable. Waits only
+   * for the balances it needs, in price order (the cheapest option's lookup in the common case).
+   */
+  private async autoOption(payable: readonly PayableOption[], funds: Funds): Promise<PayableOption> {
+    for (const o of payable) {
+      const b = await funds.get(o.index);
+      if (!b || b.sufficient) return o;
+    }
+    return payable[0]!;
   }
 
   private recordFields(req: PayRequest, o: PayableOption, auto: boolean) {
@@ -324,6 +386,9 @@ export class PaymentService {
     const { ledger } = this.deps;
     const rec = await ledger.get(ticketId);
     if (!rec || (rec.status !== 'signed' && rec.status !== 'unknown')) return;
+    // Whatever the outcome, the cached balance of this token may be stale now (before the
+    // ledger records the outcome, so anything that sees the new record sees a fresh balance).
+    this.deps.balances?.invalidate(rec.network, rec.asset.address);
     const decoded = o.paymentResponse ? decodeSettlement(o.paymentResponse) : undefined;
     if (decoded?.ok && decoded.value.success) {
       const tz = this.deps.timeZone();

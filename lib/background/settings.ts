@@ -13,7 +13,7 @@ import { localPlaygroundAsset, type TrustedAsset } from '../x402';
 export type PlaygroundToken = SettingsDto['playgroundTokens'][number];
 export type StoredSettings = SettingsDto;
 
-const DEFAULTS: StoredSettings = { notifications: true, allowedSites: [], playgroundTokens: [] };
+const DEFAULTS: StoredSettings = { notifications: true, allowedSites: [], playgroundTokens: [], rpcUrls: {} };
 
 const settingsItem = storage.defineItem<StoredSettings>('local:settings', { fallback: DEFAULTS, version: 1 });
 const activityItem = storage.defineItem<ActivityDto[]>('local:activity', { fallback: [] });
@@ -31,6 +31,38 @@ function validSites(list: unknown): string[] {
   }))];
 }
 
+/** An RPC endpoint: an absolute http(s) URL without credentials. Returns it normalized. */
+export function validRpcUrl(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw settingsError(`${what}: enter an http:// or https:// URL.`);
+  const text = value.trim();
+  if (text.length > 2048) throw settingsError(`${what}: the URL is too long.`);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw settingsError(`${what}: "${text.slice(0, 100)}" is not a URL (expected e.g. https://mainnet.base.org).`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw settingsError(`${what}: only http:// and https:// URLs are allowed, not ${url.protocol}//.`);
+  if (url.username || url.password) throw settingsError(`${what}: the URL must not contain a user name or password.`);
+  return url.toString();
+}
+
+function validRpcUrls(map: unknown): Record<string, string> {
+  if (!map || typeof map !== 'object' || Array.isArray(map)) throw settingsError('RPC endpoints must map chain ids to URLs.');
+  const entries = Object.entries(map as Record<string, unknown>);
+  if (entries.length > 50) throw settingsError('Too many RPC endpoints (at most 50).');
+  const out: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    const id = Number(key);
+    if (!/^[1-9][0-9]{0,15}$/.test(key) || !Number.isSafeInteger(id))
+      throw settingsError(`"${key.slice(0, 40)}" is not a chain id (a whole number like 8453).`);
+    // an empty URL keeps the wallet from asking any RPC about this chain (overrides the default)
+    out[key] = value === '' ? '' : validRpcUrl(value, `RPC endpoint for chain ${key}`);
+  }
+  return out;
+}
+
 function validTokens(list: unknown): PlaygroundToken[] {
   if (!Array.isArray(list) || list.length > 20) throw settingsError('Playground tokens must be a short list.');
   return list.map((t) => {
@@ -42,15 +74,23 @@ function validTokens(list: unknown): PlaygroundToken[] {
     } catch (e) {
       throw settingsError(`Playground token ${tok.address}: ${(e as Error).message}`);
     }
-    return { chainId: tok.chainId as number, address: tok.address as `0x${string}`, label: tok.label?.slice(0, 60) };
+    const rpcUrl =
+      tok.rpcUrl === undefined || tok.rpcUrl === '' ? undefined : validRpcUrl(tok.rpcUrl, `RPC URL of test token ${tok.address}`);
+    return {
+      chainId: tok.chainId as number,
+      address: tok.address as `0x${string}`,
+      label: typeof tok.label === 'string' ? tok.label.slice(0, 60) : undefined,
+      ...(rpcUrl ? { rpcUrl } : {}),
+    };
   });
 }
 
 export class Settings {
   private mutex = createMutex();
 
-  get(): Promise<StoredSettings> {
-    return settingsItem.getValue();
+  /** The stored settings, with defaults for fields added after they were saved (e.g. rpcUrls). */
+  async get(): Promise<StoredSettings> {
+    return { ...DEFAULTS, ...(await settingsItem.getValue()) };
   }
 
   async update(patch: Partial<StoredSettings>): Promise<StoredSettings> {
@@ -60,6 +100,7 @@ export class Settings {
       if (patch.notifications !== undefined) next.notifications = patch.notifications === true;
       if (patch.allowedSites !== undefined) next.allowedSites = validSites(patch.allowedSites);
       if (patch.playgroundTokens !== undefined) next.playgroundTokens = validTokens(patch.playgroundTokens);
+      if (patch.rpcUrls !== undefined) next.rpcUrls = validRpcUrls(patch.rpcUrls);
       await settingsItem.setValue(next);
       return next;
     });

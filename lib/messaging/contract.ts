@@ -57,6 +57,23 @@ export interface OptionDto {
   payTo: `0x${string}`;
   maxTimeoutSeconds: number;
   transferMethod: 'eip3009' | 'permit2';
+  /**
+   * The active account's balance of this asset, read from the chain when the approval was
+   * built; null = unknown (no RPC for the chain, or the lookup failed or timed out).
+   * `sufficient: false` → the wallet cannot fund this option and will not sign it.
+   */
+  balance?: { atomic: string; token: string /* "100 USDC" */; sufficient: boolean } | null;
+}
+
+/** One trusted token's balance for the active account (popup); only tokens with a known RPC. */
+export interface BalanceDto {
+  network: string; // CAIP-2
+  networkName: string;
+  asset: `0x${string}`;
+  symbol: string;
+  /** null = unknown (the lookup failed or timed out; see `error`) */
+  balance: { atomic: string; token: string } | null;
+  error?: string;
 }
 
 export type ApprovalKind = 'request' | 'navigation';
@@ -150,7 +167,12 @@ export interface SettingsDto {
    * Developer setting: locally deployed USDC (FiatToken v2, "USD Coin" v2, 6 decimals) the
    * wallet may pay with, e.g. the built-in playground's. Never trusted unless added here.
    */
-  playgroundTokens: { chainId: number; address: `0x${string}`; label?: string }[];
+  playgroundTokens: { chainId: number; address: `0x${string}`; label?: string; /** JSON-RPC endpoint for balances */ rpcUrl?: string }[];
+  /**
+   * JSON-RPC endpoints per chain id ("8453" → "https://…") for balance lookups. Chains without
+   * an entry use the built-in default (Base, Base Sepolia); an empty URL turns lookups off.
+   */
+  rpcUrls: Record<string, string>;
   /** a cap across all sites per calendar day, in dollars ("5.00"); absent = none */
   globalDailyUsd?: string;
 }
@@ -189,6 +211,8 @@ export interface PrivilegedApi {
   'settings.get': [void, SettingsDto];
   'settings.update': [Partial<SettingsDto>, SettingsDto];
   'activity.list': [void, ActivityDto[]];
+  /** the active account's balance of each trusted token with a known RPC (cached briefly) */
+  'balances.list': [void, BalanceDto[]];
 }
 
 /** Requests from the bridge content script (untrusted surface). */

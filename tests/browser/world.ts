@@ -15,7 +15,11 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(kind: BrowserKind, opts: { wallet?: boolean } = {}): Promise<World> {
+/**
+ * `rpc: false` leaves the playground tokens without an RPC URL (balances unknown); by default
+ * the wallet reads balances from the local anvil chains.
+ */
+export async function startWorld(kind: BrowserKind, opts: { wallet?: boolean; rpc?: boolean } = {}): Promise<World> {
   const net = await startNetwork();
   let ext: ExtensionBrowser | undefined;
   try {
@@ -26,8 +30,18 @@ export async function startWorld(kind: BrowserKind, opts: { wallet?: boolean } =
     }
     const set = await ext.call('settings.update', {
       playgroundTokens: [
-        { chainId: net.v2.chainId, address: net.v2.usdc, label: 'Local playground (v2)' },
-        { chainId: net.v1.chainId, address: net.v1.usdc, label: 'Local playground (v1, "base-sepolia")' },
+        {
+          chainId: net.v2.chainId,
+          address: net.v2.usdc,
+          label: 'Local playground (v2)',
+          ...(opts.rpc === false ? {} : { rpcUrl: net.v2.rpcUrl }),
+        },
+        {
+          chainId: net.v1.chainId,
+          address: net.v1.usdc,
+          label: 'Local playground (v1, "base-sepolia")',
+          ...(opts.rpc === false ? {} : { rpcUrl: net.v1.rpcUrl }),
+        },
       ],
     });
     if (!set.ok) throw new Error(`settings.update failed: ${JSON.stringify(set.error)}`);

@@ -1,0 +1,52 @@
+/**
+ * The active account's token balances, read from the chain by the background (one cached call
+ * per token). Only tokens whose network has an RPC endpoint are listed.
+ */
+import { useEffect, useRef } from 'react';
+import { useBalancesStore } from '../../lib/ui/stores/balances';
+import { ErrorText } from '../ErrorText';
+import { useRefresh } from '../hooks';
+
+export function BalancesCard({ address }: { address?: string }) {
+  const items = useBalancesStore((s) => s.items);
+  const loaded = useBalancesStore((s) => s.loaded);
+  const error = useBalancesStore((s) => s.error);
+  const load = useBalancesStore((s) => s.load);
+  useRefresh(load, 15_000);
+  // another account was selected: its balances (the background caches each one for a few seconds)
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else void load();
+  }, [address, load]);
+
+  if (loaded && !error && items.length === 0) return null;
+  return (
+    <section className="card" aria-label="Balances" data-testid="balances">
+      <h3 style={{ marginTop: 0 }}>Balances</h3>
+      <ErrorText error={error} />
+      {!loaded && <p className="muted small">Loading…</p>}
+      <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+        {items.map((b) => (
+          <li
+            key={`${b.network}:${b.asset}`}
+            className="row spread small"
+            style={{ padding: '0.15rem 0' }}
+            data-testid="balance-row"
+            data-network={b.network}
+            data-asset={b.asset}
+          >
+            <span className="grow">{b.networkName}</span>
+            {b.balance ? (
+              <strong data-testid="balance-value">{b.balance.token}</strong>
+            ) : (
+              <span className="muted" data-testid="balance-value" title={b.error}>
+                {b.symbol} balance unknown
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
