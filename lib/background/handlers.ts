@@ -26,13 +26,14 @@ import type { Balances } from './balances';
 import { HandlerError, type PrivilegedHandlers } from './router';
 import type { Settings } from './settings';
 
+/** The wallet's background services, as the privileged API (and the payment flow) use them. */
 export interface HandlerDeps {
   custody: CustodyService;
   ledger: Ledger;
   policies: PolicyStore;
   approvals: ApprovalQueue;
   settings: Settings;
-  /** on-chain balances for the popup (absent: the list is empty) */
+  /** on-chain balances (absent: unknown, never blocks paying); an option known to be unfundable is never signed */
   balances?: Balances;
   timeZone: () => string;
 }

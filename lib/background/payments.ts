@@ -7,12 +7,9 @@
  * one `evaluateOptions` accepted, and the reservation exists before the signature does.
  */
 import { storage } from 'wxt/utils/storage';
-import type { CustodyService } from '../custody/service';
-import type { Ledger } from '../ledger/ledger';
 import type { ApprovalDto, OptionDto } from '../messaging/contract';
 import { decide, remaining, remainingGlobal, thresholdCrossed } from '../policy/decide';
 import { formatCapAmount, formatUsd as formatMicroUsd, siteLabel } from '../policy/format';
-import type { PolicyStore } from '../policy/store';
 import type { CapUsage, Decision, PaymentRequest, SitePolicy, SpendSnapshot, ThresholdAlert } from '../policy/types';
 import { atomicToMicroUsd } from '../policy/units';
 import { parseUsd } from '../ui/money';
@@ -28,9 +25,9 @@ import {
   type PayableOption,
   type PaymentRequiredNormalized,
 } from '../x402';
-import type { ApprovalOutcome, ApprovalQueue } from './approvals';
-import type { Balances, OptionBalance } from './balances';
-import type { Settings } from './settings';
+import type { ApprovalOutcome } from './approvals';
+import type { OptionBalance } from './balances';
+import type { HandlerDeps } from './handlers';
 
 export interface PayRequest {
   kind: ApprovalDto['kind'];
@@ -66,15 +63,8 @@ const ticketsItem = storage.defineItem<Record<string, Ticket>>('session:tickets'
 /** A re-send needs a few seconds of validity left (the facilitator wants validBefore ≥ now + 6 s). */
 const RESEND_MARGIN_MS = 15_000;
 
-export interface PaymentDeps {
-  custody: CustodyService;
-  ledger: Ledger;
-  policies: PolicyStore;
-  approvals: ApprovalQueue;
-  settings: Settings;
-  /** on-chain balances (unknown when absent): an option the wallet cannot fund is never signed */
-  balances?: Balances;
-  timeZone: () => string;
+/** The payment flow needs the wallet's services plus a way to watch the network. */
+export interface PaymentDeps extends HandlerDeps {
   /** watch the network for the response to the request carrying this header */
   watch: (headerValue: string, onResult: (o: SettlementObservation) => void, until: number) => void;
   /** a settlement pushed a site's budget across 80 % or 100 % (badge colour for its tabs) */

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRICES } from '../fixture/network';
 import type { BrowserKind, ExtensionBrowser, TestPage } from './harness';
-import { answerApproval, balances, historyFor, noApprovalPending, settledFor, startWorld, type World } from './world';
+import { answerApproval, balances, historyFor, settledFor, startWorld, withApproval, type World } from './world';
 
 for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
   describe(`pay v1 page requests (${kind})`, () => {
@@ -20,12 +20,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await p.goto(url);
       return p;
     };
-    const answered = async <T,>(run: () => Promise<T>, button: Parameters<typeof answerApproval>[1]) => {
-      await noApprovalPending(ext);
-      const result = run();
-      await answerApproval(ext, button);
-      return result;
-    };
+    const answered = <T,>(run: () => Promise<T>, button: Parameters<typeof answerApproval>[1]) => withApproval(ext, run, button);
 
     beforeAll(async () => {
       w = await startWorld(kind);

@@ -17,6 +17,7 @@ import {
   settledFor,
   startWorld,
   type World,
+  withApproval,
 } from './world';
 
 type Demo = { status: number; body: any };
@@ -77,13 +78,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await p.goto(url);
       return p;
     };
-    /** Starts a request in the page, answers the approval window, returns the page's result. */
-    const paid = async <T,>(run: () => Promise<T>, button: Parameters<typeof answerApproval>[1] = 'approve-pay-once') => {
-      await noApprovalPending(ext);
-      const result = run();
-      await answerApproval(ext, button);
-      return result;
-    };
+    const paid = <T,>(run: () => Promise<T>, button?: Parameters<typeof answerApproval>[1]) => withApproval(ext, run, button);
 
     beforeAll(async () => {
       w = await startWorld(kind);

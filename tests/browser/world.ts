@@ -63,6 +63,18 @@ export async function startWorld(kind: BrowserKind, opts: { wallet?: boolean; rp
 
 export const isApproval = (ext: ExtensionBrowser) => (u: string) => u.startsWith(`${ext.extensionOrigin}/approval.html`);
 
+/** Starts a request in the page, answers the approval window, and returns the page's result. */
+export async function withApproval<T>(
+  ext: ExtensionBrowser,
+  run: () => Promise<T>,
+  button: Parameters<typeof answerApproval>[1] = 'approve-pay-once',
+): Promise<T> {
+  await noApprovalPending(ext);
+  const result = run();
+  await answerApproval(ext, button);
+  return result;
+}
+
 /** Waits for the approval window and clicks one of its buttons. */
 export async function answerApproval(ext: ExtensionBrowser, button: 'approve-pay-once' | 'approve-reject' | 'approve-block' | 'approve-allow'): Promise<TestPage> {
   const win = await ext.waitForPage(isApproval(ext), 20_000);
