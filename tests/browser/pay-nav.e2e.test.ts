@@ -44,6 +44,40 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await w?.close();
     });
 
+    it('a POST navigation that answers 402 is never replayed: the user is told, nothing is asked or signed', async () => {
+      const { net } = w;
+      const before = await balances(net, 'v2');
+      const calls = net.v2.facilitatorCalls();
+      await noApprovalPending(ext);
+      const page = await ext.newPage();
+      pages.push(page);
+      await page.goto(net.v2.url('/page'));
+      // A real form submission (top-level POST navigation) to a paid endpoint.
+      await page.evaluate(() => {
+        const f = document.createElement('form');
+        f.method = 'POST';
+        f.action = '/api/echo';
+        const i = document.createElement('input');
+        i.name = 'note';
+        i.value = 'form post';
+        f.appendChild(i);
+        document.body.appendChild(f);
+        f.submit();
+      });
+      const end = Date.now() + 10_000;
+      let told = false;
+      while (!told && Date.now() < end) {
+        const act = await ext.call<{ text: string }[]>('activity.list');
+        told = !!act.value?.some((a) => /does not resend forms/.test(a.text) && /POST/.test(a.text));
+        if (!told) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(told).toBe(true);
+      expect((await ext.pages(isApproval(ext))).length).toBe(0);
+      expect(await sessionRules()).toEqual([]);
+      expect(await balances(net, 'v2')).toEqual(before);
+      expect(net.v2.facilitatorCalls()).toEqual(calls);
+    });
+
     for (const side of ['v2', 'v1'] as const) {
       it(`${side} /article: approve → the tab reloads paid and shows the article; a second load pays nothing`, async () => {
         const { net } = w;
