@@ -190,11 +190,11 @@ export class PaymentService {
         if (bal && !bal.sufficient) {
           // The facilitator would refuse it after signing: don't sign, ask (the window says why).
           await ledger.release(res.record.id);
-          decision = { action: 'ask', reason: 'no-budget', detail: notEnoughText(auto, bal) };
+          decision = { action: 'ask', reason: 'insufficient-balance', detail: notEnoughText(auto, bal) };
         } else if (status.unlocked) return this.sign(req, pr, auto, res.record.id, true);
         else {
           await ledger.release(res.record.id);
-          decision = { action: 'ask', reason: 'no-budget', detail: 'The wallet is locked: unlock it to pay.' };
+          decision = { action: 'ask', reason: 'locked', detail: 'The wallet is locked: unlock it to pay.' };
         }
       }
     }

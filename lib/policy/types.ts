@@ -107,7 +107,10 @@ export type AskReason =
   | 'period-cap-month'
   | 'lifetime-cap'
   | 'rate-limit'
-  | 'global-daily-cap';
+  | 'global-daily-cap'
+  // set by the payment flow, never by decide(): the budget would pay but the wallet cannot
+  | 'insufficient-balance'
+  | 'locked';
 
 export type RefuseReason = 'blocked' | 'invalid-amount';
 

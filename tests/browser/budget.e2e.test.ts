@@ -13,7 +13,7 @@ import { parseAbiItem, type Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRICES } from '../fixture/network';
 import type { BrowserKind, ExtensionBrowser, TestPage } from './harness';
-import { isApproval, PAYER, startWorld, type World } from './world';
+import { frameCall, isApproval, PAYER, startWorld, type World } from './world';
 
 interface SiteDto {
   policy: { site: string; mode: string };
@@ -292,9 +292,8 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await ok(ext, 'sites.save', { site: other, mode: 'auto', paused: false, dayUsd: '1.00', perPaymentUsd: '0.05' });
       await ok(ext, 'sites.save', { site, mode: 'ask', paused: false });
       const host = await ext.newPage();
-      await host.goto(net.v2.url('/frame')); // embeds http://localhost:Q/page
-      await host.press('Tab'); // focus moves into the cross-origin frame: its first button (fetch GET /api/data)
-      await host.press('Enter');
+      await host.goto(net.v2.url('/frame-relay')); // embeds http://localhost:Q/page-relay
+      const asked = frameCall(host, 'fetchGet');
       const approval = await until(async () => (await ok<ApprovalDto[]>(ext, 'approvals.list'))[0], 'the iframe payment to ask');
       expect(approval.site).toBe(site);
       expect(approval.requestOrigin).toBe(other);
@@ -302,6 +301,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await win2.waitFor('[data-testid="approve-reject"]:not([disabled])');
       await win2.click('[data-testid="approve-reject"]');
       await until(async () => (await approvalPages(ext)).length === 0, 'the approval window to close');
+      expect((await asked).status).toBe(402);
       expect(await balances()).toEqual(b0);
 
       // (c) the embedding site has the budget: the iframe's payment is automatic and booked to it.
@@ -309,8 +309,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await ok(ext, 'sites.save', { site, mode: 'auto', paused: false, dayUsd: '1.00', perPaymentUsd: '0.05' });
       const spent0 = await daySpent(ext, site);
       await host.reload();
-      await host.press('Tab');
-      await host.press('Enter');
+      expect((await frameCall(host, 'fetchGet')).status).toBe(200);
       const rec = await until(async () => {
         const h = await ok<PaymentDto[]>(ext, 'history.list', { limit: 1 });
         return h[0]?.requestOrigin === other && h[0].status === 'settled' ? h[0] : null;

@@ -18,6 +18,7 @@ import {
   startWorld,
   type World,
   withApproval,
+  frameCall,
 } from './world';
 
 type Demo = { status: number; body: any };
@@ -180,17 +181,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const before = await balances(net, 'v2');
       const page = await open(net.v2.url('/frame-relay'));
       await noApprovalPending(ext);
-      const result = page.evaluate(
-        (call) =>
-          new Promise<Demo>((resolve) => {
-            const id = Math.random();
-            window.addEventListener('message', (ev) => {
-              if (ev.data && ev.data.demoResult === id) resolve(ev.data.result);
-            });
-            (document.getElementById('paid-frame') as HTMLIFrameElement).contentWindow!.postMessage({ demoCall: call, id }, '*');
-          }),
-        'fetchGet',
-      );
+      const result = frameCall(page, 'fetchGet');
       const win = await ext.waitForPage(isApproval(ext), 20_000);
       await win.waitFor('[data-testid="approve-pay-once"]:not([disabled])', 15_000);
       expect((await win.text('[data-testid="approval-site"]')).trim()).toBe(net.v2.origin);

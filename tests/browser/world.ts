@@ -142,3 +142,21 @@ export async function settledFor(ext: ExtensionBrowser, resourceUrl: string, cou
   );
   return out;
 }
+
+/**
+ * Runs one of `window.demo`'s calls inside the cross-origin iframe of `/frame-relay` (the
+ * parent relays it with postMessage) and resolves with the frame's result.
+ */
+export function frameCall(page: TestPage, call: 'fetchGet' | 'fetchPost' | 'xhrGet' | 'xhrPost'): Promise<{ status: number; body: any }> {
+  return page.evaluate(
+    (c) =>
+      new Promise<{ status: number; body: any }>((resolve) => {
+        const id = Math.random();
+        window.addEventListener('message', (ev) => {
+          if (ev.data && ev.data.demoResult === id) resolve(ev.data.result);
+        });
+        (document.getElementById('paid-frame') as HTMLIFrameElement).contentWindow!.postMessage({ demoCall: c, id }, '*');
+      }),
+    call,
+  );
+}
