@@ -29,6 +29,15 @@ import type { ApprovalOutcome } from './approvals';
 import type { OptionBalance } from './balances';
 import type { HandlerDeps } from './handlers';
 
+/**
+ * Server-supplied error text, made safe to keep in history: servers and facilitators have been
+ * seen echoing whole transactions (signatures included) in their error messages.
+ */
+export function serverText(text: string, max = 160): string {
+  const clean = text.replace(/0x[0-9a-fA-F]{64,}/g, '0x…').replace(/[A-Za-z0-9+/=_-]{120,}/g, '…').replace(/\s+/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
 export interface PayRequest {
   kind: ApprovalDto['kind'];
   /** top-level site of the tab, from the browser */
@@ -399,7 +408,7 @@ export class PaymentService {
       // The server says settlement failed, but it cannot tell a facilitator outage (the
       // transfer may still have been submitted) from a refusal: ambiguous. Keep it counted and
       // re-send this same authorization while it is valid; never sign a second one for it.
-      await ledger.fail(ticketId, `Settlement failed: ${decoded.value.errorReason}`, { definite: false });
+      await ledger.fail(ticketId, `Settlement failed: ${serverText(decoded.value.errorReason)}`, { definite: false });
     } else if (o.status === 402 && !o.paymentResponse) {
       // Refused at verification: the server did not settle this authorization.
       await ledger.fail(ticketId, 'The server refused the payment (verification failed)', { definite: true });

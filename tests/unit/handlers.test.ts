@@ -85,3 +85,16 @@ describe('privileged handlers', () => {
     await expect(h['approvals.decide']({ id: 'x', decision: { kind: 'reject' } }, sender)).rejects.toMatchObject({ code: 'not-found' });
   });
 });
+
+describe('server text kept in history', () => {
+  it('drops signatures, long hex and base64 blobs, and bounds the length', async () => {
+    const { serverText } = await import('../../lib/background/payments');
+    const sig = `0x${'ab'.repeat(65)}`;
+    const blob = 'eyJ'.padEnd(300, 'A');
+    const out = serverText(`transaction failed: {"signature":"${sig}","payload":"${blob}"} reverted`);
+    expect(out).not.toContain('abab');
+    expect(out).not.toContain('AAAA');
+    expect(out).toContain('transaction failed');
+    expect(serverText('x'.repeat(1000)).length).toBeLessThanOrEqual(160);
+  });
+});
