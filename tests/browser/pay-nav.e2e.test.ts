@@ -5,17 +5,18 @@
  * rule is gone afterwards: a second load gets the 402 again and re-sends nothing (the
  * facilitator sees no new verify/settle and no funds move).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PRICES } from '../fixture/network';
 import type { BrowserKind, ExtensionBrowser, TestPage } from './harness';
-import { answerApproval, balances, isApproval, noApprovalPending, settledFor, startWorld, type World } from './world';
+import { answerApproval, balances, isApproval, noApprovalPending, settledFor, type World } from './world';
+import { useWorld } from './suite';
 
 for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
   describe(`pay navigations (${kind})`, () => {
+    const suite = useWorld(kind);
     let w: World;
     let ext: ExtensionBrowser;
     let extPage: TestPage | undefined;
-    const pages: TestPage[] = [];
 
     /** The extension's declarativeNetRequest session rules, read from one of its own pages. */
     const sessionRules = async (): Promise<unknown[]> => {
@@ -35,13 +36,8 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       return rules;
     };
 
-    beforeAll(async () => {
-      w = await startWorld(kind);
-      ext = w.ext;
-    });
-    afterAll(async () => {
-      for (const p of pages) if (!p.isClosed()) await p.close().catch(() => undefined);
-      await w?.close();
+    beforeAll(() => {
+      ({ w, ext } = suite);
     });
 
     it('a POST navigation that answers 402 is never replayed: the user is told, nothing is asked or signed', async () => {
@@ -49,9 +45,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const before = await balances(net, 'v2');
       const calls = net.v2.facilitatorCalls();
       await noApprovalPending(ext);
-      const page = await ext.newPage();
-      pages.push(page);
-      await page.goto(net.v2.url('/page'));
+      const page = await suite.open(net.v2.url('/page'));
       // A real form submission (top-level POST navigation) to a paid endpoint.
       await page.evaluate(() => {
         const f = document.createElement('form');
@@ -87,9 +81,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
         expect(await sessionRules()).toEqual([]);
         await noApprovalPending(ext);
 
-        const page = await ext.newPage();
-        pages.push(page);
-        await page.goto(url); // the 402 paywall page loads; the wallet asks at the same time
+        const page = await suite.open(url); // the 402 paywall page loads; the wallet asks at the same time
         expect(await page.evaluate(() => document.getElementById('article-title'))).toBeNull();
         const win = await ext.waitForPage(isApproval(ext), 20_000);
         await win.waitFor('[data-testid="approve-pay-once"]:not([disabled])', 15_000);

@@ -4,31 +4,22 @@
  * answers with X-PAYMENT (the only header a v1 server reads). Page result + exact on-chain
  * movement on the v1 chain; a rejection leaves the page the original 402 body.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PRICES } from '../fixture/network';
-import type { BrowserKind, ExtensionBrowser, TestPage } from './harness';
-import { answerApproval, balances, historyFor, settledFor, startWorld, withApproval, type World } from './world';
+import type { BrowserKind, ExtensionBrowser } from './harness';
+import { answerApproval, balances, historyFor, settledFor, withApproval, type World } from './world';
+import { useWorld } from './suite';
 
 for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
   describe(`pay v1 page requests (${kind})`, () => {
+    const suite = useWorld(kind);
     let w: World;
     let ext: ExtensionBrowser;
-    const pages: TestPage[] = [];
-    const open = async (url: string) => {
-      const p = await ext.newPage();
-      pages.push(p);
-      await p.goto(url);
-      return p;
-    };
+    const open = (url: string) => suite.open(url);
     const answered = <T,>(run: () => Promise<T>, button: Parameters<typeof answerApproval>[1]) => withApproval(ext, run, button);
 
-    beforeAll(async () => {
-      w = await startWorld(kind);
-      ext = w.ext;
-    });
-    afterAll(async () => {
-      for (const p of pages) if (!p.isClosed()) await p.close().catch(() => undefined);
-      await w?.close();
+    beforeAll(() => {
+      ({ w, ext } = suite);
     });
 
     it('fetch GET: the JSON-body 402 is paid with X-PAYMENT; 200 and exactly the price moves', async () => {

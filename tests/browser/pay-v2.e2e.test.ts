@@ -4,9 +4,9 @@
  * the exact on-chain USDC movement of payer and merchant; refusals check that nothing moved.
  */
 import { erc20Abi, parseEventLogs } from 'viem';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PRICES } from '../fixture/network';
-import type { BrowserKind, ExtensionBrowser, TestPage } from './harness';
+import type { BrowserKind, ExtensionBrowser } from './harness';
 import {
   answerApproval,
   balances,
@@ -15,11 +15,11 @@ import {
   noApprovalPending,
   PAYER,
   settledFor,
-  startWorld,
   type World,
   withApproval,
   frameCall,
 } from './world';
+import { useWorld } from './suite';
 
 type Demo = { status: number; body: any };
 type XhrEvent = [name: string, readyState: number, status: number];
@@ -70,24 +70,14 @@ const UNICODE = 'Grüße, Zürich — 世界 🌍 «x402» \u2028 end';
 
 for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
   describe(`pay v2 page requests (${kind})`, () => {
+    const suite = useWorld(kind);
     let w: World;
     let ext: ExtensionBrowser;
-    const pages: TestPage[] = [];
-    const open = async (url: string) => {
-      const p = await ext.newPage();
-      pages.push(p);
-      await p.goto(url);
-      return p;
-    };
+    const open = (url: string) => suite.open(url);
     const paid = <T,>(run: () => Promise<T>, button?: Parameters<typeof answerApproval>[1]) => withApproval(ext, run, button);
 
-    beforeAll(async () => {
-      w = await startWorld(kind);
-      ext = w.ext;
-    });
-    afterAll(async () => {
-      for (const p of pages) if (!p.isClosed()) await p.close().catch(() => undefined);
-      await w?.close();
+    beforeAll(() => {
+      ({ w, ext } = suite);
     });
 
     it('fetch GET: approval → 200, exactly the price moves, history has the settled tx on chain', async () => {
