@@ -25,7 +25,7 @@
  * Needs the test build: `npx wxt build --mode test`. Run standalone: `npx tsx bench/payments.ts`.
  */
 import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { isMainModule, quantile, round } from './stats';
 import { registerExactEvmScheme } from '@x402/evm/exact/client';
 import { wrapFetchWithPayment, x402Client } from '@x402/fetch';
 import { demoAccount, PRICES } from '../tests/fixture/network';
@@ -47,11 +47,6 @@ export interface PaymentsBenchResult {
   };
 }
 
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
-}
-const round = (n: number, d = 1) => Number(n.toFixed(d));
 
 /**
  * One auto-paid fetch in the page, timed from the page's side. The 402 moment is when the
@@ -208,15 +203,7 @@ export async function benchPayments(opts: { runs?: number; warmup?: number; conc
   }
 }
 
-const isMain = (() => {
-  try {
-    return process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-  } catch {
-    return false;
-  }
-})();
-
-if (isMain) {
+if (isMainModule(import.meta.url)) {
   const r = await benchPayments();
   const row = (k: string, v: string) => console.log(`${k.padEnd(44)}: ${v}`);
   console.log(`endpoint ${r.endpoint}, price ${r.priceAtomic} atomic USDC, ${r.runs} sequential payments each (interleaved)`);

@@ -7,7 +7,7 @@
  *
  * Run standalone: npx tsx bench/unlock.ts
  */
-import { pathToFileURL } from 'node:url';
+import { isMainModule, quantile, round } from './stats';
 import {
   DEFAULT_VAULT_POLICY,
   createVault,
@@ -27,11 +27,6 @@ export interface UnlockBenchResult {
   kdfToDecryptRatio: number;
 }
 
-function quantile(sorted: number[], q: number): number {
-  // nearest-rank
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i]!;
-}
 
 export async function benchUnlock(runs = 5, decryptRuns = 200): Promise<UnlockBenchResult> {
   const secret: VaultSecret = { kind: 'mnemonic', phrase: 'test test test test test test test test test test test junk' };
@@ -57,8 +52,6 @@ export async function benchUnlock(runs = 5, decryptRuns = 200): Promise<UnlockBe
   }
   sealed.rawKey.fill(0);
 
-  unlockTimes.sort((a, b) => a - b);
-  decTimes.sort((a, b) => a - b);
   const unlockMsMedian = quantile(unlockTimes, 0.5);
   const decryptMsMedian = quantile(decTimes, 0.5);
   return {
@@ -71,17 +64,7 @@ export async function benchUnlock(runs = 5, decryptRuns = 200): Promise<UnlockBe
   };
 }
 
-const round = (n: number, digits = 1) => Number(n.toFixed(digits));
-
-const isMain = (() => {
-  try {
-    return process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-  } catch {
-    return false;
-  }
-})();
-
-if (isMain) {
+if (isMainModule(import.meta.url)) {
   const r = await benchUnlock();
   const rows: Array<[string, string]> = [
     ['PBKDF2-SHA256 iterations', r.iterations.toLocaleString('en-US')],

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { isMainModule, median } from './stats';
 import { chromium } from 'playwright-core';
 import { extensionDir, launchChromium } from '../tests/browser/harness';
 
@@ -44,11 +44,6 @@ export interface WrapperBenchResult {
 
 const FETCHES = 1_000;
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function startServer(): Promise<{ origin: string; close(): Promise<void> }> {
@@ -166,7 +161,7 @@ export async function benchWrapper(opts: { rounds?: number } = {}): Promise<Wrap
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (isMainModule(import.meta.url)) {
   const rounds = Number(process.argv[2]) || undefined;
   benchWrapper({ rounds }).then(
     (r) => {
