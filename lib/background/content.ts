@@ -39,6 +39,11 @@ export function createContentHandlers(d: {
       const seen = await d.observer.waitFor402(s.tabId, s.frameId, i.url);
       if (!seen) return pass('the wallet did not see this 402 itself');
       if (seen.carriedPayment) return pass('this request already carried a payment');
+      // A v1 body can only come from the page. For the frame's own origin that is the site's
+      // own word; for another origin's resource the page could swap in its own requirements
+      // under that origin's name, so the wallet does not take it.
+      if (!seen.paymentRequired && origin(seen.url) !== origin(s.frameUrl))
+        return pass("the wallet cannot confirm another origin's v1 payment request");
       return d.payments.pay({
         kind: 'request',
         site,
