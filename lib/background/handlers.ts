@@ -20,7 +20,7 @@ import type { PolicyStore } from '../policy/store';
 import type { Cap, SitePolicy, SpendSnapshot } from '../policy/types';
 import { siteKey } from '../policy/units';
 import { formatUsdPlain, parseUsd } from '../ui/money';
-import { createRegistry, formatTokenAmount, formatUsd } from '../x402';
+import { formatTokenAmount, formatUsd, type Registry } from '../x402';
 import type { ApprovalQueue } from './approvals';
 import type { Balances } from './balances';
 import { HandlerError, type PrivilegedHandlers } from './router';
@@ -122,7 +122,7 @@ function explorer(network: string, tx?: string): string | undefined {
 
 export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
   const networks = async () => {
-    const registry = createRegistry(await d.settings.trustedExtras());
+    const registry = await d.settings.registry();
     return [...new Set(registry.assets().map((a) => a.networkLabel ?? registry.networkName(a.network)))];
   };
   const settingsDto = async (): Promise<SettingsDto> => {
@@ -157,8 +157,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
     return siteDto(p, snap, tz, last[0]);
   };
 
-  const paymentDto = async (r: PaymentRecord): Promise<PaymentDto> => {
-    const registry = createRegistry(await d.settings.trustedExtras());
+  const paymentDto = (r: PaymentRecord, registry: Registry): PaymentDto => {
     const asset = { ...r.asset };
     return {
       id: r.id,
@@ -296,7 +295,8 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       const i = input === undefined ? {} : obj(input);
       const limit = i.limit === undefined ? 200 : Math.min(int(i, 'limit'), 1000);
       const records = await d.ledger.list({ site: typeof i.site === 'string' ? siteKey(i.site) : undefined, limit });
-      return Promise.all(records.map(paymentDto));
+      const registry = await d.settings.registry();
+      return records.map((r) => paymentDto(r, registry));
     },
     'history.export': async (input) => {
       const format = obj(input).format;
@@ -318,7 +318,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
     'balances.list': async () => {
       const s = await d.custody.status();
       if (!d.balances || !s.activeAddress) return [];
-      return d.balances.list(createRegistry(await d.settings.trustedExtras()), s.activeAddress);
+      return d.balances.list(await d.settings.registry(), s.activeAddress);
     },
   };
 }

@@ -16,7 +16,6 @@ import { parseUsd } from '../ui/money';
 import { createMutex } from '../util/mutex';
 import {
   createPaymentHeader,
-  createRegistry,
   decodeSettlement,
   evaluateOptions,
   formatTokenAmount,
@@ -167,7 +166,7 @@ export class PaymentService {
     const resend = await this.findResend(req.site, req.url);
     if (resend) return resend;
 
-    const registry = createRegistry(await settings.trustedExtras());
+    const registry = await settings.registry();
     const { payable, rejected } = evaluateOptions(pr, registry);
     if (payable.length === 0) {
       const why = rejected.map((r) => r.reason).join('; ') || 'no payment options';

@@ -7,7 +7,7 @@ import { storage } from 'wxt/utils/storage';
 import type { ActivityDto, SettingsDto } from '../messaging/contract';
 import { siteKey } from '../policy/units';
 import { createMutex } from '../util/mutex';
-import { localPlaygroundAsset, type TrustedAsset } from '../x402';
+import { createRegistry, localPlaygroundAsset, type Registry, type TrustedAsset } from '../x402';
 
 /** A token the user (or the local playground) added to the trusted table by hand. */
 export type PlaygroundToken = SettingsDto['playgroundTokens'][number];
@@ -106,11 +106,16 @@ export class Settings {
     });
   }
 
-  async trustedExtras(): Promise<TrustedAsset[]> {
+  private async trustedExtras(): Promise<TrustedAsset[]> {
     const s = await this.get();
     return s.playgroundTokens.map((t) =>
       localPlaygroundAsset({ chainId: t.chainId, address: t.address, networkLabel: t.label ?? `Local chain ${t.chainId}` }),
     );
+  }
+
+  /** The trusted network/asset table: the built-in assets plus the user's playground tokens. */
+  async registry(): Promise<Registry> {
+    return createRegistry(await this.trustedExtras());
   }
 
   async siteAllowed(site: string): Promise<boolean> {
