@@ -2,22 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { encodePaymentRequiredHeader } from '@x402/core/http';
 import { MAX_OPTIONS, parsePaymentRequired } from '../../lib/x402/parse.ts';
 import { encodeBase64Utf8 } from '../../lib/x402/base64.ts';
+import { PAY_TO, USDC_BASE, v2Option } from './x402-fixtures';
 
-const USDC_BASE = '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913';
-const PAY_TO = '0x209693Bc6afc0C5328bA36FaF03C514EF312287C';
-
-function v2Option(over: Record<string, unknown> = {}) {
-  return {
-    scheme: 'exact',
-    network: 'eip155:8453',
-    amount: '10000',
-    asset: USDC_BASE,
-    payTo: PAY_TO,
-    maxTimeoutSeconds: 60,
-    extra: { name: 'USD Coin', version: '2' },
-    ...over,
-  };
-}
 
 function v2Doc(over: Record<string, unknown> = {}) {
   return {

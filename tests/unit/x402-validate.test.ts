@@ -5,25 +5,13 @@ import { createRegistry, defaultTrustedAssets, localPlaygroundAsset, RegistryErr
 import { parsePaymentRequired } from '../../lib/x402/parse.ts';
 import { evaluateOptions, parseAtomicAmount, MAX_UINT256 } from '../../lib/x402/validate.ts';
 import type { PaymentRequiredNormalized } from '../../lib/x402/types.ts';
+import { PAY_TO, USDC_BASE, v2Option } from './x402-fixtures';
 
-const USDC_BASE = '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913';
 const USDC_BASE_SEPOLIA = '0x036CbD53842c5426634e7929541eC2318f3dCF7e';
 const MEGA_USD = '0xFAfDdbb3FC7688494971a79cc65DCa3EF82079E7'; // permit2-only, 18 decimals
-const PAY_TO = '0x209693Bc6afc0C5328bA36FaF03C514EF312287C';
 const LOCAL_USDC = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 
-function opt(over: Record<string, unknown> = {}) {
-  return {
-    scheme: 'exact',
-    network: 'eip155:8453',
-    amount: '10000',
-    asset: USDC_BASE,
-    payTo: PAY_TO,
-    maxTimeoutSeconds: 60,
-    extra: { name: 'USD Coin', version: '2' },
-    ...over,
-  };
-}
+const opt = v2Option;
 
 function v2(accepts: unknown[]): PaymentRequiredNormalized {
   const doc = { x402Version: 2, resource: { url: 'https://api.example/x' }, accepts };
