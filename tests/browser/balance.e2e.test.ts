@@ -17,7 +17,8 @@ import { createPublicClient, erc20Abi, formatUnits, http, type Address } from 'v
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRICES } from '../fixture/network';
 import type { BrowserKind, ExtensionBrowser, TestPage } from './harness';
-import { balances, historyFor, isApproval, noApprovalPending, PAYER, settledFor, startWorld, type World } from './world';
+import { balances, historyFor, isApproval, noApprovalPending, PAYER, settledFor, type World } from './world';
+import { useWorld } from './suite';
 
 interface OptionDto {
   index: number;
@@ -75,6 +76,7 @@ const latency: Record<string, Record<string, number>> = {};
 
 for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
   describe(`insufficient balance (${kind})`, () => {
+    const suite = useWorld(kind);
     let w: World;
     let ext: ExtensionBrowser;
     let page: TestPage;
@@ -94,14 +96,10 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
     };
 
     beforeAll(async () => {
-      w = await startWorld(kind);
-      ext = w.ext;
-      page = await ext.newPage();
-      await page.goto(w.net.v2.url('/page'));
+      ({ w, ext } = suite);
+      page = await suite.open(w.net.v2.url('/page'));
     });
-    afterAll(async () => {
-      await page?.close().catch(() => undefined);
-      await w?.close();
+    afterAll(() => {
       console.log(`[balance latency ${kind}]`, JSON.stringify(ms));
     });
 

@@ -10,11 +10,12 @@
  * Pages: a page that forges the wrapper's "I got a 402" report (window.postMessage on the
  * page channel) for URLs that never answered 402 gets a pass — no approval, no signature.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_CHANNEL } from '../../lib/messaging/contract';
 import { HOSTILE_ROUTES, PRICES } from '../fixture/network';
 import type { BrowserKind, ExtensionBrowser, TestPage } from './harness';
-import { balances, isApproval, noApprovalPending, startWorld, type World } from './world';
+import { balances, isApproval, noApprovalPending, type World } from './world';
+import { useWorld } from './suite';
 
 /** Fetches a URL from the page; the 402 answer is returned with its PAYMENT-REQUIRED header. */
 function fetchInPage(arg: { url: string; method: string }): Promise<{ status: number; pr: string | null; ms: number }> {
@@ -29,6 +30,7 @@ function fetchInPage(arg: { url: string; method: string }): Promise<{ status: nu
 
 for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
   describe(`hostile servers and pages (${kind})`, () => {
+    const suite = useWorld(kind);
     let w: World;
     let ext: ExtensionBrowser;
     let page: TestPage;
@@ -40,14 +42,8 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
     };
 
     beforeAll(async () => {
-      w = await startWorld(kind);
-      ext = w.ext;
-      page = await ext.newPage();
-      await page.goto(w.net.v2.url('/page'));
-    });
-    afterAll(async () => {
-      await page?.close().catch(() => undefined);
-      await w?.close();
+      ({ w, ext } = suite);
+      page = await suite.open(w.net.v2.url('/page'));
     });
 
     const malformed = HOSTILE_ROUTES.filter((r) => r !== 'huge-amount');
