@@ -135,6 +135,15 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await w?.close();
       console.log(`[custody ${kind}] timings (ms): ${JSON.stringify(timings[kind])}`);
     });
+    /** Submits the onboarding form, times it, checks the address the done view shows, closes the tab. */
+    const finishOnboarding = async (page: TestPage, submit: string, timing: string, address: string) => {
+      const t0 = Date.now();
+      await page.click(`[data-testid="${submit}"]`);
+      await page.waitFor('[data-testid="onboarding-done"]', 30_000);
+      timings[kind][timing] = Date.now() - t0;
+      expect(await page.text('[data-testid="onboarding-address"]')).toBe(address);
+      await page.close();
+    };
 
     it('create through onboarding: 24 words, confirm, password → popup shows the derived address, which really pays', async () => {
       const { net, ext } = w;
@@ -167,12 +176,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await page.click('[data-testid="confirm-words-submit"]');
       await page.waitFor('[data-testid="create-password"]');
       await fillPasswords(page);
-      const t0 = Date.now();
-      await page.click('[data-testid="create-wallet"]');
-      await page.waitFor('[data-testid="onboarding-done"]', 30_000);
-      timings[kind].createWallet = Date.now() - t0;
-      expect(await page.text('[data-testid="onboarding-address"]')).toBe(expected);
-      await page.close();
+      await finishOnboarding(page, 'create-wallet', 'createWallet', expected);
 
       expect(await popupAddress(ext)).toBe(expected);
       const s = await ok<Status>(ext, 'wallet.status');
@@ -223,12 +227,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await page.click('[data-testid="import-kind-privateKey"]');
       await page.fill('[data-testid="import-secret"]', ANVIL_KEY0);
       await fillPasswords(page);
-      const t0 = Date.now();
-      await page.click('[data-testid="import-submit"]');
-      await page.waitFor('[data-testid="onboarding-done"]', 30_000);
-      timings[kind].importPrivateKey = Date.now() - t0;
-      expect(await page.text('[data-testid="onboarding-address"]')).toBe(ANVIL_ADDR0);
-      await page.close();
+      await finishOnboarding(page, 'import-submit', 'importPrivateKey', ANVIL_ADDR0);
       expect(await popupAddress(ext)).toBe(ANVIL_ADDR0);
     });
 
@@ -253,12 +252,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect((await ok<Status>(ext, 'wallet.status')).initialized).toBe(false);
 
       await page.fill('[data-testid="import-secret"]', DEMO_MNEMONIC);
-      const t0 = Date.now();
-      await page.click('[data-testid="import-submit"]');
-      await page.waitFor('[data-testid="onboarding-done"]', 30_000);
-      timings[kind].importMnemonic = Date.now() - t0;
-      expect(await page.text('[data-testid="onboarding-address"]')).toBe(DEMO);
-      await page.close();
+      await finishOnboarding(page, 'import-submit', 'importMnemonic', DEMO);
       expect(await popupAddress(ext)).toBe(DEMO);
     });
 
