@@ -4,7 +4,6 @@ import { MAX_OPTIONS, parsePaymentRequired } from '../../lib/x402/parse.ts';
 import { encodeBase64Utf8 } from '../../lib/x402/base64.ts';
 import { PAY_TO, USDC_BASE, v2Option } from './x402-fixtures';
 
-
 function v2Doc(over: Record<string, unknown> = {}) {
   return {
     x402Version: 2,
