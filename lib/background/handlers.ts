@@ -20,6 +20,7 @@ import type { PolicyStore } from '../policy/store';
 import type { Cap, SitePolicy, SpendSnapshot } from '../policy/types';
 import { siteKey } from '../policy/units';
 import { formatUsdPlain, parseUsd } from '../ui/money';
+import { railOfNetwork } from '../rails';
 import { formatTokenAmount, formatUsd, type Registry } from '../x402';
 import type { ApprovalQueue } from './approvals';
 import type { Balances } from './balances';
@@ -109,15 +110,12 @@ export function siteDto(p: SitePolicy, snap: SpendSnapshot, tz: string, last?: P
   return { policy: policyToDto(p), usage, lastPaymentAt: last?.createdAt, timeZone: tz };
 }
 
-function explorer(network: string, tx?: string): string | undefined {
-  if (!tx) return undefined;
-  const hosts: Record<string, string> = {
-    'eip155:8453': 'https://basescan.org/tx/',
-    'eip155:84532': 'https://sepolia.basescan.org/tx/',
-    'eip155:1': 'https://etherscan.io/tx/',
-    'eip155:137': 'https://polygonscan.com/tx/',
-  };
-  return hosts[network] ? hosts[network] + tx : undefined;
+/** The public explorer link of a settled payment; none for playground (local) tokens, which no explorer knows. */
+function explorer(r: PaymentRecord, registry: Registry): string | undefined {
+  if (!r.txHash) return undefined;
+  const asset = registry.lookup(r.network, r.asset.address);
+  if (!asset || asset.local) return undefined;
+  return railOfNetwork(r.network)?.explorerTxUrl(r.network, r.txHash);
 }
 
 export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
@@ -135,9 +133,10 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       initialized: s.initialized,
       unlocked: s.unlocked,
       kind: s.kind ?? undefined,
-      accounts: s.accounts.map((a) => ({ index: a.index, name: a.name, address: a.address })),
+      accounts: s.accounts.map((a) => ({ index: a.index, name: a.name, address: a.address, ...(a.svmAddress ? { svmAddress: a.svmAddress } : {}) })),
       activeIndex: s.activeIndex,
       activeAddress: s.activeAddress ?? undefined,
+      activeSvmAddress: s.activeSvmAddress ?? undefined,
       autoLock: autoLockDto(s.autoLock),
       lockoutUntil: s.lockoutUntil,
       pendingApprovals: await d.approvals.count(),
@@ -169,12 +168,12 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       symbol: r.asset.symbol,
       amountToken: formatTokenAmount(r.amount, asset),
       amountUsd: r.asset.usdPegged ? formatUsd(r.amount, asset) : null,
-      payTo: r.payTo as `0x${string}`,
+      payTo: r.payTo,
       status: r.status,
       auto: r.auto,
       createdAt: r.createdAt,
-      txHash: r.txHash as `0x${string}` | undefined,
-      explorerUrl: explorer(r.network, r.txHash),
+      txHash: r.txHash,
+      explorerUrl: explorer(r, registry),
       errorReason: r.errorReason,
     };
   };
@@ -318,7 +317,10 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
     'balances.list': async () => {
       const s = await d.custody.status();
       if (!d.balances || !s.activeAddress) return [];
-      return d.balances.list(await d.settings.registry(), s.activeAddress);
+      return d.balances.list(await d.settings.registry(), {
+        evm: s.activeAddress,
+        ...(s.activeSvmAddress ? { svm: s.activeSvmAddress } : {}),
+      });
     },
   };
 }

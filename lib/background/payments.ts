@@ -25,7 +25,7 @@ import {
   type PaymentRequiredNormalized,
 } from '../x402';
 import type { ApprovalOutcome } from './approvals';
-import type { OptionBalance } from './balances';
+import { resolveRpcUrl, type OptionBalance, type Owners } from './balances';
 import type { HandlerDeps } from './handlers';
 
 /**
@@ -98,6 +98,7 @@ function origin(url: string): string {
 export function optionDto(o: PayableOption, networkName: string): OptionDto {
   return {
     index: o.index,
+    rail: o.rail,
     network: o.network,
     networkName,
     asset: o.asset.address,
@@ -109,6 +110,7 @@ export function optionDto(o: PayableOption, networkName: string): OptionDto {
     payTo: o.payTo,
     maxTimeoutSeconds: o.maxTimeoutSeconds,
     transferMethod: o.transferMethod,
+    ...(o.rail === 'svm' ? { feePayer: o.feePayer } : {}),
   };
 }
 
@@ -167,7 +169,20 @@ export class PaymentService {
     if (resend) return resend;
 
     const registry = await settings.registry();
-    const { payable, rejected } = evaluateOptions(pr, registry);
+    const status = await custody.status();
+    if (!status.initialized) return { action: 'pass', reason: 'x402 Wallet has no wallet yet.' };
+    const owners: Owners = {
+      ...(status.activeAddress ? { evm: status.activeAddress } : {}),
+      ...(status.activeSvmAddress ? { svm: status.activeSvmAddress } : {}),
+    };
+    const evaluated = evaluateOptions(pr, registry, { self: owners });
+    const rejected = evaluated.rejected;
+    // A rail the wallet has no account on (a raw EVM key has no Solana account) cannot pay.
+    const payable = evaluated.payable.filter((o) => {
+      if (owners[o.rail]) return true;
+      rejected.push({ index: o.index, code: 'unsupported-network', reason: `this wallet has no ${o.rail === 'svm' ? 'Solana' : 'EVM'} account` });
+      return false;
+    });
     if (payable.length === 0) {
       const why = rejected.map((r) => r.reason).join('; ') || 'no payment options';
       await settings.notify(`Can't pay ${origin(req.url)}: ${why}`, 'warning', false);
@@ -177,11 +192,9 @@ export class PaymentService {
     const tz = this.deps.timeZone();
     const policy = await policies.get(req.site);
     const global = await policies.getGlobal();
-    const status = await custody.status();
-    if (!status.initialized) return { action: 'pass', reason: 'x402 Wallet has no wallet yet.' };
     // Can the active account fund each option? All lookups run in parallel, each bounded by a
     // short timeout; unknown never blocks paying.
-    const funds = this.lookupFunds(payable, status.activeAddress);
+    const funds = this.lookupFunds(payable, owners);
 
     // 1. Automatic payment inside the site's budget (reserve + decide in one atomic step).
     let decision: Decision = { action: 'ask', reason: 'no-budget', detail: 'This site has no budget.' };
@@ -250,13 +263,13 @@ export class PaymentService {
     return this.sign(req, pr, chosen, res.record.id, false);
   }
 
-  private lookupFunds(payable: readonly PayableOption[], address: `0x${string}` | null | undefined): Funds {
+  private lookupFunds(payable: readonly PayableOption[], owners: Owners): Funds {
     const b = this.deps.balances;
     return new Map(
-      payable.map((o) => [
-        o.index,
-        b && address ? b.forPayment(o.asset, o.amount, address).catch(() => null) : Promise.resolve(null),
-      ]),
+      payable.map((o) => {
+        const owner = owners[o.rail];
+        return [o.index, b && owner ? b.forPayment(o.asset, o.amount, owner).catch(() => null) : Promise.resolve(null)];
+      }),
     );
   }
 
@@ -324,8 +337,9 @@ export class PaymentService {
     const { custody, ledger, settings } = this.deps;
     let header;
     try {
-      const signer = await custody.getSigner();
-      header = await createPaymentHeader({ pr, option, signer });
+      const signer = await custody.getSigner(option.rail);
+      const rpcUrl = resolveRpcUrl(await settings.get(), option.network, option.asset.address);
+      header = await createPaymentHeader({ pr, option, signer, rpcUrl });
     } catch (e) {
       await ledger.fail(recordId, `Not signed: ${(e as Error).message}`, { definite: true });
       return { action: 'pass', reason: `The wallet could not sign: ${(e as Error).message}` };

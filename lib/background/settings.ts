@@ -7,7 +7,8 @@ import { storage } from 'wxt/utils/storage';
 import type { ActivityDto, SettingsDto } from '../messaging/contract';
 import { siteKey } from '../policy/units';
 import { createMutex } from '../util/mutex';
-import { createRegistry, localPlaygroundAsset, type Registry, type TrustedAsset } from '../x402';
+import { railOfNetwork, type TrustedAsset } from '../rails';
+import { createRegistry, type Registry } from '../x402';
 
 /** A token the user (or the local playground) added to the trusted table by hand. */
 export type PlaygroundToken = SettingsDto['playgroundTokens'][number];
@@ -49,36 +50,59 @@ export function validRpcUrl(value: unknown, what: string): string {
 }
 
 function validRpcUrls(map: unknown): Record<string, string> {
-  if (!map || typeof map !== 'object' || Array.isArray(map)) throw settingsError('RPC endpoints must map chain ids to URLs.');
+  if (!map || typeof map !== 'object' || Array.isArray(map)) throw settingsError('RPC endpoints must map networks to URLs.');
   const entries = Object.entries(map as Record<string, unknown>);
   if (entries.length > 50) throw settingsError('Too many RPC endpoints (at most 50).');
   const out: Record<string, string> = {};
   for (const [key, value] of entries) {
     const id = Number(key);
-    if (!/^[1-9][0-9]{0,15}$/.test(key) || !Number.isSafeInteger(id))
-      throw settingsError(`"${key.slice(0, 40)}" is not a chain id (a whole number like 8453).`);
-    // an empty URL keeps the wallet from asking any RPC about this chain (overrides the default)
-    out[key] = value === '' ? '' : validRpcUrl(value, `RPC endpoint for chain ${key}`);
+    const chainId = /^[1-9][0-9]{0,15}$/.test(key) && Number.isSafeInteger(id);
+    const other = !chainId && key.includes(':') && railOfNetwork(key) !== undefined && !key.startsWith('eip155:');
+    if (!chainId && !other)
+      throw settingsError(`"${key.slice(0, 60)}" is not a chain id (a whole number like 8453) or a Solana network id (solana:…).`);
+    // an empty URL keeps the wallet from asking any RPC about this network (overrides the default)
+    out[key] = value === '' ? '' : validRpcUrl(value, `RPC endpoint for ${chainId ? `chain ${key}` : key}`);
   }
   return out;
+}
+
+/** The CAIP-2 network of a playground token (EVM tokens are stored by chain id). */
+export function tokenNetwork(t: Pick<PlaygroundToken, 'chainId' | 'network'>): string {
+  return t.network ?? `eip155:${t.chainId}`;
+}
+
+/** The trusted-table entry of a playground token (throws on a malformed one). */
+export function playgroundAsset(t: PlaygroundToken): TrustedAsset {
+  const network = tokenNetwork(t);
+  const rail = railOfNetwork(network);
+  if (!rail) throw new Error(`${network} is not a network the wallet speaks`);
+  const label = t.label ?? (t.chainId !== undefined ? `Local chain ${t.chainId}` : 'Local Solana');
+  return rail.playgroundAsset({ network, address: t.address, label });
 }
 
 function validTokens(list: unknown): PlaygroundToken[] {
   if (!Array.isArray(list) || list.length > 20) throw settingsError('Playground tokens must be a short list.');
   return list.map((t) => {
     const tok = t as Partial<PlaygroundToken>;
-    if (!Number.isInteger(tok.chainId) || (tok.chainId as number) <= 0 || typeof tok.address !== 'string')
+    const evm = tok.chainId !== undefined;
+    if (typeof tok.address !== 'string' || evm === (tok.network !== undefined))
+      throw settingsError('A playground token needs an address and either a chain id (EVM) or a network id (Solana).');
+    if (evm && (!Number.isInteger(tok.chainId) || (tok.chainId as number) <= 0))
       throw settingsError('A playground token needs a chain id and an address.');
+    if (!evm && (typeof tok.network !== 'string' || !tok.network.startsWith('solana:')))
+      throw settingsError('A Solana playground token needs a network id like solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1.');
+    const base = evm ? { chainId: tok.chainId as number } : { network: tok.network as string };
+    let asset: TrustedAsset;
     try {
-      localPlaygroundAsset({ chainId: tok.chainId as number, address: tok.address });
+      asset = playgroundAsset({ ...base, address: tok.address });
     } catch (e) {
-      throw settingsError(`Playground token ${tok.address}: ${(e as Error).message}`);
+      throw settingsError(`Playground token ${tok.address.slice(0, 64)}: ${(e as Error).message}`);
     }
     const rpcUrl =
-      tok.rpcUrl === undefined || tok.rpcUrl === '' ? undefined : validRpcUrl(tok.rpcUrl, `RPC URL of test token ${tok.address}`);
+      tok.rpcUrl === undefined || tok.rpcUrl === '' ? undefined : validRpcUrl(tok.rpcUrl, `RPC URL of test token ${asset.address}`);
     return {
-      chainId: tok.chainId as number,
-      address: tok.address as `0x${string}`,
+      ...base,
+      address: asset.address,
       label: typeof tok.label === 'string' ? tok.label.slice(0, 60) : undefined,
       ...(rpcUrl ? { rpcUrl } : {}),
     };
@@ -108,9 +132,7 @@ export class Settings {
 
   private async trustedExtras(): Promise<TrustedAsset[]> {
     const s = await this.get();
-    return s.playgroundTokens.map((t) =>
-      localPlaygroundAsset({ chainId: t.chainId, address: t.address, networkLabel: t.label ?? `Local chain ${t.chainId}` }),
-    );
+    return s.playgroundTokens.map(playgroundAsset);
   }
 
   /** The trusted network/asset table: the built-in assets plus the user's playground tokens. */

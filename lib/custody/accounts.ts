@@ -1,51 +1,28 @@
 /**
- * EVM account derivation (owner: background custody; pure, no I/O).
- * BIP-39 seed -> BIP-32 path m/44'/60'/0'/0/i -> secp256k1 key -> checksummed address.
+ * Account keys of a wallet (owner: background custody; pure, no I/O). One BIP-39 seed gives
+ * every rail its account `i`: EVM at m/44'/60'/0'/0/i, Solana at m/44'/501'/i'/0'. The
+ * derivations themselves live with their rails (lib/rails/<rail>/accounts.ts).
  */
 import { mnemonicToSeed } from '@scure/bip39';
-import { HDKey } from '@scure/bip32';
-import { privateKeyToAccount } from 'viem/accounts';
-import { bytesToHex, type Address, type Hex } from 'viem';
+import { deriveAccountFromSeed } from '../rails/evm/accounts';
+import { deriveSolanaKey } from '../rails/svm/accounts';
 
-export const EVM_DERIVATION_BASE = "m/44'/60'/0'/0";
-/** Upper bound on account indexes we derive (non-hardened BIP-32 child range). */
-export const MAX_ACCOUNT_INDEX = 0x7fffffff;
-
-export interface DerivedAccount {
-  index: number;
-  path: string;
-  address: Address;
-  privateKey: Hex;
-}
-
-export function derivationPath(index: number): string {
-  assertIndex(index);
-  return `${EVM_DERIVATION_BASE}/${index}`;
-}
-
-function assertIndex(index: number): void {
-  if (!Number.isInteger(index) || index < 0 || index > MAX_ACCOUNT_INDEX) {
-    throw new RangeError(`account index must be an integer in [0, ${MAX_ACCOUNT_INDEX}]`);
-  }
-}
+export {
+  EVM_DERIVATION_BASE,
+  MAX_ACCOUNT_INDEX,
+  addressOfPrivateKey,
+  deriveAccountFromSeed,
+  derivationPath,
+  type DerivedAccount,
+} from '../rails/evm/accounts';
+export { SOLANA_DERIVATION_PATH, deriveSolanaKey, solanaDerivationPath } from '../rails/svm/accounts';
 
 /** BIP-39 seed (64 bytes) of a normalized phrase, no passphrase. */
 export function seedFromMnemonic(phrase: string): Promise<Uint8Array> {
   return mnemonicToSeed(phrase);
 }
 
-/** Derive account `index` from a BIP-39 seed. */
-export function deriveAccountFromSeed(seed: Uint8Array, index: number): DerivedAccount {
-  const path = derivationPath(index);
-  const node = HDKey.fromMasterSeed(seed).derive(path);
-  const pk = node.privateKey;
-  if (!pk) throw new Error('derivation produced no private key');
-  const privateKey = bytesToHex(pk);
-  node.wipePrivateData();
-  return { index, path, privateKey, address: addressOfPrivateKey(privateKey) };
-}
-
-export async function deriveAccount(phrase: string, index: number): Promise<DerivedAccount> {
+export async function deriveAccount(phrase: string, index: number) {
   const seed = await seedFromMnemonic(phrase);
   try {
     return deriveAccountFromSeed(seed, index);
@@ -54,7 +31,10 @@ export async function deriveAccount(phrase: string, index: number): Promise<Deri
   }
 }
 
-/** EIP-55 checksummed address of a private key. */
-export function addressOfPrivateKey(privateKey: Hex): Address {
-  return privateKeyToAccount(privateKey).address;
+/** The public addresses of account `index` on every rail the seed derives. */
+export function addressesFromSeed(seed: Uint8Array, index: number): { address: `0x${string}`; svmAddress: string } {
+  const evm = deriveAccountFromSeed(seed, index);
+  const svm = deriveSolanaKey(seed, index);
+  svm.privateKey.fill(0);
+  return { address: evm.address, svmAddress: svm.address };
 }

@@ -21,7 +21,9 @@ import {
   type TypedDataDefinition,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { addressOfPrivateKey, deriveAccountFromSeed, seedFromMnemonic, MAX_ACCOUNT_INDEX } from './accounts';
+import type { EvmSigner, RailId, RailKey, SvmSigner } from '../rails/types';
+import { signEd25519, verifyEd25519 } from '../rails/svm/accounts';
+import { addressOfPrivateKey, deriveAccountFromSeed, deriveSolanaKey, seedFromMnemonic, MAX_ACCOUNT_INDEX } from './accounts';
 import { bytesToBase64 } from './encoding';
 import { validateMnemonic, validatePrivateKey } from './mnemonic';
 import { checkPasswordPolicy } from './password';
@@ -54,6 +56,8 @@ import {
 export type { AccountInfo, AutoLockSetting, WalletKind } from './store';
 
 export const AUTOLOCK_ALARM = 'x402-autolock';
+/** Fixed message the Solana key signs on unlock (proves the derived key works). */
+const SVM_SELF_CHECK = new TextEncoder().encode('x402 Wallet Solana self-check');
 /** Failed password checks allowed before delays start. */
 export const FREE_ATTEMPTS = 3;
 export const LOCKOUT_BASE_MS = 1_000;
@@ -100,6 +104,8 @@ export interface CustodyStatus {
   accounts: AccountInfo[];
   activeIndex: number;
   activeAddress: Address | null;
+  /** The active account's Solana address (recovery-phrase wallets). */
+  activeSvmAddress: string | null;
   autoLock: AutoLockSetting;
   /** Epoch ms of the idle auto-lock, when unlocked with a minutes setting. */
   lockDeadline?: number;
@@ -108,8 +114,8 @@ export interface CustodyStatus {
   failedAttempts: number;
 }
 
-/** Subset of viem's LocalAccount used by @x402/evm's ClientEvmSigner. */
-export type CustodySigner = Pick<LocalAccount, 'address' | 'signTypedData'>;
+/** Subset of viem's LocalAccount used by @x402/evm's ClientEvmSigner, tagged with its rail. */
+export type CustodySigner = Pick<LocalAccount, 'address' | 'signTypedData'> & { rail: 'evm' };
 
 export interface AlarmsLike {
   create(name: string, info: { when: number }): unknown;
@@ -145,6 +151,8 @@ interface Cache {
   secret: VaultSecret;
   seed: Uint8Array | null;
   accounts: Map<number, LocalAccount>;
+  /** Solana keys by account index (recovery-phrase wallets only) */
+  svmKeys: Map<number, RailKey>;
 }
 
 export function createCustodyService(options: CustodyServiceOptions = {}): CustodyService {
@@ -225,6 +233,7 @@ export class CustodyService {
 
   private dropCache(): void {
     if (this.cache?.seed) this.cache.seed.fill(0);
+    for (const k of this.cache?.svmKeys.values() ?? []) k.privateKey.fill(0);
     this.cache = null;
   }
 
@@ -244,7 +253,7 @@ export class CustodyService {
     await sessionItem.setValue({ key, deadline });
     await this.schedule(deadline);
     this.dropCache();
-    this.cache = { sessionKey: key, secret, seed: null, accounts: new Map() };
+    this.cache = { sessionKey: key, secret, seed: null, accounts: new Map(), svmKeys: new Map() };
   }
 
   private async lockNow(): Promise<void> {
@@ -267,7 +276,7 @@ export class CustodyService {
       throw new CustodyError('locked', 'The wallet is locked.');
     }
     this.dropCache();
-    this.cache = { sessionKey: session.key, secret, seed: null, accounts: new Map() };
+    this.cache = { sessionKey: session.key, secret, seed: null, accounts: new Map(), svmKeys: new Map() };
     return this.cache;
   }
 
@@ -284,6 +293,30 @@ export class CustodyService {
     }
     cache.accounts.set(index, account);
     return account;
+  }
+
+  /** The Solana key of account `index` (recovery-phrase wallets only; null for a raw EVM key). */
+  private async svmKeyFor(cache: Cache, index: number): Promise<RailKey | null> {
+    if (cache.secret.kind !== 'mnemonic') return null;
+    const hit = cache.svmKeys.get(index);
+    if (hit) return hit;
+    cache.seed ??= await seedFromMnemonic(cache.secret.phrase);
+    const key = deriveSolanaKey(cache.seed, index);
+    cache.svmKeys.set(index, key);
+    return key;
+  }
+
+  /** The public record of account `index`: its address on every rail the secret derives. */
+  private async accountInfo(cache: Cache, index: number, name: string): Promise<AccountInfo> {
+    const info: AccountInfo = { index, name, address: (await this.accountFor(cache, index)).address };
+    const svm = await this.svmKeyFor(cache, index);
+    if (svm) info.svmAddress = svm.address;
+    return info;
+  }
+
+  private wipe(cache: Cache): void {
+    cache.seed?.fill(0);
+    for (const k of cache.svmKeys.values()) k.privateKey.fill(0);
   }
 
   // ---------------------------------------------------------------- status & lifecycle
@@ -311,6 +344,7 @@ export class CustodyService {
       accounts,
       activeIndex,
       activeAddress: active?.address ?? null,
+      activeSvmAddress: active?.svmAddress ?? null,
       autoLock,
       failedAttempts: guard.failures,
     };
@@ -410,19 +444,15 @@ export class CustodyService {
     }
     const policyError = checkPasswordPolicy(password);
     if (policyError) throw new CustodyError('weak-password', policyError);
-    const address =
-      secret.kind === 'privateKey'
-        ? addressOfPrivateKey(secret.key)
-        : await (async () => {
-            const seed = await seedFromMnemonic(secret.phrase);
-            try {
-              return deriveAccountFromSeed(seed, 0).address;
-            } finally {
-              seed.fill(0);
-            }
-          })();
+    const probe: Cache = { sessionKey: '', secret, seed: null, accounts: new Map(), svmKeys: new Map() };
+    let first: AccountInfo;
+    try {
+      first = await this.accountInfo(probe, 0, 'Account 1');
+    } finally {
+      this.wipe(probe);
+    }
     const sealed = await createVault(secret, password, this.policy);
-    const meta: WalletMeta = { kind: secret.kind, accounts: [{ index: 0, name: 'Account 1', address }], activeIndex: 0 };
+    const meta: WalletMeta = { kind: secret.kind, accounts: [first], activeIndex: 0 };
     // One storage.local.set for both, so a dying worker cannot leave a vault without accounts.
     await storageSetLocal(sealed.record, meta);
     await guardItem.removeValue();
@@ -512,7 +542,7 @@ export class CustodyService {
    */
   private async verifyAgainstAccounts(secret: VaultSecret): Promise<WalletMeta> {
     const stored = await this.readMeta();
-    const probe: Cache = { sessionKey: '', secret, seed: null, accounts: new Map() };
+    const probe: Cache = { sessionKey: '', secret, seed: null, accounts: new Map(), svmKeys: new Map() };
     try {
       if (stored && stored.accounts.length > 0 && stored.kind !== secret.kind) {
         throw new CustodyError('integrity', 'The vault does not match the stored accounts; refusing to unlock.');
@@ -522,14 +552,17 @@ export class CustodyService {
           ? stored
           : {
               kind: secret.kind,
-              accounts: [{ index: 0, name: 'Account 1', address: (await this.accountFor(probe, 0)).address }],
+              accounts: [await this.accountInfo(probe, 0, 'Account 1')],
               activeIndex: 0,
             };
+      const accounts: AccountInfo[] = [];
       for (const a of meta.accounts) {
-        const acct = await this.accountFor(probe, a.index);
-        if (acct.address !== a.address) {
+        const derived = await this.accountInfo(probe, a.index, a.name);
+        if (derived.address !== a.address || (a.svmAddress !== undefined && derived.svmAddress !== a.svmAddress)) {
           throw new CustodyError('integrity', `The vault does not match stored account ${a.index + 1}; refusing to unlock.`);
         }
+        // Records from before Solana get their Solana address (derived from the same seed).
+        accounts.push(derived);
       }
       const activeIndex = meta.accounts.some((a) => a.index === meta.activeIndex) ? meta.activeIndex : meta.accounts[0]!.index;
       const active = await this.accountFor(probe, activeIndex);
@@ -538,9 +571,13 @@ export class CustodyService {
       if (recovered !== active.address) {
         throw new CustodyError('integrity', 'The unlocked key failed its signing self-check; refusing to unlock.');
       }
-      return { ...meta, activeIndex };
+      const svm = await this.svmKeyFor(probe, activeIndex);
+      if (svm && !verifyEd25519(signEd25519(svm.privateKey, SVM_SELF_CHECK), SVM_SELF_CHECK, svm.address)) {
+        throw new CustodyError('integrity', 'The unlocked Solana key failed its signing self-check; refusing to unlock.');
+      }
+      return { ...meta, accounts, activeIndex };
     } finally {
-      probe.seed?.fill(0);
+      this.wipe(probe);
     }
   }
 
@@ -584,8 +621,7 @@ export class CustodyService {
       const index = meta.accounts.reduce((m, a) => Math.max(m, a.index), -1) + 1;
       if (index > MAX_ACCOUNT_INDEX) throw new CustodyError('invalid-argument', 'No more accounts can be derived.');
       const label = name === undefined ? `Account ${index + 1}` : cleanName(name);
-      const account = await this.accountFor(cache, index);
-      const info: AccountInfo = { index, name: label, address: account.address };
+      const info = await this.accountInfo(cache, index, label);
       await walletItem.setValue({ ...meta, accounts: [...meta.accounts, info] });
       return { ...info };
     });
@@ -653,17 +689,37 @@ export class CustodyService {
   }
 
   /**
-   * A signer for @x402/evm (ClientEvmSigner / viem LocalAccount subset) pinned to the
-   * account that is active now. It signs through the service, so it stops working
-   * when the wallet locks and never silently switches to another account.
+   * A signer pinned to the account that is active now, for one rail: EVM (ClientEvmSigner /
+   * viem LocalAccount subset for @x402/evm) or Solana (ed25519 over a transaction message the
+   * rail has checked). It signs through the service, so it stops working when the wallet locks
+   * and never silently switches to another account.
    */
-  async getSigner(): Promise<CustodySigner> {
+  async getSigner(): Promise<CustodySigner>;
+  async getSigner(rail: 'evm'): Promise<CustodySigner>;
+  async getSigner(rail: 'svm'): Promise<SvmSigner>;
+  async getSigner(rail: RailId): Promise<EvmSigner | SvmSigner>;
+  async getSigner(rail: RailId = 'evm'): Promise<CustodySigner | SvmSigner> {
     const account = await this.signingAccount();
     const meta = await this.requireMeta();
     const pinned = { index: meta.activeIndex, address: account.address };
+    if (rail === 'svm') {
+      const info = meta.accounts.find((a) => a.index === pinned.index);
+      if (!info?.svmAddress) throw new CustodyError('unknown-account', 'This wallet has no Solana account (it was imported from an EVM private key).');
+      const svmAddress = info.svmAddress;
+      return {
+        rail: 'svm',
+        address: svmAddress,
+        signMessageBytes: async (message: Uint8Array) => {
+          await this.signingAccount(pinned);
+          const key = await this.svmKeyFor(await this.unlockedSecret(false), pinned.index);
+          if (!key || key.address !== svmAddress) throw new CustodyError('integrity', 'The key does not match the stored Solana address.');
+          return signEd25519(key.privateKey, message);
+        },
+      };
+    }
     const signTypedData: LocalAccount['signTypedData'] = async (parameters) =>
       (await this.signingAccount(pinned)).signTypedData(parameters);
-    return { address: pinned.address, signTypedData };
+    return { rail: 'evm', address: pinned.address, signTypedData };
   }
 }
 

@@ -16,7 +16,10 @@ import type { VaultRecord } from './vault';
 export interface AccountInfo {
   index: number;
   name: string;
+  /** EVM address (m/44'/60'/0'/0/index) */
   address: Address;
+  /** Solana address (m/44'/501'/index'/0'); recovery-phrase wallets only. Added on unlock to older records. */
+  svmAddress?: string;
 }
 
 export type WalletKind = 'mnemonic' | 'privateKey';

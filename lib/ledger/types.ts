@@ -12,7 +12,7 @@ export const COUNTED_STATUSES: readonly PaymentStatus[] = ['reserved', 'signed',
 export const ACTIVE_STATUSES: readonly PaymentStatus[] = ['reserved', 'signed', 'unknown'];
 
 export interface LedgerAsset {
-  address: Hex;
+  address: string;
   symbol: string;
   decimals: number;
   /** From the trusted registry: counts toward USD budgets (micro-dollars, rounded up). */

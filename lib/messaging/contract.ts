@@ -23,7 +23,10 @@ export type AutoLock = { kind: 'minutes'; minutes: number } | { kind: 'browser-c
 export interface AccountDto {
   index: number;
   name: string;
+  /** EVM address (m/44'/60'/0'/0/i) */
   address: `0x${string}`;
+  /** Solana address (m/44'/501'/i'/0'); absent for a wallet imported from a raw EVM key */
+  svmAddress?: string;
 }
 
 export interface WalletStatusDto {
@@ -34,6 +37,7 @@ export interface WalletStatusDto {
   accounts: AccountDto[];
   activeIndex: number;
   activeAddress?: `0x${string}`;
+  activeSvmAddress?: string;
   autoLock: AutoLock;
   /** epoch ms until which unlock attempts are refused after wrong passwords */
   lockoutUntil?: number;
@@ -46,17 +50,22 @@ export interface WalletStatusDto {
 /** One payable option of a 402, as the approval window shows it (all values from the trusted table). */
 export interface OptionDto {
   index: number;
+  /** the chain family: 'evm' or 'svm' (Solana) */
+  rail: 'evm' | 'svm';
   network: string; // CAIP-2
   networkName: string; // e.g. "Base Sepolia", "Local playground (31337)"
-  asset: `0x${string}`;
+  /** token contract (EVM) or mint (Solana) */
+  asset: string;
   symbol: string;
   decimals: number;
   amountAtomic: string; // bigint as decimal string
   amountToken: string; // "0.01 USDC"
   amountUsd: string | null; // "$0.01" for USD stablecoins, null otherwise
-  payTo: `0x${string}`;
+  payTo: string;
   maxTimeoutSeconds: number;
-  transferMethod: 'eip3009' | 'permit2';
+  transferMethod: 'eip3009' | 'permit2' | 'spl-transfer-checked';
+  /** Solana: the facilitator account that pays the transaction fee (never the user) */
+  feePayer?: string;
   /**
    * The active account's balance of this asset, read from the chain when the approval was
    * built; null = unknown (no RPC for the chain, or the lookup failed or timed out).
@@ -67,9 +76,10 @@ export interface OptionDto {
 
 /** One trusted token's balance for the active account (popup); only tokens with a known RPC. */
 export interface BalanceDto {
+  rail: 'evm' | 'svm';
   network: string; // CAIP-2
   networkName: string;
-  asset: `0x${string}`;
+  asset: string;
   symbol: string;
   /** null = unknown (the lookup failed or timed out; see `error`) */
   balance: { atomic: string; token: string } | null;
@@ -150,13 +160,25 @@ export interface PaymentDto {
   symbol: string;
   amountToken: string;
   amountUsd: string | null;
-  payTo: `0x${string}`;
+  payTo: string;
   status: 'reserved' | 'signed' | 'settled' | 'failed' | 'released' | 'unknown';
   auto: boolean;
   createdAt: number;
-  txHash?: `0x${string}`;
+  /** EVM transaction hash or Solana transaction signature */
+  txHash?: string;
   explorerUrl?: string;
   errorReason?: string;
+}
+
+export interface PlaygroundTokenDto {
+  /** EVM tokens: the chain id */
+  chainId?: number;
+  /** Solana tokens: the CAIP-2 network id */
+  network?: string;
+  address: string;
+  label?: string;
+  /** JSON-RPC endpoint for balances (and building Solana payments) */
+  rpcUrl?: string;
 }
 
 export interface SettingsDto {
@@ -164,13 +186,16 @@ export interface SettingsDto {
   /** only act on these sites when non-empty */
   allowedSites: string[];
   /**
-   * Developer setting: locally deployed USDC (FiatToken v2, "USD Coin" v2, 6 decimals) the
-   * wallet may pay with, e.g. the built-in playground's. Never trusted unless added here.
+   * Developer setting: locally deployed test USDC the wallet may pay with, e.g. the built-in
+   * playground's — on EVM a FiatToken v2 ("USD Coin" v2, 6 decimals) by `chainId`, on Solana an
+   * SPL mint (6 decimals) by CAIP-2 `network`. Never trusted unless added here.
    */
-  playgroundTokens: { chainId: number; address: `0x${string}`; label?: string; /** JSON-RPC endpoint for balances */ rpcUrl?: string }[];
+  playgroundTokens: PlaygroundTokenDto[];
   /**
-   * JSON-RPC endpoints per chain id ("8453" → "https://…") for balance lookups. Chains without
-   * an entry use the built-in default (Base, Base Sepolia); an empty URL turns lookups off.
+   * JSON-RPC endpoints per network for balance lookups (and, on Solana, building payments):
+   * EVM by chain id ("8453" → "https://…"), Solana by CAIP-2 id ("solana:5eyk…" → "https://…").
+   * Networks without an entry use the built-in default (Base, Base Sepolia, Solana mainnet and
+   * devnet); an empty URL turns lookups off.
    */
   rpcUrls: Record<string, string>;
   /** a cap across all sites per calendar day, in dollars ("5.00"); absent = none */

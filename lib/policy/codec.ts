@@ -77,7 +77,7 @@ export function decodeCap(v: unknown): Cap {
   const amount = parseAmount(v.amount);
   let cap: Cap;
   if (v.unit === 'usd') cap = { unit: 'usd', amount };
-  else if (v.unit === 'token') cap = { unit: 'token', network: String(v.network ?? ''), asset: String(v.asset ?? '') as Hex, amount };
+  else if (v.unit === 'token') cap = { unit: 'token', network: String(v.network ?? ''), asset: String(v.asset ?? ''), amount };
   else fail('unknown cap unit');
   validateCap(cap);
   return cap;

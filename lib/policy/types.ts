@@ -20,7 +20,8 @@ export interface TokenCap {
   unit: 'token';
   /** CAIP-2 or v1 network id, exactly as the payment request names it (e.g. 'eip155:8453'). */
   network: string;
-  asset: Hex;
+  /** token contract (EVM) or mint (Solana) */
+  asset: string;
   amount: bigint;
 }
 
@@ -52,7 +53,7 @@ export interface GlobalPolicy {
 
 /** Trusted asset facts (from the wallet's network/asset registry, never from the server). */
 export interface AssetInfo {
-  address: Hex;
+  address: string;
   decimals: number;
   usdPegged: boolean;
   symbol: string;

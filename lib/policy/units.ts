@@ -6,9 +6,14 @@ import type { AssetInfo, Cap, PeriodTotals, SpendTotals } from './types';
 
 export const USD_DECIMALS = 6;
 
-/** Key for per-token totals: `${network}|${lower-case address}`. */
+/** A token address as compared: EVM addresses are case-insensitive (EIP-55 casing is a checksum); others (base58) are exact. */
+export function addressKey(network: string, address: string): string {
+  return network.startsWith('eip155:') ? address.toLowerCase() : address;
+}
+
+/** Key for per-token totals: `${network}|${address key}`. */
 export function tokenKey(network: string, asset: string): string {
-  return `${network}|${asset.toLowerCase()}`;
+  return `${network}|${addressKey(network, asset)}`;
 }
 
 function assertDecimals(decimals: number): void {
@@ -33,7 +38,7 @@ export function atomicToMicroUsd(amount: bigint, decimals: number): bigint {
 /** Does this cap measure payments in this asset on this network? */
 export function capCovers(cap: Cap, network: string, asset: Pick<AssetInfo, 'address' | 'usdPegged'>): boolean {
   if (cap.unit === 'usd') return asset.usdPegged;
-  return cap.network === network && cap.asset.toLowerCase() === asset.address.toLowerCase();
+  return cap.network === network && addressKey(network, cap.asset) === addressKey(network, asset.address);
 }
 
 /** The payment amount expressed in the cap's unit (assumes `capCovers`). */

@@ -3,7 +3,7 @@
  * USD formatting is only for assets the trusted table marks USD-pegged (1 token = $1);
  * a server-stated price is never used.
  */
-import type { TrustedAsset } from './types.ts';
+import type { TrustedAsset } from '../rails/types.ts';
 
 function assertDecimals(decimals: number): void {
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > 77) throw new RangeError('decimals must be an integer 0..77');

@@ -1,7 +1,7 @@
 /**
  * x402 protocol layer (pure; runs in the Chrome service worker and the Firefox event page):
- * strict parsing, trusted registry, option validation, payment header building,
- * settlement decoding and display formatting.
+ * strict parsing, trusted registry, option validation, payment header building (through the
+ * rails, lib/rails), settlement decoding and display formatting.
  */
 export * from './types.ts';
 export * from './base64.ts';
@@ -11,3 +11,4 @@ export * from './validate.ts';
 export * from './payment.ts';
 export * from './settlement.ts';
 export * from './format.ts';
+export type { EvmAsset, EvmOption, PayableOption, RailId, RejectionCode, SvmAsset, SvmOption, TransferMethod, TrustedAsset } from '../rails/index.ts';

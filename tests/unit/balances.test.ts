@@ -7,7 +7,8 @@
 import { custom, decodeFunctionData, encodeFunctionResult, erc20Abi, numberToHex, type EIP1193RequestFn } from 'viem';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { BalanceReader, Balances, DEFAULT_RPC_URLS, resolveRpcUrl } from '../../lib/background/balances';
+import { BalanceReader, Balances, resolveRpcUrl } from '../../lib/background/balances';
+import { DEFAULT_EVM_RPC_URLS } from '../../lib/rails/evm/balance';
 import { preferFunded } from '../../lib/background/payments';
 import { Settings, type StoredSettings } from '../../lib/background/settings';
 import { createRegistry, localPlaygroundAsset } from '../../lib/x402';
@@ -42,7 +43,8 @@ function fakeNode(opts: { chainId?: number; balances?: Record<string, bigint>; b
   return { calls, transport: () => custom({ request }, { retryCount: 0 }), ethCalls: () => calls.filter((c) => c.method === 'eth_call').length };
 }
 
-const q = (address: `0x${string}` = HOLDER) => ({ chainId: 31337, asset: TOKEN, address, rpcUrl: RPC });
+const LOCAL_ASSET = localPlaygroundAsset({ chainId: 31337, address: TOKEN });
+const q = (owner: `0x${string}` = HOLDER) => ({ asset: LOCAL_ASSET, owner, rpcUrl: RPC });
 const bal = (address: string, v: bigint) => ({ [`${TOKEN.toLowerCase()}|${address.toLowerCase()}`]: v });
 
 describe('BalanceReader', () => {
@@ -109,11 +111,11 @@ describe('BalanceReader', () => {
 
     // a payment settled: every cached balance of this token is dropped, other tokens stay
     balances[`${TOKEN.toLowerCase()}|${HOLDER.toLowerCase()}`] = 5n;
-    r.invalidate(31337, TOKEN.toUpperCase().replace('0X', '0x'));
+    r.invalidate({ rail: 'evm', network: 'eip155:31337', address: TOKEN.toUpperCase().replace('0X', '0x') });
     expect(await r.read(q())).toMatchObject({ ok: true, atomic: 5n });
     expect(await r.read(q(OTHER))).toMatchObject({ ok: true, atomic: 9n });
     expect(node.ethCalls()).toBe(5);
-    r.invalidate(1, TOKEN); // another chain: nothing dropped here
+    r.invalidate({ rail: 'evm', network: 'eip155:1', address: TOKEN }); // another chain: nothing dropped here
     await r.read(q());
     expect(node.ethCalls()).toBe(5);
   });
@@ -143,19 +145,19 @@ describe('BalanceReader', () => {
 describe('resolveRpcUrl', () => {
   const base: Pick<StoredSettings, 'playgroundTokens' | 'rpcUrls'> = { playgroundTokens: [], rpcUrls: {} };
   it('token URL, else the user’s chain URL, else the built-in default; empty turns lookups off', () => {
-    expect(resolveRpcUrl(base, 8453, '0xabc')).toBe('https://mainnet.base.org');
-    expect(resolveRpcUrl(base, 84532, '0xabc')).toBe('https://sepolia.base.org');
-    expect(resolveRpcUrl(base, 1, '0xabc')).toBeUndefined();
-    expect(resolveRpcUrl({ ...base, rpcUrls: { '8453': 'https://my.node/' } }, 8453, '0xabc')).toBe('https://my.node/');
-    expect(resolveRpcUrl({ ...base, rpcUrls: { '8453': '' } }, 8453, '0xabc')).toBeUndefined();
+    expect(resolveRpcUrl(base, 'eip155:8453', '0xabc')).toBe('https://mainnet.base.org');
+    expect(resolveRpcUrl(base, 'eip155:84532', '0xabc')).toBe('https://sepolia.base.org');
+    expect(resolveRpcUrl(base, 'eip155:1', '0xabc')).toBeUndefined();
+    expect(resolveRpcUrl({ ...base, rpcUrls: { '8453': 'https://my.node/' } }, 'eip155:8453', '0xabc')).toBe('https://my.node/');
+    expect(resolveRpcUrl({ ...base, rpcUrls: { '8453': '' } }, 'eip155:8453', '0xabc')).toBeUndefined();
     const withToken = {
       playgroundTokens: [{ chainId: 84532, address: TOKEN, rpcUrl: 'http://127.0.0.1:9/' }],
       rpcUrls: { '84532': 'https://user.node/' },
     };
-    expect(resolveRpcUrl(withToken, 84532, TOKEN.toLowerCase())).toBe('http://127.0.0.1:9/');
+    expect(resolveRpcUrl(withToken, 'eip155:84532', TOKEN.toLowerCase())).toBe('http://127.0.0.1:9/');
     // the token's URL is for that token only: other tokens on the chain use the chain's URL
-    expect(resolveRpcUrl(withToken, 84532, '0x036CbD53842c5426634e7929541eC2318f3dCF7e')).toBe('https://user.node/');
-    expect(Object.keys(DEFAULT_RPC_URLS).sort()).toEqual(['8453', '84532']);
+    expect(resolveRpcUrl(withToken, 'eip155:84532', '0x036CbD53842c5426634e7929541eC2318f3dCF7e')).toBe('https://user.node/');
+    expect(Object.keys(DEFAULT_EVM_RPC_URLS).sort()).toEqual(['eip155:8453', 'eip155:84532']);
   });
 });
 
@@ -214,7 +216,7 @@ describe('Balances', () => {
     const settings = settingsWith({ playgroundTokens: [{ chainId: 31337, address: TOKEN, label: 'Local', rpcUrl: RPC }] });
     const b = new Balances({ settings, reader: new BalanceReader({ transport: node.transport }) });
     const registry = createRegistry([asset]);
-    const list = await b.list(registry, HOLDER);
+    const list = await b.list(registry, { evm: HOLDER });
     // the playground token plus the defaults with a built-in RPC (Base, Base Sepolia), nothing else
     expect(list.map((x) => x.network).sort()).toEqual(['eip155:31337', 'eip155:8453', 'eip155:84532']);
     expect(list.find((x) => x.network === 'eip155:31337')).toMatchObject({ balance: { atomic: '2500000', token: '2.5 USDC' } });
@@ -249,7 +251,7 @@ describe('Settings: RPC URLs', () => {
       [{ '8453': 'https://user:pw@x.example' }, /user name or password/],
       [{ base: 'https://x.example' }, /is not a chain id/],
       [{ '0': 'https://x.example' }, /is not a chain id/],
-      [['https://x.example'], /map chain ids/],
+      [['https://x.example'], /map networks/],
     ] as const) {
       await expect(s.update({ rpcUrls: bad as never })).rejects.toMatchObject({ code: 'invalid-settings', message: expect.stringMatching(msg) });
     }

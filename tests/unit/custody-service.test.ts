@@ -17,6 +17,8 @@ import type { VaultPolicy, VaultRecord } from '../../lib/custody/vault';
 const PHRASE = 'test test test test test test test test test test test junk';
 const ADDR0: Address = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
 const ADDR1: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+/** m/44'/501'/1'/0' of the same phrase (Phantom's derivation) */
+const SOL1 = 'AqynRZwvVqUPRwRJXvm6odUb3t93fDjnWe3p6BeuUFxD';
 const KEY0 = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const KEY1 = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 const PW = 'hunter2-but-longer';
@@ -488,7 +490,7 @@ describe('accounts, reveal, reset', () => {
   it('adds, renames and selects accounts', async () => {
     const svc = service();
     await svc.importMnemonic(PHRASE, PW);
-    expect(await svc.addAccount()).toEqual({ index: 1, name: 'Account 2', address: ADDR1 });
+    expect(await svc.addAccount()).toEqual({ index: 1, name: 'Account 2', address: ADDR1, svmAddress: SOL1 });
     expect((await svc.addAccount('  Third   one ')).name).toBe('Third one');
     await svc.renameAccount(1, 'Savings');
     await svc.selectAccount(1);

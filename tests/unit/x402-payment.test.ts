@@ -12,12 +12,14 @@ import { parsePaymentRequired } from '../../lib/x402/parse.ts';
 import { createRegistry, localPlaygroundAsset } from '../../lib/x402/registry.ts';
 import { evaluateOptions } from '../../lib/x402/validate.ts';
 import { createPaymentHeader, PaymentBuildError, type PaymentSigner, type TypedDataRequest } from '../../lib/x402/payment.ts';
-import type { PayableOption, PaymentRequiredNormalized } from '../../lib/x402/types.ts';
+import type { PaymentRequiredNormalized } from '../../lib/x402/types.ts';
+import type { EvmOption, PayableOption } from '../../lib/rails/types.ts';
 
 // Well-known anvil test key #0 (public; never holds real funds).
 const account = privateKeyToAccount('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80');
 const other = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d');
 const signer: PaymentSigner = {
+  rail: 'evm',
   address: account.address,
   signTypedData: (args) => account.signTypedData(args as Parameters<typeof account.signTypedData>[0]),
 };
@@ -50,10 +52,10 @@ function v1Pr(option: Record<string, unknown>): PaymentRequiredNormalized {
   return r.value;
 }
 
-function payable(pr: PaymentRequiredNormalized): PayableOption {
+function payable(pr: PaymentRequiredNormalized): EvmOption {
   const { payable, rejected } = evaluateOptions(pr, registry);
   expect(rejected).toEqual([]);
-  return payable[0]!;
+  return payable[0] as EvmOption;
 }
 
 const v2Option = {
@@ -224,7 +226,7 @@ describe('createPaymentHeader — v2 EIP-3009', () => {
 
   it('signs the TRUSTED EIP-712 domain and the clamped window (what reaches the signer)', async () => {
     const seen: TypedDataRequest[] = [];
-    const spy: PaymentSigner = { address: signer.address, signTypedData: (r) => (seen.push(r), signer.signTypedData(r)) };
+    const spy: PaymentSigner = { rail: 'evm', address: signer.address, signTypedData: (r) => (seen.push(r), signer.signTypedData(r)) };
     const pr = v2Pr({ ...v2Option, maxTimeoutSeconds: 45 });
     await createPaymentHeader({ pr, option: payable(pr), signer: spy });
     expect(seen).toHaveLength(1);
@@ -242,6 +244,7 @@ describe('createPaymentHeader — refusals', () => {
 
   it('refuses when custody signs with a different key than the wallet address', async () => {
     const liar: PaymentSigner = {
+      rail: 'evm',
       address: account.address,
       signTypedData: (args) => other.signTypedData(args as Parameters<typeof other.signTypedData>[0]),
     };
@@ -250,12 +253,12 @@ describe('createPaymentHeader — refusals', () => {
   });
 
   it('propagates a custody refusal without producing a header', async () => {
-    const refusing: PaymentSigner = { address: account.address, signTypedData: async () => Promise.reject(new Error('locked')) };
+    const refusing: PaymentSigner = { rail: 'evm', address: account.address, signTypedData: async () => Promise.reject(new Error('locked')) };
     const pr = v2Pr(v2Option);
     await expect(createPaymentHeader({ pr, option: payable(pr), signer: refusing })).rejects.toThrow('locked');
   });
 
-  it.each<[string, (o: PayableOption) => PayableOption]>([
+  it.each<[string, (o: EvmOption) => EvmOption]>([
     ['amount', (o) => ({ ...o, amount: o.amount * 100n })],
     ['payTo', (o) => ({ ...o, payTo: getAddress('0x1111111111111111111111111111111111111111') })],
     ['asset', (o) => ({ ...o, asset: { ...o.asset, address: getAddress(MEGA_USD) } })],

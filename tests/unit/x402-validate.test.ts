@@ -5,6 +5,7 @@ import { createRegistry, defaultTrustedAssets, localPlaygroundAsset, RegistryErr
 import { parsePaymentRequired } from '../../lib/x402/parse.ts';
 import { evaluateOptions, parseAtomicAmount, MAX_UINT256 } from '../../lib/x402/validate.ts';
 import type { PaymentRequiredNormalized } from '../../lib/x402/types.ts';
+import type { EvmAsset } from '../../lib/rails/types.ts';
 import { PAY_TO, USDC_BASE, v2Option } from './x402-fixtures';
 
 const USDC_BASE_SEPOLIA = '0x036CbD53842c5426634e7929541eC2318f3dCF7e';
@@ -28,23 +29,24 @@ function v1(accepts: Record<string, unknown>[]): PaymentRequiredNormalized {
 }
 
 const registry = createRegistry([localPlaygroundAsset({ chainId: 31337, address: LOCAL_USDC })]);
+const evmLookup = (n: string, a: string) => registry.lookup(n, a) as EvmAsset | undefined;
 
 describe('registry', () => {
   it('is seeded from @x402/evm DEFAULT_ASSETS, with permit2-only tokens marked', () => {
-    const all = defaultTrustedAssets();
+    const all = defaultTrustedAssets().filter((a) => a.rail === 'evm');
     const count = Object.values(DEFAULT_ASSETS).reduce((n, list) => n + list.length, 0);
     expect(all).toHaveLength(count);
-    const base = registry.lookup('eip155:8453', USDC_BASE.toLowerCase());
+    const base = evmLookup('eip155:8453', USDC_BASE.toLowerCase());
     expect(base).toMatchObject({ chainId: 8453, symbol: 'USDC', decimals: 6, eip712: { name: 'USD Coin', version: '2' }, usdPegged: true });
     expect(base?.permit2Only).toBeUndefined();
-    expect(registry.lookup('eip155:84532', USDC_BASE_SEPOLIA)?.eip712).toEqual({ name: 'USDC', version: '2' });
+    expect(evmLookup('eip155:84532', USDC_BASE_SEPOLIA)?.eip712).toEqual({ name: 'USDC', version: '2' });
     expect(registry.lookup('eip155:4326', MEGA_USD)).toMatchObject({ permit2Only: true, decimals: 18 });
   });
 
   it('looks up by v1 name or CAIP-2, case-insensitively, and not across chains', () => {
     expect(registry.lookup('base', USDC_BASE.toUpperCase().replace('0X', '0x'))?.network).toBe('eip155:8453');
     expect(registry.lookup('eip155:84532', USDC_BASE)).toBeUndefined();
-    expect(registry.lookup('base-sepolia', USDC_BASE_SEPOLIA)?.chainId).toBe(84532);
+    expect(evmLookup('base-sepolia', USDC_BASE_SEPOLIA)?.chainId).toBe(84532);
     expect(registry.lookup('nonsense', USDC_BASE)).toBeUndefined();
   });
 
@@ -101,7 +103,9 @@ describe('evaluateOptions — rejections', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['upto scheme', { scheme: 'upto' }, 'unsupported-scheme'],
     ['unknown network', { network: 'eip155:999999' }, 'untrusted-asset'],
-    ['solana network', { network: 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp' }, 'unsupported-network'],
+    // Solana is a rail now: an EVM token address is not a trusted mint there
+    ['solana network with an EVM asset', { network: 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp' }, 'untrusted-asset'],
+    ['unknown namespace', { network: 'cosmos:cosmoshub-4' }, 'unsupported-network'],
     ['asset on the wrong chain', { network: 'eip155:84532' }, 'untrusted-asset'],
     ['unknown asset', { asset: '0x1111111111111111111111111111111111111111' }, 'untrusted-asset'],
     ['asset not an address', { asset: 'USDC' }, 'untrusted-asset'],

@@ -1,0 +1,53 @@
+/**
+ * Solana checks of one offered option, after the generic ones (scheme, network, trusted mint,
+ * amount, timeout): payTo a valid base58 address (not the system program), `extra.feePayer` a
+ * valid address that is not the user's own account, an optional memo within 256 bytes. Pure.
+ */
+import { OptionRejected, type OptionContext, type SvmAsset, type SvmOption } from '../types.ts';
+import { isSolanaAddress } from './accounts.ts';
+import { MAX_MEMO_BYTES } from './transaction.ts';
+
+const SYSTEM_PROGRAM = '11111111111111111111111111111111';
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function evaluateSvmOption(ctx: OptionContext<SvmAsset>): SvmOption {
+  const { raw, self } = ctx;
+  const payTo = raw.payTo;
+  if (!isSolanaAddress(payTo)) throw new OptionRejected('invalid-pay-to', 'payTo is not a valid Solana address (base58, 32 bytes)');
+  if (payTo === SYSTEM_PROGRAM) throw new OptionRejected('zero-pay-to', 'payTo is the system program (the all-zero address)');
+
+  const extra = raw.extra;
+  if (!isRecord(extra)) throw new OptionRejected('invalid-fee-payer', 'extra.feePayer (the facilitator that pays the fee) is required on Solana');
+  const feePayer = extra.feePayer;
+  if (!isSolanaAddress(feePayer)) throw new OptionRejected('invalid-fee-payer', 'extra.feePayer is not a valid Solana address');
+  if (self !== undefined && feePayer === self) {
+    throw new OptionRejected('invalid-fee-payer', 'extra.feePayer is your own account: the wallet never pays a facilitator’s fees');
+  }
+  if (extra.memo !== undefined) {
+    if (typeof extra.memo !== 'string' || new TextEncoder().encode(extra.memo).length > MAX_MEMO_BYTES) {
+      throw new OptionRejected('invalid-option', `extra.memo must be a string of at most ${MAX_MEMO_BYTES} bytes`);
+    }
+  }
+  if (extra.assetTransferMethod !== undefined) {
+    throw new OptionRejected('unsupported-transfer-method', 'assetTransferMethod is not used on Solana');
+  }
+
+  return {
+    rail: 'svm',
+    index: ctx.index,
+    scheme: 'exact',
+    network: ctx.network,
+    wireNetwork: ctx.wireNetwork,
+    asset: ctx.asset,
+    amount: ctx.amount,
+    payTo,
+    feePayer,
+    maxTimeoutSeconds: ctx.maxTimeoutSeconds,
+    requestedTimeoutSeconds: ctx.requestedTimeoutSeconds,
+    transferMethod: 'spl-transfer-checked',
+    raw,
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * The shape every payment rail has (design.md, "Several rails, one wallet"). A rail is one
+ * chain family — EVM (`eip155:*`), Solana (`solana:*`) — and answers the same small questions:
+ * which networks it speaks, how an account is derived and shown, how an offer is checked
+ * against the trusted table, how the payload is built and signed, how a balance is read, which
+ * explorer link a payment gets. Everything above (approval, policy, ledger, UI) asks the rail,
+ * never the chain. Pure types; no browser or Node APIs.
+ */
+import type { PaymentRequiredNormalized, RawOption } from '../x402/types.ts';
+
+export type RailId = 'evm' | 'svm';
+
+/** Facts every trusted asset has, whatever its rail. */
+interface AssetBase {
+  /** CAIP-2 network id, e.g. `eip155:8453`, `solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp`. */
+  network: string;
+  /** Token address in the rail's canonical form (EVM checksummed, Solana base58). */
+  address: string;
+  symbol: string;
+  decimals: number;
+  usdPegged: boolean;
+  /** Display label for the network (e.g. "Local playground"); set for user-added tokens. */
+  networkLabel?: string;
+  /** A user-added (playground) token: no public explorer knows it. */
+  local?: boolean;
+}
+
+/** An ERC-20 the wallet trusts: decimals, symbol and EIP-712 domain come from here, never from a server. */
+export interface EvmAsset extends AssetBase {
+  rail: 'evm';
+  chainId: number;
+  address: `0x${string}`;
+  eip712: { name: string; version: string };
+  /** Token has no EIP-3009; only Permit2 transfers are possible. */
+  permit2Only?: boolean;
+}
+
+/** An SPL mint the wallet trusts (classic Token program or Token-2022). */
+export interface SvmAsset extends AssetBase {
+  rail: 'svm';
+  /** The mint's owner program when the table knows it (Token or Token-2022). */
+  tokenProgram?: string;
+}
+
+export type TrustedAsset = EvmAsset | SvmAsset;
+
+export type TransferMethod = 'eip3009' | 'permit2' | 'spl-transfer-checked';
+
+/** Fields of a payable option common to every rail. */
+interface OptionBase {
+  /** Index into `PaymentRequiredNormalized.accepts`. */
+  index: number;
+  scheme: 'exact';
+  /** CAIP-2 network id. */
+  network: string;
+  /** Network as written on the wire (v1 name or CAIP-2). */
+  wireNetwork: string;
+  /** Atomic units (v2 `amount`, v1 `maxAmountRequired`). */
+  amount: bigint;
+  /** Clamped to the caller's maximum. */
+  maxTimeoutSeconds: number;
+  /** The server's value before clamping. */
+  requestedTimeoutSeconds: number;
+  /** The option object verbatim (echoed as `accepted` in v2). */
+  raw: RawOption;
+}
+
+export interface EvmOption extends OptionBase {
+  rail: 'evm';
+  asset: EvmAsset;
+  /** Checksummed recipient (the raw option keeps the server's casing). */
+  payTo: `0x${string}`;
+  transferMethod: 'eip3009' | 'permit2';
+}
+
+export interface SvmOption extends OptionBase {
+  rail: 'svm';
+  asset: SvmAsset;
+  /** base58 owner of the receiving token account. */
+  payTo: string;
+  /** The facilitator account that pays the transaction fee (`extra.feePayer`); never the user. */
+  feePayer: string;
+  transferMethod: 'spl-transfer-checked';
+}
+
+/** An option that passed every check and may be offered for signing. */
+export type PayableOption = EvmOption | SvmOption;
+
+export type RejectionCode =
+  | 'invalid-option'
+  | 'unsupported-scheme'
+  | 'unsupported-network'
+  | 'untrusted-asset'
+  | 'invalid-amount'
+  | 'zero-amount'
+  | 'invalid-pay-to'
+  | 'zero-pay-to'
+  | 'invalid-timeout'
+  | 'timeout-too-short'
+  | 'domain-missing'
+  | 'domain-mismatch'
+  | 'unsupported-transfer-method'
+  | 'permit2-required'
+  | 'invalid-fee-payer';
+
+/** Thrown by a rail's checks; turned into a `RejectedOption` by the evaluator. */
+export class OptionRejected extends Error {
+  constructor(
+    readonly code: RejectionCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What the generic evaluator already established before asking the rail. */
+export interface OptionContext<A extends TrustedAsset> {
+  pr: PaymentRequiredNormalized;
+  raw: RawOption;
+  index: number;
+  network: string;
+  wireNetwork: string;
+  asset: A;
+  amount: bigint;
+  maxTimeoutSeconds: number;
+  requestedTimeoutSeconds: number;
+  /** The wallet's active account on this rail, when known (e.g. to refuse a fee payer that is the user). */
+  self?: string;
+}
+
+/** The keys of one account on one rail (inside the background only). */
+export interface RailKey {
+  address: string;
+  /** 32 raw private-key bytes (secp256k1 scalar / ed25519 seed). Wipe after use. */
+  privateKey: Uint8Array;
+}
+
+/** A signer the custody service hands to a rail: the rail never sees key material. */
+export interface EvmSigner {
+  readonly rail: 'evm';
+  readonly address: `0x${string}`;
+  signTypedData(args: TypedDataRequest): Promise<`0x${string}`>;
+}
+
+export interface SvmSigner {
+  readonly rail: 'svm';
+  readonly address: string;
+  /** ed25519 signature (64 bytes) over a transaction message the rail has checked. */
+  signMessageBytes(message: Uint8Array): Promise<Uint8Array>;
+}
+
+export type RailSigner = EvmSigner | SvmSigner;
+
+/** EIP-712 signing request, the shape @x402/evm's ClientEvmSigner uses. */
+export interface TypedDataRequest {
+  domain: Record<string, unknown>;
+  types: Record<string, unknown>;
+  primaryType: string;
+  message: Record<string, unknown>;
+}
+
+/** What was signed, for the ledger (never the signature itself). */
+export interface PaymentSummary {
+  from: string;
+  to: string;
+  value: bigint;
+  validAfter: bigint;
+  /** Unix seconds after which the signed payment can no longer settle. */
+  validBefore: bigint;
+  /** EIP-3009 bytes32 hex / Permit2 decimal nonce / Solana recent blockhash. */
+  nonce: string;
+  /** CAIP-2. */
+  network: string;
+  transferMethod: TransferMethod;
+}
+
+export interface PaymentHeader {
+  headerName: 'PAYMENT-SIGNATURE' | 'X-PAYMENT';
+  headerValue: string;
+  summary: PaymentSummary;
+  /** The payment-identifier id placed in the payload (persist it and reuse on retries). */
+  paymentId?: string;
+}
+
+export interface CreatePaymentArgs<O extends PayableOption, S extends RailSigner> {
+  pr: PaymentRequiredNormalized;
+  option: O;
+  signer: S;
+  /** Id for the `payment-identifier` extension; see lib/x402/payload.ts. */
+  paymentId?: string;
+  /** JSON-RPC endpoint of the option's network, for rails that must read chain state to build. */
+  rpcUrl?: string;
+}
+
+export type BalanceRead = { ok: true; atomic: bigint } | { ok: false; reason: string };
+
+export interface BalanceQuery<A extends TrustedAsset> {
+  asset: A;
+  owner: string;
+  rpcUrl: string;
+  timeoutMs: number;
+}
+
+/** The questions every rail answers. */
+export interface Rail<A extends TrustedAsset = TrustedAsset, O extends PayableOption = PayableOption, S extends RailSigner = RailSigner> {
+  readonly id: RailId;
+  /** Human name of the chain family ("EVM", "Solana"). */
+  readonly label: string;
+  /** CAIP-2 namespace this rail owns (`eip155`, `solana`). */
+  readonly namespace: string;
+  /** x402 v1 network names → CAIP-2. */
+  readonly v1Networks: Readonly<Record<string, string>>;
+  /** A well-formed CAIP-2 id of this rail (v2 wire form), or false. */
+  isNetwork(caip2: string): boolean;
+  /** Display name of a network, when the rail knows it. */
+  networkName(caip2: string): string | undefined;
+
+  /** The assets trusted out of the box. */
+  defaultAssets(): A[];
+  /** Validate and freeze an asset entry (throws RegistryError). */
+  checkAsset(asset: A): A;
+  /** A user-added playground token on this rail (USD-pegged test stablecoin). */
+  playgroundAsset(args: { network: string; address: string; label?: string }): A;
+  /** Lookup key of a token address (EVM: case-insensitive; Solana: exact). */
+  addressKey(address: string): string;
+  /** Is this an account address of this rail (for display and settings)? */
+  isAccountAddress(address: string): boolean;
+
+  /** Rail-specific checks of one option (payTo, extra, transfer method); throws OptionRejected. */
+  evaluate(ctx: OptionContext<A>): O;
+  /** Sign `option` and build the header to retry the request with. */
+  createPayment(args: CreatePaymentArgs<O, S>): Promise<PaymentHeader>;
+
+  /** The token balance of `owner` (atomic), or why it is unknown. Never throws. */
+  readBalance(q: BalanceQuery<A>): Promise<BalanceRead>;
+  /** Built-in public RPC for a network, if any. */
+  defaultRpcUrl(network: string): string | undefined;
+  /** Explorer link of a settled transaction on a public network. */
+  explorerTxUrl(network: string, tx: string): string | undefined;
+}
