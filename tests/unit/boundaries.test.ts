@@ -51,6 +51,17 @@ describe('module boundaries', () => {
     expect(imports('lib/background/main.ts').some((i) => i.startsWith('lib/custody'))).toBe(true);
   });
 
+  it('key derivation and raw-key signing (every rail) are used only by lib/custody', () => {
+    const KEY_FNS = /\b(deriveAccountFromSeed|deriveSolanaKey|signEd25519|privateKeyToAccount|HDKey)\b/;
+    const allowed = (f: string) => f.startsWith('lib/custody/') || /^lib\/rails\/[a-z]+\/accounts\.ts$/.test(f);
+    const offenders = SOURCE.filter((f) => !allowed(f) && KEY_FNS.test(readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(offenders).toEqual([]);
+    // not vacuous: custody does use them for both rails
+    const service = readFileSync(path.join(ROOT, 'lib/custody/service.ts'), 'utf8');
+    expect(service).toMatch(/signEd25519/);
+    expect(service).toMatch(/deriveSolanaKey|svmKeyFor/);
+  });
+
   it('the page wrapper depends on nothing but the message contract', () => {
     expect(imports('lib/page/wrapper.ts')).toEqual([path.normalize('lib/messaging/contract')]);
   });

@@ -12,6 +12,7 @@ import {
 } from '../../lib/custody/service';
 import { guardItem, sessionItem, vaultItem, walletItem } from '../../lib/custody/store';
 import { base64ToBytes, bytesToBase64 } from '../../lib/custody/encoding';
+import { verifyEd25519 } from '../../lib/rails/svm/accounts';
 import type { VaultPolicy, VaultRecord } from '../../lib/custody/vault';
 
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -19,6 +20,7 @@ const ADDR0: Address = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
 const ADDR1: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 /** m/44'/501'/1'/0' of the same phrase (Phantom's derivation) */
 const SOL1 = 'AqynRZwvVqUPRwRJXvm6odUb3t93fDjnWe3p6BeuUFxD';
+const SOL0 = 'oeYf6KAJkLYhBuR8CiGc6L4D4Xtfepr85fuDgA9kq96';
 const KEY0 = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const KEY1 = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 const PW = 'hunter2-but-longer';
@@ -217,6 +219,54 @@ describe('signing and restarts', () => {
 
     await svc.lock();
     await expectCustodyError(signer.signTypedData(TYPED), 'locked');
+  });
+});
+
+describe('Solana accounts in custody', () => {
+  it('a phrase wallet has both addresses per account; the Solana signer signs in the background and stays pinned', async () => {
+    const svc = service();
+    const s = await svc.importMnemonic(PHRASE, PW);
+    expect(s.accounts[0]).toEqual({ index: 0, name: 'Account 1', address: ADDR0, svmAddress: SOL0 });
+    expect(s.activeSvmAddress).toBe(SOL0);
+    const signer = await svc.getSigner('svm');
+    expect(signer).toMatchObject({ rail: 'svm', address: SOL0 });
+    await svc.addAccount();
+    await svc.selectAccount(1);
+    expect((await svc.status()).activeSvmAddress).toBe(SOL1);
+    const msg = new TextEncoder().encode('a transaction message');
+    const sig = await signer.signMessageBytes(msg); // still account 0's key
+    expect(verifyEd25519(sig, msg, SOL0)).toBe(true);
+    await svc.lock();
+    await expectCustodyError(signer.signMessageBytes(msg), 'locked');
+  });
+
+  it('survives a worker restart: a fresh instance signs with the same Solana key', async () => {
+    await service().importMnemonic(PHRASE, PW);
+    const signer = await service().getSigner('svm');
+    const msg = Uint8Array.of(1, 2, 3);
+    expect(verifyEd25519(await signer.signMessageBytes(msg), msg, SOL0)).toBe(true);
+  });
+
+  it('a raw-key wallet has no Solana account and says so', async () => {
+    const svc = service();
+    const s = await svc.importPrivateKey(KEY0, PW);
+    expect(s.accounts[0]!.svmAddress).toBeUndefined();
+    expect(s.activeSvmAddress).toBeNull();
+    await expectCustodyError(svc.getSigner('svm'), 'unknown-account');
+  });
+
+  it('older account records (EVM only) get their Solana address on unlock; a wrong one refuses to unlock', async () => {
+    await service().importMnemonic(PHRASE, PW);
+    const meta = (await walletItem.getValue())!;
+    await walletItem.setValue({ ...meta, accounts: [{ index: 0, name: 'Account 1', address: ADDR0 }] });
+    const svc = service();
+    await svc.lock();
+    expect((await svc.unlock(PW)).accounts[0]!.svmAddress).toBe(SOL0);
+    expect((await walletItem.getValue())!.accounts[0]!.svmAddress).toBe(SOL0);
+
+    await walletItem.setValue({ ...meta, accounts: [{ index: 0, name: 'Account 1', address: ADDR0, svmAddress: SOL1 }] });
+    await svc.lock();
+    await expectCustodyError(svc.unlock(PW), 'integrity');
   });
 });
 
