@@ -1,4 +1,7 @@
-/** An address, shortened or full (monospace), with an optional "Copy address" button. */
+/**
+ * An address, shortened or full (monospace), with an optional copy button. Shown exactly as
+ * given: EVM addresses keep their checksum casing, Solana base58 is never re-cased.
+ */
 import { useState } from 'react';
 import { shortAddress } from '../lib/ui/format';
 
@@ -7,9 +10,13 @@ export interface AddressViewProps {
   full?: boolean;
   copy?: boolean;
   testId?: string;
+  /** accessible name of the copy button, e.g. "Copy EVM address" (default "Copy address") */
+  copyLabel?: string;
+  /** data-testid of the copy button (default "copy-address") */
+  copyTestId?: string;
 }
 
-export function AddressView({ address, full = false, copy = true, testId }: AddressViewProps) {
+export function AddressView({ address, full = false, copy = true, testId, copyLabel = 'Copy address', copyTestId = 'copy-address' }: AddressViewProps) {
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   const onCopy = async () => {
     try {
@@ -20,15 +27,22 @@ export function AddressView({ address, full = false, copy = true, testId }: Addr
     }
     setTimeout(() => setCopied(null), 1500);
   };
+  // "Copy EVM address" → "EVM address" for the announcement
+  const what = copyLabel.replace(/^Copy\s+/i, '');
   return (
     <span className="row" style={{ gap: '0.35rem', display: 'inline-flex' }}>
       <span className="mono" title={address} data-testid={testId}>
         {full ? address : shortAddress(address)}
       </span>
       {copy && (
-        <button type="button" className="small" onClick={onCopy} aria-label="Copy address" data-testid="copy-address">
-          {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Copy failed' : 'Copy address'}
-        </button>
+        <>
+          <button type="button" className="small" onClick={onCopy} aria-label={copyLabel} data-testid={copyTestId}>
+            {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Copy failed' : 'Copy'}
+          </button>
+          <span className="visually-hidden" role="status">
+            {copied === 'yes' ? `${what.charAt(0).toUpperCase()}${what.slice(1)} copied` : copied === 'failed' ? `Could not copy the ${what}` : ''}
+          </span>
+        </>
       )}
     </span>
   );

@@ -3,11 +3,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError, ApprovalDecision, ApprovalDto } from '../../lib/messaging/contract';
 import { defaultAllowanceUsd } from '../../lib/ui/allowance';
 import { toApiError } from '../../lib/ui/errors';
-import { formatCountdown } from '../../lib/ui/format';
+import { formatCountdown, formatSeconds } from '../../lib/ui/format';
+import { feePayerText } from '../../lib/ui/rails';
 import { formatUsd, formatUsdPlain, tryParseUsd } from '../../lib/ui/money';
 import { amountText } from '../AmountView';
 import { ErrorText } from '../ErrorText';
 import { useNow } from '../hooks';
+import { RailTag } from '../RailTag';
 import { balanceText, OptionsPicker } from './OptionsPicker';
 
 type Period = 'day' | 'week' | 'month';
@@ -163,10 +165,32 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
         {option && (
           <>
             <dt>Network</dt>
-            <dd data-testid="approval-network">{option.networkName}</dd>
+            <dd>
+              <span data-testid="approval-network">{option.networkName}</span>{' '}
+              <RailTag rail={option.rail} testId="approval-rail" />
+            </dd>
+            <dt>{option.rail === 'svm' ? 'Token mint' : 'Token contract'}</dt>
+            <dd>
+              <span className="mono" data-testid="approval-asset">
+                {option.asset}
+              </span>{' '}
+              <span className="muted small">({option.symbol})</span>
+            </dd>
             <dt>Pay to</dt>
             <dd className="mono" data-testid="approval-payto">
               {option.payTo}
+            </dd>
+            {option.rail === 'svm' && option.feePayer && (
+              <>
+                <dt>Network fee</dt>
+                <dd data-testid="approval-fee-payer">{feePayerText(option.feePayer)}</dd>
+              </>
+            )}
+            <dt>Payment valid</dt>
+            <dd data-testid="approval-validity">
+              {option.rail === 'svm'
+                ? `Up to ${formatSeconds(option.maxTimeoutSeconds)} after signing, or until its recent blockhash expires (about a minute), whichever is sooner`
+                : `Up to ${formatSeconds(option.maxTimeoutSeconds)} after signing`}
             </dd>
             <dt>Your balance</dt>
             <dd data-testid="approval-balance" className={insufficient ? 'danger-text' : undefined}>

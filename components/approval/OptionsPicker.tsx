@@ -2,6 +2,12 @@
 import type { ApprovalDto, OptionDto } from '../../lib/messaging/contract';
 import { shortAddress } from '../../lib/ui/format';
 import { amountText } from '../AmountView';
+import { RailTag } from '../RailTag';
+
+/** Which network and token an option pays with: "Base · USDC", "Solana Devnet · USDC". */
+export function optionTitle(o: OptionDto): string {
+  return `${o.networkName} · ${o.symbol}`;
+}
 
 /** The account's balance for an option: "100 USDC", "Insufficient balance (you have 100 USDC)" or "Balance unknown". */
 export function balanceText(o: OptionDto): string {
@@ -37,11 +43,15 @@ export function OptionsPicker({ approval, selected, onSelect, disabled }: Option
                 onChange={() => onSelect(o.index)}
               />
               <span>
-                <strong>{amountText(o.amountToken, o.amountUsd)}</strong> on {o.networkName}
+                <span data-testid={`option-network-${o.index}`}>{optionTitle(o)}</span>{' '}
+                <RailTag rail={o.rail} testId={`option-rail-${o.index}`} />
+                <br />
+                <strong>{amountText(o.amountToken, o.amountUsd)}</strong>
                 <br />
                 <span className="small muted">
                   to <span className="mono">{shortAddress(o.payTo)}</span>
                   {o.transferMethod === 'permit2' ? ' · Permit2' : ''}
+                  {o.rail === 'svm' ? ' · network fee paid by the facilitator' : ''}
                 </span>
                 <br />
                 <span

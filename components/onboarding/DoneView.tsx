@@ -1,10 +1,11 @@
-/** Last onboarding screen: the new wallet's address. */
+/** Last onboarding screen: the new wallet's addresses (EVM and, for a recovery phrase, Solana). */
 import type { WalletStatusDto } from '../../lib/messaging/contract';
-import { AddressView } from '../AddressView';
+import { AccountAddresses } from '../AccountAddresses';
 
 export function DoneView({ status }: { status: WalletStatusDto }) {
   const active = status.accounts.find((a) => a.index === status.activeIndex);
   const address = active?.address ?? status.activeAddress;
+  const svmAddress = active?.svmAddress ?? status.activeSvmAddress;
   return (
     <div data-testid="onboarding-done">
       <p className="success" role="status">
@@ -12,11 +13,20 @@ export function DoneView({ status }: { status: WalletStatusDto }) {
       </p>
       {address && (
         <>
-          <p>Your address{active ? ` (${active.name})` : ''}:</p>
-          <p>
-            <AddressView address={address} full testId="onboarding-address" />
+          <p>Your addresses{active ? ` (${active.name})` : ''}:</p>
+          <AccountAddresses
+            evm={address}
+            svm={svmAddress}
+            kind={status.kind}
+            full
+            evmTestId="onboarding-address"
+            svmTestId="done-svm-address"
+            noSvmTestId="done-svm-none"
+          />
+          <p className="small muted">
+            To pay for content, send USDC on an EVM network (such as Base) to the EVM address
+            {svmAddress ? ', or USDC on Solana to the Solana address' : ''}. You can close this tab now.
           </p>
-          <p className="small muted">Send USDC to this address to pay for content. You can close this tab now.</p>
         </>
       )}
     </div>

@@ -106,6 +106,11 @@ export function ImportFlow({ onDone, onCancel }: FlowProps) {
         onChange={(e) => setSecret(e.target.value)}
       />
       <ErrorText error={secretError} id="import-secret-error" testId="import-error" />
+      <p className="small muted" data-testid="import-kind-note">
+        {kind === 'mnemonic'
+          ? 'A recovery phrase gives you an EVM account and a Solana account.'
+          : 'A private key gives you one EVM account only: no Solana account, and no further accounts.'}
+      </p>
       <PasswordFields
         password={password}
         confirm={confirm}

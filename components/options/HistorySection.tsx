@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { ApiError } from '../../lib/messaging/contract';
 import { toApiError } from '../../lib/ui/errors';
 import { formatDateTime, paymentStatusLabel, shortAddress } from '../../lib/ui/format';
+import { railOfNetwork, shortTxId } from '../../lib/ui/rails';
 import { useHistoryStore } from '../../lib/ui/stores/history';
 import { useSitesStore } from '../../lib/ui/stores/sites';
 import { AmountView } from '../AmountView';
@@ -123,11 +124,20 @@ export function HistorySection() {
                   <td className="mono">
                     {p.txHash ? (
                       p.explorerUrl ? (
-                        <a href={p.explorerUrl} target="_blank" rel="noreferrer noopener" title={p.txHash}>
-                          {shortAddress(p.txHash)}
+                        <a
+                          href={p.explorerUrl}
+                          target="_blank"
+                          rel="noreferrer noopener"
+                          title={p.txHash}
+                          aria-label={`${railOfNetwork(p.network) === 'svm' ? 'Solana transaction' : 'Transaction'} ${shortTxId(p.txHash)} in the explorer (opens a new tab)`}
+                          data-testid="history-tx"
+                        >
+                          {shortTxId(p.txHash)}
                         </a>
                       ) : (
-                        <span title={p.txHash}>{shortAddress(p.txHash)}</span>
+                        <span title={p.txHash} data-testid="history-tx">
+                          {shortTxId(p.txHash)}
+                        </span>
                       )
                     ) : (
                       '—'

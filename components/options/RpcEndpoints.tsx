@@ -1,16 +1,19 @@
 /**
- * Developer setting: JSON-RPC endpoints per chain, used only to read token balances (so the
- * wallet can tell whether it can fund a payment). Base and Base Sepolia have public defaults.
+ * Developer setting: JSON-RPC endpoints per network, keyed by EVM chain id ("8453") or Solana
+ * CAIP-2 network id ("solana:5eyk…"). Used to read token balances (so the wallet can tell
+ * whether it can fund a payment) and, on Solana, to build payments. Base, Base Sepolia, Solana
+ * mainnet and devnet have public defaults.
  */
 import { useState, type FormEvent } from 'react';
 import type { ApiError, SettingsDto } from '../../lib/messaging/contract';
+import { compareRpcKeys, DEFAULT_RPC_URLS, parseRpcKey, rpcKeyText, SOLANA_DEVNET_ID, SOLANA_MAINNET_ID } from '../../lib/ui/rails';
 import { ErrorText } from '../ErrorText';
 
-/** The background's built-in endpoints (lib/background/balances.ts DEFAULT_RPC_URLS), shown for reference. */
-const BUILT_IN: [string, string, string][] = [
-  ['8453', 'Base', 'https://mainnet.base.org'],
-  ['84532', 'Base Sepolia', 'https://sepolia.base.org'],
-];
+/** The background's built-in endpoints (lib/rails/networks.ts), shown for reference: [settings key, URL]. */
+const BUILT_IN: [string, string][] = Object.entries(DEFAULT_RPC_URLS).map(([network, url]) => [
+  network.startsWith('eip155:') ? network.slice('eip155:'.length) : network,
+  url,
+]);
 
 /** A quick check before asking the background (which validates again). */
 export function rpcUrlProblem(text: string): string | null {
@@ -28,23 +31,24 @@ export function RpcEndpoints(props: {
   busy: boolean;
   apply: (patch: Partial<SettingsDto>) => Promise<boolean>;
 }) {
-  const [chainId, setChainId] = useState('');
+  const [key, setKey] = useState('');
   const [url, setUrl] = useState('');
   const [error, setError] = useState<ApiError | string | null>(null);
-  const entries = Object.entries(props.rpcUrls).sort(([a], [b]) => Number(a) - Number(b));
+  const entries = Object.entries(props.rpcUrls).sort(([a], [b]) => compareRpcKeys(a, b));
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    const id = chainId.trim();
-    if (!/^[1-9][0-9]{0,15}$/.test(id) || !Number.isSafeInteger(Number(id))) return setError('Enter the chain id as a whole number, like 8453.');
+    const parsed = parseRpcKey(key);
+    if (!parsed.ok) return setError(parsed.error);
+    const id = parsed.key;
     const u = url.trim();
     if (u !== '') {
       const problem = rpcUrlProblem(u);
       if (problem) return setError(problem);
     }
     if (await props.apply({ rpcUrls: { ...props.rpcUrls, [id]: u } })) {
-      setChainId('');
+      setKey('');
       setUrl('');
     }
   };
@@ -58,32 +62,48 @@ export function RpcEndpoints(props: {
     <section aria-labelledby="rpc-heading">
       <h3 id="rpc-heading">Developer: RPC endpoints</h3>
       <p className="small muted">
-        Used only to read your token balances, so the wallet can tell whether it can fund a payment (your address is sent
-        to the endpoint). Built in, unless you set your own:{' '}
-        {BUILT_IN.map(([id, name, u], i) => (
+        Used to read your token balances, so the wallet can tell whether it can fund a payment (your address is sent to
+        the endpoint), and on Solana also to build the payment transaction. Name an EVM network by its chain id (
+        <code>8453</code>) and a Solana network by its network id (<code>{SOLANA_MAINNET_ID}</code> for mainnet,{' '}
+        <code>{SOLANA_DEVNET_ID}</code> for devnet). Built in, unless you set your own:{' '}
+        {BUILT_IN.map(([id, u], i) => (
           <span key={id}>
             {i > 0 ? ', ' : ''}
-            {name} ({id}) <code>{u}</code>
+            {rpcKeyText(id)} <code>{u}</code>
           </span>
         ))}
-        . Save a chain with an empty URL to turn balance lookups off for it. Local test tokens can carry their own URL
-        below.
+        . Save a network with an empty URL to turn lookups off for it (a Solana network without an endpoint cannot be paid
+        on). Local test tokens can carry their own URL below.
       </p>
       <ul data-testid="rpc-urls">
         {entries.map(([id, u]) => (
           <li key={id} className="row" data-testid="rpc-url-row">
             <span className="mono grow">
-              chain {id} · {u === '' ? 'off (no balance lookups)' : u}
+              {rpcKeyText(id)} · {u === '' ? 'off (no lookups)' : u}
             </span>
-            <button type="button" aria-label={`Remove the RPC endpoint of chain ${id}`} disabled={props.busy} onClick={() => remove(id)}>
+            <button type="button" aria-label={`Remove the RPC endpoint of ${rpcKeyText(id)}`} disabled={props.busy} onClick={() => remove(id)}>
               Remove
             </button>
           </li>
         ))}
       </ul>
       <form className="row" onSubmit={add} noValidate>
-        <label htmlFor="rpc-chain">Chain id</label>
-        <input id="rpc-chain" data-testid="rpc-chain" inputMode="numeric" value={chainId} onChange={(e) => setChainId(e.target.value)} size={8} />
+        <label htmlFor="rpc-chain">Chain id or Solana network id</label>
+        <input
+          id="rpc-chain"
+          data-testid="rpc-chain"
+          className="mono"
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="8453 or solana:…"
+          aria-describedby="rpc-chain-hint"
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          size={24}
+        />
+        <span id="rpc-chain-hint" className="visually-hidden">
+          For example 8453 for Base, or {SOLANA_DEVNET_ID} for Solana Devnet.
+        </span>
         <label htmlFor="rpc-url">URL</label>
         <input
           id="rpc-url"

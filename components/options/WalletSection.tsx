@@ -3,13 +3,25 @@ import { useState } from 'react';
 import type { ApiError } from '../../lib/messaging/contract';
 import { toApiError } from '../../lib/ui/errors';
 import { useWalletStore } from '../../lib/ui/stores/wallet';
-import { AddressView } from '../AddressView';
+import { AccountAddresses } from '../AccountAddresses';
 import { AutoLockSelect } from '../AutoLockSelect';
 import { ErrorText } from '../ErrorText';
 import { RevealSecret } from './RevealSecret';
 import { ResetWallet } from './ResetWallet';
 
-function AccountRow({ index, name, address }: { index: number; name: string; address: string }) {
+function AccountRow({
+  index,
+  name,
+  address,
+  svmAddress,
+  kind,
+}: {
+  index: number;
+  name: string;
+  address: string;
+  svmAddress?: string;
+  kind?: 'mnemonic' | 'privateKey';
+}) {
   const rename = useWalletStore((s) => s.renameAccount);
   const [value, setValue] = useState(name);
   const [error, setError] = useState<ApiError | string | null>(null);
@@ -45,8 +57,18 @@ function AccountRow({ index, name, address }: { index: number; name: string; add
         <button type="button" data-testid={`account-rename-${index}`} disabled={busy || value.trim() === name} onClick={() => void save()}>
           Rename
         </button>
-        <AddressView address={address} full />
       </div>
+      <AccountAddresses
+        evm={address}
+        svm={svmAddress}
+        kind={kind}
+        full
+        accountName={name}
+        evmTestId={`account-address-${index}`}
+        svmTestId={`account-svm-address-${index}`}
+        noSvmTestId={`account-svm-none-${index}`}
+        copySuffix={`-${index}`}
+      />
       <ErrorText error={error} />
     </li>
   );
@@ -63,7 +85,14 @@ export function WalletSection() {
           <h2>Accounts</h2>
           <ul style={{ listStyle: 'none', padding: 0 }}>
             {status.accounts.map((a) => (
-              <AccountRow key={`${a.index}-${a.name}`} index={a.index} name={a.name} address={a.address} />
+              <AccountRow
+                key={`${a.index}-${a.name}`}
+                index={a.index}
+                name={a.name}
+                address={a.address}
+                svmAddress={a.svmAddress}
+                kind={status.kind}
+              />
             ))}
           </ul>
         </>

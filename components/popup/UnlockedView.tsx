@@ -5,7 +5,8 @@ import { toApiError } from '../../lib/ui/errors';
 import { useHistoryStore } from '../../lib/ui/stores/history';
 import { useSitesStore } from '../../lib/ui/stores/sites';
 import { useWalletStore } from '../../lib/ui/stores/wallet';
-import { AddressView } from '../AddressView';
+import { shortAddress } from '../../lib/ui/format';
+import { AccountAddresses } from '../AccountAddresses';
 import { AutoLockSelect } from '../AutoLockSelect';
 import { ErrorText } from '../ErrorText';
 import { useRefresh } from '../hooks';
@@ -27,6 +28,8 @@ export function UnlockedView({ status }: { status: WalletStatusDto }) {
 
   const active = status.accounts.find((a) => a.index === status.activeIndex);
   const address = active?.address ?? status.activeAddress;
+  // the Solana address of the same account (absent for a wallet imported from a raw EVM key)
+  const svmAddress = active ? active.svmAddress ?? (active.address === status.activeAddress ? status.activeSvmAddress : undefined) : status.activeSvmAddress;
   const lastNetwork = history[0]?.networkName;
   const networks = status.networks ?? [];
 
@@ -48,7 +51,14 @@ export function UnlockedView({ status }: { status: WalletStatusDto }) {
             Lock
           </button>
         </div>
-        {address && <AddressView address={address} testId="account-address" />}
+        <AccountAddresses
+          evm={address}
+          svm={svmAddress}
+          kind={status.kind}
+          evmTestId="account-address"
+          svmTestId="svm-address"
+          noSvmTestId="svm-address-none"
+        />
         <p className="small muted" data-testid="network-label" title={`Pays on: ${networks.join(', ')}`}>
           {lastNetwork ? `Last payment on ${lastNetwork}` : `Pays on ${networks.length} networks`}
         </p>
@@ -65,7 +75,7 @@ export function UnlockedView({ status }: { status: WalletStatusDto }) {
           >
             {status.accounts.map((a) => (
               <option key={a.index} value={a.index}>
-                {a.name} ({a.address.slice(0, 6)}…{a.address.slice(-4)})
+                {a.name} ({shortAddress(a.address)})
               </option>
             ))}
           </select>
@@ -77,7 +87,7 @@ export function UnlockedView({ status }: { status: WalletStatusDto }) {
         </div>
       </section>
 
-      <BalancesCard address={address} />
+      <BalancesCard address={address} svmAddress={svmAddress} />
 
       {status.pendingApprovals > 0 && (
         <section className="card row spread" aria-label="Pending approvals" data-testid="pending-approvals">

@@ -4,7 +4,10 @@
  */
 import type { AutoLock, PaymentDto, PeriodUsageDto } from '../messaging/contract';
 
-/** "0x1234…abcd" */
+/**
+ * "0x1234…abcd" (EVM) or "4Nd1mB…Wsq2" (Solana base58). The address is cut, never re-cased:
+ * EVM addresses keep their EIP-55 checksum casing, base58 is case-sensitive.
+ */
 export function shortAddress(address: string): string {
   return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
 }
@@ -18,6 +21,17 @@ export function formatCountdown(ms: number): string {
   if (h > 0) return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
   if (m > 0) return `${m}:${String(s).padStart(2, '0')}`;
   return `${s} s`;
+}
+
+/** A duration in whole seconds as "45 s", "5 min", "1 min 30 s", "2 h", "1 h 5 min". */
+export function formatSeconds(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  if (total < 60) return `${total} s`;
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  return s > 0 ? `${m} min ${s} s` : `${m} min`;
 }
 
 /** Whole seconds left (rounded up) until `untilMs`, 0 when past. */

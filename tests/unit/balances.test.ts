@@ -8,7 +8,9 @@ import { custom, decodeFunctionData, encodeFunctionResult, erc20Abi, numberToHex
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { BalanceReader, Balances, resolveRpcUrl } from '../../lib/background/balances';
-import { DEFAULT_EVM_RPC_URLS } from '../../lib/rails/evm/balance';
+import { DEFAULT_RPC_URLS } from '../../lib/rails/networks';
+import { SOLANA_DEVNET_CAIP2, SOLANA_MAINNET_CAIP2, SOLANA_TESTNET_CAIP2 } from '@x402/svm';
+import { SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET } from '../../lib/rails/networks';
 import { preferFunded } from '../../lib/background/payments';
 import { Settings, type StoredSettings } from '../../lib/background/settings';
 import { createRegistry, localPlaygroundAsset } from '../../lib/x402';
@@ -157,7 +159,11 @@ describe('resolveRpcUrl', () => {
     expect(resolveRpcUrl(withToken, 'eip155:84532', TOKEN.toLowerCase())).toBe('http://127.0.0.1:9/');
     // the token's URL is for that token only: other tokens on the chain use the chain's URL
     expect(resolveRpcUrl(withToken, 'eip155:84532', '0x036CbD53842c5426634e7929541eC2318f3dCF7e')).toBe('https://user.node/');
-    expect(Object.keys(DEFAULT_EVM_RPC_URLS).sort()).toEqual(['eip155:8453', 'eip155:84532']);
+    expect(Object.keys(DEFAULT_RPC_URLS).filter((k) => k.startsWith('eip155:')).sort()).toEqual(['eip155:8453', 'eip155:84532']);
+    expect(resolveRpcUrl(base, SOLANA_MAINNET, 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v')).toBe('https://api.mainnet-beta.solana.com');
+    expect(resolveRpcUrl({ ...base, rpcUrls: { [SOLANA_DEVNET]: 'http://127.0.0.1:7/' } }, SOLANA_DEVNET, 'x')).toBe('http://127.0.0.1:7/');
+    // the shared cluster ids are the official package's
+    expect([SOLANA_MAINNET, SOLANA_DEVNET, SOLANA_TESTNET]).toEqual([SOLANA_MAINNET_CAIP2, SOLANA_DEVNET_CAIP2, SOLANA_TESTNET_CAIP2]);
   });
 });
 

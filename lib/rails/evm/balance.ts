@@ -5,12 +5,6 @@
 import { createPublicClient, erc20Abi, getAddress, http, type PublicClient, type Transport } from 'viem';
 import type { BalanceQuery, BalanceRead, EvmAsset } from '../types.ts';
 
-/** Public RPCs used when the user has not set one for the chain (Settings → Developer). */
-export const DEFAULT_EVM_RPC_URLS: Readonly<Record<string, string>> = Object.freeze({
-  'eip155:8453': 'https://mainnet.base.org',
-  'eip155:84532': 'https://sepolia.base.org',
-});
-
 export type TransportFactory = (rpcUrl: string, timeoutMs: number) => Transport;
 
 const defaultTransport: TransportFactory = (url, timeout) => http(url, { batch: true, retryCount: 0, timeout });

@@ -2,7 +2,8 @@
  * Solana clusters and the trusted SPL table, seeded from @x402/svm's `DEFAULT_ASSETS`
  * (USDC, USDT, … with their token programs). v1 names from the x402 network table.
  */
-import { DEFAULT_ASSETS, SOLANA_DEVNET_CAIP2, SOLANA_MAINNET_CAIP2, SOLANA_TESTNET_CAIP2 } from '@x402/svm';
+import { DEFAULT_ASSETS } from '@x402/svm';
+import { SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_NAMES, SOLANA_TESTNET } from '../networks.ts';
 import { RegistryError } from '../registry-error.ts';
 import type { SvmAsset } from '../types.ts';
 import { isSolanaAddress } from './accounts.ts';
@@ -10,9 +11,7 @@ import { isSolanaAddress } from './accounts.ts';
 export const TOKEN_PROGRAM = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
 export const TOKEN_2022_PROGRAM = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb';
 
-export const SOLANA_MAINNET = SOLANA_MAINNET_CAIP2 as string;
-export const SOLANA_DEVNET = SOLANA_DEVNET_CAIP2 as string;
-export const SOLANA_TESTNET = SOLANA_TESTNET_CAIP2 as string;
+export { SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET };
 
 /** v1 Solana network names → CAIP-2. */
 export const V1_SOLANA_NETWORKS: Readonly<Record<string, string>> = Object.freeze({
@@ -21,11 +20,6 @@ export const V1_SOLANA_NETWORKS: Readonly<Record<string, string>> = Object.freez
   'solana-testnet': SOLANA_TESTNET,
 });
 
-const NAMES: Readonly<Record<string, string>> = {
-  [SOLANA_MAINNET]: 'Solana',
-  [SOLANA_DEVNET]: 'Solana Devnet',
-  [SOLANA_TESTNET]: 'Solana Testnet',
-};
 
 /** CAIP-2 `solana:<first 32 characters of the genesis hash>`. */
 const SOLANA_CAIP2 = /^solana:[1-9A-HJ-NP-Za-km-z]{32}$/;
@@ -35,7 +29,7 @@ export function isSolanaNetwork(caip2: string): boolean {
 }
 
 export function solanaNetworkName(caip2: string): string | undefined {
-  return NAMES[caip2];
+  return SOLANA_NAMES[caip2];
 }
 
 export function checkSvmAsset(a: SvmAsset): SvmAsset {

@@ -4,14 +4,9 @@
  * account data (owner program, mint, owner and amount checked). No account → 0. Never throws.
  */
 import type { BalanceQuery, BalanceRead, SvmAsset } from '../types.ts';
-import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM, SOLANA_DEVNET, SOLANA_MAINNET } from './assets.ts';
+import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM } from './assets.ts';
 import { associatedTokenAddress } from './transaction.ts';
 import { base58, base64 } from '@scure/base';
-
-export const DEFAULT_SVM_RPC_URLS: Readonly<Record<string, string>> = Object.freeze({
-  [SOLANA_MAINNET]: 'https://api.mainnet-beta.solana.com',
-  [SOLANA_DEVNET]: 'https://api.devnet.solana.com',
-});
 
 async function rpc(url: string, method: string, params: unknown[], signal: AbortSignal): Promise<unknown> {
   const res = await fetch(url, {

@@ -12,7 +12,8 @@ import {
   localSvmPlaygroundAsset,
   solanaNetworkName,
 } from './assets.ts';
-import { DEFAULT_SVM_RPC_URLS, readSvmBalance } from './balance.ts';
+import { DEFAULT_RPC_URLS } from '../networks.ts';
+import { readSvmBalance } from './balance.ts';
 import { createSvmPayment } from './payment.ts';
 import { evaluateSvmOption } from './validate.ts';
 
@@ -33,7 +34,7 @@ export const svmRail: Rail<SvmAsset, SvmOption, SvmSigner> = {
   evaluate: evaluateSvmOption,
   createPayment: createSvmPayment,
   readBalance: readSvmBalance,
-  defaultRpcUrl: (network) => DEFAULT_SVM_RPC_URLS[network],
+  defaultRpcUrl: (network) => (isSolanaNetwork(network) ? DEFAULT_RPC_URLS[network] : undefined),
   explorerTxUrl: (network, tx) =>
     Object.prototype.hasOwnProperty.call(CLUSTER, network) && /^[1-9A-HJ-NP-Za-km-z]{64,90}$/.test(tx)
       ? `https://explorer.solana.com/tx/${tx}${CLUSTER[network]}`

@@ -1,0 +1,63 @@
+/**
+ * Both addresses of one account, each with its rail tag and copy button: the EVM address
+ * (m/44'/60'/0'/0/i) and the Solana address (m/44'/501'/i'/0'). A wallet imported from a raw
+ * EVM private key has no Solana account; that is said instead of an address.
+ */
+import { AddressView } from './AddressView';
+import { RailTag } from './RailTag';
+
+export const NO_SVM_FROM_KEY = 'No Solana account (imported from an EVM key)';
+export const NO_SVM = 'No Solana address for this account';
+
+export interface AccountAddressesProps {
+  evm?: string;
+  svm?: string;
+  /** the wallet's kind: explains a missing Solana address */
+  kind?: 'mnemonic' | 'privateKey';
+  full?: boolean;
+  evmTestId?: string;
+  svmTestId?: string;
+  /** data-testid of the "no Solana account" note */
+  noSvmTestId?: string;
+  /** data-testid suffix of the copy buttons ("copy-address", "copy-svm-address" + suffix) */
+  copySuffix?: string;
+  /** screen-reader name of the account, e.g. "Account 2", when several are listed */
+  accountName?: string;
+}
+
+export function AccountAddresses(p: AccountAddressesProps) {
+  const suffix = p.copySuffix ?? '';
+  const of = p.accountName ? ` of ${p.accountName}` : '';
+  return (
+    <ul className="addresses" aria-label={p.accountName ? `Addresses of ${p.accountName}` : 'Addresses'}>
+      {p.evm && (
+        <li>
+          <RailTag rail="evm" />
+          <AddressView
+            address={p.evm}
+            full={p.full}
+            testId={p.evmTestId}
+            copyLabel={`Copy EVM address${of}`}
+            copyTestId={`copy-address${suffix}`}
+          />
+        </li>
+      )}
+      <li>
+        <RailTag rail="svm" />
+        {p.svm ? (
+          <AddressView
+            address={p.svm}
+            full={p.full}
+            testId={p.svmTestId}
+            copyLabel={`Copy Solana address${of}`}
+            copyTestId={`copy-svm-address${suffix}`}
+          />
+        ) : (
+          <span className="small muted" data-testid={p.noSvmTestId}>
+            {p.kind === 'mnemonic' ? NO_SVM : NO_SVM_FROM_KEY}
+          </span>
+        )}
+      </li>
+    </ul>
+  );
+}

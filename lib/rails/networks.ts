@@ -1,0 +1,23 @@
+/**
+ * Network facts with no chain library behind them, shared by the rails (background) and the
+ * extension pages: the public Solana clusters (CAIP-2 `solana:` + the first 32 characters of
+ * the genesis hash; equal to @x402/svm's constants, checked in tests) and the public RPC
+ * endpoints the wallet uses when the user has not set one.
+ */
+export const SOLANA_MAINNET = 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp';
+export const SOLANA_DEVNET = 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1';
+export const SOLANA_TESTNET = 'solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z';
+
+export const SOLANA_NAMES: Readonly<Record<string, string>> = Object.freeze({
+  [SOLANA_MAINNET]: 'Solana',
+  [SOLANA_DEVNET]: 'Solana Devnet',
+  [SOLANA_TESTNET]: 'Solana Testnet',
+});
+
+/** Built-in public RPC endpoints by CAIP-2 network. */
+export const DEFAULT_RPC_URLS: Readonly<Record<string, string>> = Object.freeze({
+  'eip155:8453': 'https://mainnet.base.org',
+  'eip155:84532': 'https://sepolia.base.org',
+  [SOLANA_MAINNET]: 'https://api.mainnet-beta.solana.com',
+  [SOLANA_DEVNET]: 'https://api.devnet.solana.com',
+});
