@@ -54,7 +54,7 @@ export interface PaymentsBenchResult {
  * by a page listener); the retry moment is the Resource Timing startTime of the paid request
  * (Chrome does not emit a Resource Timing entry for the 402 itself: its body is never read).
  */
-function extensionPaidFetch(page: TestPage, path: string): Promise<{ status: number; totalMs: number; gapMs: number }> {
+export function extensionPaidFetch(page: TestPage, path: string): Promise<{ status: number; totalMs: number; gapMs: number }> {
   return page.evaluate(async (p) => {
     const url = new URL(p, location.href).href;
     const g = window as unknown as { __bench402?: number[] };

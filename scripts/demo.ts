@@ -86,6 +86,14 @@ async function printInfo(n: LocalX402Network): Promise<void> {
     console.log(`  paid article     : ${s.url('/article')}  (${usdc(PRICES.article)})`);
     console.log(`  paid API         : GET ${s.url('/api/data')} (${usdc(PRICES.data)}), POST /api/echo (${usdc(PRICES.echo)})`);
   }
+  const s = n.svm;
+  console.log(`\nSolana (litesvm, answers as devnet: ${s.network} / v1 "${s.v1Network}")`);
+  console.log(`  RPC              : ${s.rpcUrl}`);
+  console.log(`  token mint       : ${s.mint}  (SPL, 6 decimals)`);
+  console.log(`  payers (m/44'/501'/i'/0'): ${s.payers.join(', ')}`);
+  console.log(`  merchant (payTo) : ${s.merchant} · fee payer ${s.feePayer}`);
+  console.log(`  paid API         : GET ${s.url('/svm/api/data')}, article ${s.url('/svm/article')}, v1 ${s.v1Url('/svm/api/data')}`);
+  console.log(`  both rails       : GET ${n.v2.url('/api/both')} (EVM or Solana, the approval lets you pick)`);
   console.log(`\nHostile 402s (v2): ${n.v2.url('/bad/huge-amount')} … (counters at ${n.v2.url('/bad/_stats')})`);
   console.log(`\nLoad the extension by hand: chrome://extensions → Developer mode → "Load unpacked" → ${EXT_DIR}`);
   console.log('  (Firefox: npm run build:firefox, then about:debugging → This Firefox → Load Temporary Add-on → .output/firefox-mv3/manifest.json)');
@@ -94,6 +102,7 @@ async function printInfo(n: LocalX402Network): Promise<void> {
   console.log('shows balances and refuses payments it cannot fund (the demo browser does this for you):');
   console.log(`  chain ${n.v2.chainId} · ${n.v2.usdc} · RPC ${n.v2.rpcUrl}`);
   console.log(`  chain ${n.v1.chainId} · ${n.v1.usdc} · RPC ${n.v1.rpcUrl}`);
+  console.log(`  Solana network ${n.svm.network} · mint ${n.svm.mint} · RPC ${n.svm.rpcUrl}`);
   console.log(`${line}\n`);
 }
 
@@ -139,6 +148,7 @@ async function launchBrowser(startUrl: string): Promise<void> {
     [
       { chainId: n.v2.chainId, address: n.v2.usdc, label: 'Playground v2', rpcUrl: n.v2.rpcUrl },
       { chainId: n.v1.chainId, address: n.v1.usdc, label: 'Playground v1 (base-sepolia)', rpcUrl: n.v1.rpcUrl },
+      { network: n.svm.network, address: n.svm.mint, label: 'Local Solana', rpcUrl: n.svm.rpcUrl },
     ],
   );
   const demoPage = await ctx.newPage();

@@ -5,7 +5,7 @@ import { defaultAllowanceUsd } from '../../lib/ui/allowance';
 import { toApiError } from '../../lib/ui/errors';
 import { formatCountdown, formatSeconds } from '../../lib/ui/format';
 import { feePayerText } from '../../lib/ui/rails';
-import { formatUsd, formatUsdPlain, tryParseUsd } from '../../lib/ui/money';
+import { formatUsd, formatUsdPlain, tryParseUsd } from '../../lib/policy/money';
 import { amountText } from '../AmountView';
 import { ErrorText } from '../ErrorText';
 import { useNow } from '../hooks';

@@ -19,7 +19,7 @@ import { formatUsd as formatMicroUsd } from '../policy/format';
 import type { PolicyStore } from '../policy/store';
 import type { Cap, SitePolicy, SpendSnapshot } from '../policy/types';
 import { siteKey } from '../policy/units';
-import { formatUsdPlain, parseUsd } from '../ui/money';
+import { formatUsdPlain, parseUsd } from '../policy/money';
 import { railOfNetwork } from '../rails';
 import { formatTokenAmount, formatUsd, type Registry } from '../x402';
 import type { ApprovalQueue } from './approvals';

@@ -12,7 +12,7 @@ import { decide, remaining, remainingGlobal, thresholdCrossed } from '../policy/
 import { formatCapAmount, formatUsd as formatMicroUsd, siteLabel } from '../policy/format';
 import type { CapUsage, Decision, PaymentRequest, SitePolicy, SpendSnapshot, ThresholdAlert } from '../policy/types';
 import { atomicToMicroUsd } from '../policy/units';
-import { parseUsd } from '../ui/money';
+import { parseUsd } from '../policy/money';
 import { createMutex } from '../util/mutex';
 import {
   createPaymentHeader,

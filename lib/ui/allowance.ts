@@ -3,7 +3,7 @@
  * rounded up to a "nice" number (1, 2 or 5 × a power of ten), never below $0.10.
  * Pure, in micro-dollars.
  */
-import { formatUsdPlain, tryParseUsd } from './money';
+import { formatUsdPlain, tryParseUsd } from '../policy/money';
 
 export const MIN_ALLOWANCE_MICRO = 100_000n; // $0.10
 /** Used when the price has no USD value (non-stablecoin asset) or cannot be read. */

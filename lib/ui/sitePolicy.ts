@@ -4,7 +4,7 @@
  */
 import type { SiteMode, SitePolicyDto } from '../messaging/contract';
 import { fromDateInput, toDateInput } from './format';
-import { formatUsdPlain, tryParseUsd } from './money';
+import { formatUsdPlain, tryParseUsd } from '../policy/money';
 
 export const CAP_FIELDS = ['perPaymentUsd', 'dayUsd', 'weekUsd', 'monthUsd', 'lifetimeUsd'] as const;
 export type CapField = (typeof CAP_FIELDS)[number];

@@ -5,6 +5,7 @@
  * (`accepted` and `resource` verbatim from the 402); v1 → `X-PAYMENT` with
  * `{x402Version:1, scheme, network, payload}`. Value = standard base64 of the JSON's UTF-8.
  */
+import type { PaymentRequirements } from '@x402/core/types';
 import { encodeBase64Utf8 } from './base64.ts';
 import type { PaymentRequiredNormalized, RawOption } from './types.ts';
 
@@ -81,4 +82,31 @@ export function checkCommonFieldsMatchRaw(
   if (raw[amountField] !== o.amount.toString()) bad('amount');
   if (raw.network !== o.wireNetwork || o.asset.network !== o.network) bad('network');
   if (typeof raw.maxTimeoutSeconds !== 'number' || !(o.maxTimeoutSeconds > 0) || o.maxTimeoutSeconds > raw.maxTimeoutSeconds) bad('timeout');
+}
+
+/**
+ * The requirements handed to an official client scheme: a copy built from validated and trusted
+ * values only (the rail supplies `extra`), in the version's shape (v1: `maxAmountRequired`, the
+ * v1 network name, resource and description inside the option).
+ */
+export function signingRequirements(
+  pr: PaymentRequiredNormalized,
+  o: { wireNetwork: string; asset: { address: string }; payTo: string; maxTimeoutSeconds: number; amount: bigint },
+  extra: Record<string, unknown>,
+): PaymentRequirements {
+  const common = {
+    scheme: 'exact',
+    network: o.wireNetwork as PaymentRequirements['network'],
+    asset: o.asset.address,
+    payTo: o.payTo,
+    maxTimeoutSeconds: o.maxTimeoutSeconds,
+    extra,
+  };
+  if (pr.version === 2) return { ...common, amount: o.amount.toString() };
+  return {
+    ...common,
+    maxAmountRequired: o.amount.toString(),
+    resource: pr.resource.url,
+    description: pr.resource.description ?? '',
+  } as unknown as PaymentRequirements;
 }

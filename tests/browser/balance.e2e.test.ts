@@ -116,7 +116,8 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
 
       // Built-in Base / Base Sepolia endpoints turned off (empty URL): only the two playground
       // tokens (own RPC URLs) are read — one batched eth_chainId + balanceOf request each, in parallel.
-      await ok(ext, 'settings.update', { rpcUrls: { '8453': '', '84532': '' } });
+      const [mainnet, devnet] = ['solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp', 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1'];
+      await ok(ext, 'settings.update', { rpcUrls: { '8453': '', '84532': '', [mainnet]: '', [devnet]: '' } });
       t = performance.now();
       const cold = await ok<BalanceDto[]>(ext, 'balances.list');
       ms.balancesListCold = Math.round(performance.now() - t);
@@ -124,7 +125,12 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const warm = await ok<BalanceDto[]>(ext, 'balances.list');
       ms.balancesListCached = Math.round(performance.now() - t);
       expect(warm).toEqual(cold);
-      expect(cold.map((b) => b.network).sort()).toEqual(['eip155:31337', 'eip155:84532']);
+      expect(cold.map((b) => b.network).sort()).toEqual(['eip155:31337', 'eip155:84532', devnet]);
+      // the local Solana mint (its own RPC): the SPL balance of the active account's Solana address
+      const sol = cold.find((b) => b.rail === 'svm');
+      expect(sol).toMatchObject({ asset: net.svm.mint, networkName: 'Local Solana' });
+      const solAtomic = await net.svm.tokenBalance(net.svm.payers[0]!);
+      expect(sol?.balance).toEqual({ atomic: solAtomic.toString(), token: usdc(solAtomic) });
 
       const find = (network: string) => cold.find((b) => b.network === network && b.asset.toLowerCase() === net.v2.usdc.toLowerCase());
       expect(find('eip155:31337')?.balance).toEqual({ atomic: v2.toString(), token: usdc(v2) });

@@ -58,6 +58,13 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       'name-mismatch': /EIP-712 domain "Fake USD"/,
       'negative-amount': /amount must be a decimal integer/,
       'float-amount': /amount must be a decimal integer/,
+      'svm-unknown-mint': /not in the trusted table/,
+      'svm-feepayer-is-user': /feePayer is your own account/,
+      'svm-payto-malformed': /not a valid Solana address/,
+      'svm-amount-not-integer': /amount must be a decimal integer/,
+      'svm-compute-price': /computeUnitPrice 1000000000 is over/,
+      'svm-network-mint-mismatch': /on solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp is not in the trusted table/,
+      'svm-v1-fields': /malformed payment request.*maxAmountRequired/i,
     };
     const activity = async () => {
       const res = await ext.call<{ id: string; text: string; level: string }[]>('activity.list');

@@ -96,7 +96,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
         expect(after.payer).toBe(before.payer - PRICES.article);
         expect(after.merchant).toBe(before.merchant + PRICES.article);
         const [entry] = await settledFor(ext, url);
-        const receipt = await s.chain.publicClient.getTransactionReceipt({ hash: entry!.txHash! });
+        const receipt = await s.chain.publicClient.getTransactionReceipt({ hash: entry!.txHash! as `0x${string}` });
         expect(receipt.status).toBe('success');
 
         // the one-shot rule is removed right after the paid load

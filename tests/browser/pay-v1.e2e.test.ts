@@ -46,7 +46,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect(await balances(net, 'v2')).toEqual(v2Before); // the other chain is untouched
       const [entry] = await settledFor(ext, net.v1.url('/api/data'));
       expect(entry!.txHash).toBe(receipt.transaction);
-      expect((await net.v1.chain.publicClient.getTransactionReceipt({ hash: entry!.txHash! })).status).toBe('success');
+      expect((await net.v1.chain.publicClient.getTransactionReceipt({ hash: entry!.txHash! as `0x${string}` })).status).toBe('success');
       await page.close();
     });
 

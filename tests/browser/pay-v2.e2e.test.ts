@@ -96,7 +96,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect(entry!.site).toBe(net.v2.origin);
       expect(entry!.network).toBe('eip155:31337');
       expect(entry!.txHash).toMatch(/^0x[0-9a-f]{64}$/i);
-      const receipt = await net.v2.chain.publicClient.getTransactionReceipt({ hash: entry!.txHash! });
+      const receipt = await net.v2.chain.publicClient.getTransactionReceipt({ hash: entry!.txHash! as `0x${string}` });
       expect(receipt.status).toBe('success');
       const transfers = parseEventLogs({ abi: erc20Abi, eventName: 'Transfer', logs: receipt.logs });
       expect(transfers).toHaveLength(1);

@@ -42,6 +42,8 @@ export async function startWorld(kind: BrowserKind, opts: { wallet?: boolean; rp
           label: 'Local playground (v1, "base-sepolia")',
           ...(opts.rpc === false ? {} : { rpcUrl: net.v1.rpcUrl }),
         },
+        // the local Solana cluster (answers as devnet); its RPC also builds the payments
+        { network: net.svm.network, address: net.svm.mint, label: 'Local Solana', rpcUrl: net.svm.rpcUrl },
       ],
     });
     if (!set.ok) throw new Error(`settings.update failed: ${JSON.stringify(set.error)}`);
@@ -112,11 +114,30 @@ export async function balances(net: LocalX402Network, side: 'v1' | 'v2', payer =
   return { payer: p, merchant: m };
 }
 
+/** Payer and merchant balances of the local SPL token (atomic units). */
+export async function svmBalances(net: LocalX402Network, payer = net.svm.payers[0]!): Promise<{ payer: bigint; merchant: bigint }> {
+  const [p, m] = await Promise.all([net.svm.tokenBalance(payer), net.svm.tokenBalance(net.svm.merchant)]);
+  return { payer: p, merchant: m };
+}
+
+/** The cluster's own status of a transaction signature (JSON-RPC getSignatureStatuses). */
+export async function svmSignatureStatus(net: LocalX402Network, signature: string): Promise<{ err: unknown; confirmationStatus?: string } | null> {
+  const res = await fetch(net.svm.rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getSignatureStatuses', params: [[signature]] }),
+  });
+  const doc = (await res.json()) as { result: { value: ({ err: unknown; confirmationStatus?: string } | null)[] } };
+  return doc.result.value[0] ?? null;
+}
+
 export interface HistoryEntry {
   id: string;
   resourceUrl: string;
   status: string;
-  txHash?: `0x${string}`;
+  txHash?: string;
+  explorerUrl?: string;
+  payTo?: string;
   network: string;
   site: string;
   requestOrigin: string;

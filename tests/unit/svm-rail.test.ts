@@ -150,6 +150,8 @@ describe('Solana offers', () => {
     ['network/mint mismatch (the local mint named on mainnet)', { network: SOLANA_MAINNET }, 'untrusted-asset', /trusted table/],
     ['memo over 256 bytes', { extra: { feePayer: FEE_PAYER, memo: 'x'.repeat(257) } }, 'invalid-option', /memo/],
     ['an EVM transfer method on Solana', { extra: { feePayer: FEE_PAYER, assetTransferMethod: 'permit2' } }, 'unsupported-transfer-method', /not used on Solana/],
+    ['a stated compute-unit price over the cap', { extra: { feePayer: FEE_PAYER, computeUnitPrice: '1000000000' } }, 'invalid-option', /computeUnitPrice 1000000000 is over/],
+    ['a stated compute-unit limit over the cap', { extra: { feePayer: FEE_PAYER, computeUnitLimit: 1_400_000 } }, 'invalid-option', /computeUnitLimit 1400000 is over/],
     ['a malformed solana network id', { network: 'solana:mainnet' }, 'unsupported-network', /CAIP-2/],
   ])('refuses %s with a reason', (_name, over, code, reason) => {
     const { payable, rejected } = evaluate(svmOption(over));

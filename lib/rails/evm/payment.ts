@@ -16,7 +16,6 @@
  * returned. A library change or a custody mix-up can never silently send something
  * different from what was validated.
  */
-import type { PaymentRequirements } from '@x402/core/types';
 import { PERMIT2_ADDRESS, x402ExactPermit2ProxyAddress } from '@x402/evm';
 import { ExactEvmScheme } from '@x402/evm/exact/client';
 import { ExactEvmSchemeV1 } from '@x402/evm/v1';
@@ -26,6 +25,7 @@ import {
   assertPaymentId,
   buildExtensions,
   checkCommonFieldsMatchRaw,
+  signingRequirements,
   v1HeaderValue,
   v2HeaderValue,
 } from '../../x402/payload.ts';
@@ -40,26 +40,11 @@ function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-/** The requirements handed to the official scheme: validated and trusted values only. */
-function signingRequirements(pr: PaymentRequiredNormalized, o: EvmOption): PaymentRequirements {
+/** The trusted EIP-712 domain (never the server's) and the transfer method. */
+function signingExtra(o: EvmOption): Record<string, unknown> {
   const extra: Record<string, unknown> = { name: o.asset.eip712.name, version: o.asset.eip712.version };
   if (o.transferMethod === 'permit2') extra.assetTransferMethod = 'permit2';
-  const common = {
-    scheme: 'exact',
-    network: o.wireNetwork as PaymentRequirements['network'],
-    asset: o.asset.address,
-    payTo: o.payTo,
-    maxTimeoutSeconds: o.maxTimeoutSeconds,
-    extra,
-  };
-  if (pr.version === 2) return { ...common, amount: o.amount.toString() };
-  // v1 requirements (ExactEvmSchemeV1 reads maxAmountRequired and a v1 network name).
-  return {
-    ...common,
-    maxAmountRequired: o.amount.toString(),
-    resource: pr.resource.url,
-    description: pr.resource.description ?? '',
-  } as unknown as PaymentRequirements;
+  return extra;
 }
 
 function fail(what: string): never {
@@ -205,7 +190,7 @@ export async function createEvmPayment(args: CreatePaymentArgs<EvmOption, EvmSig
       return signature;
     },
   };
-  const requirements = signingRequirements(pr, option);
+  const requirements = signingRequirements(pr, option, signingExtra(option));
 
   if (pr.version === 2) {
     const ext = buildExtensions(pr, args.paymentId);

@@ -7,7 +7,6 @@
  * for exactly this payment is never signed. After signing, the wire transaction is checked
  * again: the same message, our signature valid over it, the fee payer's slot left empty.
  */
-import type { PaymentRequirements } from '@x402/core/types';
 import { ExactSvmScheme } from '@x402/svm/exact/client';
 import { ExactSvmSchemeV1 } from '@x402/svm/exact/v1/client';
 import { getBase64Encoder, getTransactionDecoder, type Address, type Transaction } from '@solana/kit';
@@ -16,6 +15,7 @@ import {
   assertPaymentId,
   buildExtensions,
   checkCommonFieldsMatchRaw,
+  signingRequirements,
   v1HeaderValue,
   v2HeaderValue,
 } from '../../x402/payload.ts';
@@ -31,8 +31,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The requirements handed to the official scheme: validated and trusted values only (plus the server's blockhash hint). */
-function signingRequirements(pr: PaymentRequiredNormalized, o: SvmOption): PaymentRequirements {
+/** The validated fee payer and memo, plus the server's blockhash hint. */
+function signingExtra(o: SvmOption): Record<string, unknown> {
   const rawExtra = isRecord(o.raw.extra) ? o.raw.extra : {};
   const extra: Record<string, unknown> = { feePayer: o.feePayer };
   if (typeof rawExtra.memo === 'string') extra.memo = rawExtra.memo;
@@ -43,21 +43,7 @@ function signingRequirements(pr: PaymentRequiredNormalized, o: SvmOption): Payme
       extra.lastValidBlockHeight = rawExtra.lastValidBlockHeight;
     }
   }
-  const common = {
-    scheme: 'exact',
-    network: o.wireNetwork as PaymentRequirements['network'],
-    asset: o.asset.address,
-    payTo: o.payTo,
-    maxTimeoutSeconds: o.maxTimeoutSeconds,
-    extra,
-  };
-  if (pr.version === 2) return { ...common, amount: o.amount.toString() };
-  return {
-    ...common,
-    maxAmountRequired: o.amount.toString(),
-    resource: pr.resource.url,
-    description: pr.resource.description ?? '',
-  } as unknown as PaymentRequirements;
+  return extra;
 }
 
 function checkOptionMatchesRaw(pr: PaymentRequiredNormalized, o: SvmOption): void {
@@ -106,7 +92,7 @@ export async function createSvmPayment(args: CreatePaymentArgs<SvmOption, SvmSig
       return [{ [owner]: signature }] as never;
     },
   };
-  const requirements = signingRequirements(pr, option);
+  const requirements = signingRequirements(pr, option, signingExtra(option));
   const config = { rpcUrl: args.rpcUrl };
   const t0 = Math.floor(Date.now() / 1000);
   const result =

@@ -5,7 +5,7 @@
  */
 import { OptionRejected, type OptionContext, type SvmAsset, type SvmOption } from '../types.ts';
 import { isSolanaAddress } from './accounts.ts';
-import { MAX_MEMO_BYTES } from './transaction.ts';
+import { MAX_COMPUTE_UNIT_LIMIT, MAX_COMPUTE_UNIT_PRICE, MAX_MEMO_BYTES } from './transaction.ts';
 
 const SYSTEM_PROGRAM = '11111111111111111111111111111111';
 
@@ -30,6 +30,15 @@ export function evaluateSvmOption(ctx: OptionContext<SvmAsset>): SvmOption {
     if (typeof extra.memo !== 'string' || new TextEncoder().encode(extra.memo).length > MAX_MEMO_BYTES) {
       throw new OptionRejected('invalid-option', `extra.memo must be a string of at most ${MAX_MEMO_BYTES} bytes`);
     }
+  }
+  // A server that states the compute budget it expects (some do, in extra) and asks for more
+  // than the wallet signs is refused up front rather than after building.
+  for (const [field, cap] of [['computeUnitPrice', MAX_COMPUTE_UNIT_PRICE], ['computeUnitLimit', BigInt(MAX_COMPUTE_UNIT_LIMIT)]] as const) {
+    const v = extra[field];
+    if (v === undefined) continue;
+    const n = typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : typeof v === 'string' && /^(0|[1-9][0-9]{0,19})$/.test(v) ? BigInt(v) : undefined;
+    if (n === undefined) throw new OptionRejected('invalid-option', `extra.${field} must be a non-negative integer`);
+    if (n > cap) throw new OptionRejected('invalid-option', `extra.${field} ${n} is over the wallet's cap of ${cap}`);
   }
   if (extra.assetTransferMethod !== undefined) {
     throw new OptionRejected('unsupported-transfer-method', 'assetTransferMethod is not used on Solana');

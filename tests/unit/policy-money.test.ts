@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsdFormatError, formatUsd, formatUsdPlain, parseUsd, tryParseUsd } from '../../lib/ui/money';
+import { UsdFormatError, formatUsd, formatUsdPlain, parseUsd, tryParseUsd } from '../../lib/policy/money';
 
 describe('parseUsd', () => {
   it.each([
