@@ -8,6 +8,7 @@ import type { ActivityDto, SettingsDto } from '../messaging/contract';
 import { siteKey } from '../policy/units';
 import { createMutex } from '../util/mutex';
 import { railOfNetwork, type TrustedAsset } from '../rails';
+import { SOLANA_NAMES } from '../rails/networks';
 import { createRegistry, type Registry } from '../x402';
 
 /** A token the user (or the local playground) added to the trusted table by hand. */
@@ -89,8 +90,10 @@ function validTokens(list: unknown): PlaygroundToken[] {
       throw settingsError('A playground token needs an address and either a chain id (EVM) or a network id (Solana).');
     if (evm && (!Number.isInteger(tok.chainId) || (tok.chainId as number) <= 0))
       throw settingsError('A playground token needs a chain id and an address.');
-    if (!evm && (typeof tok.network !== 'string' || !tok.network.startsWith('solana:')))
-      throw settingsError('A Solana playground token needs a network id like solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1.');
+    if (!evm && (typeof tok.network !== 'string' || !SOLANA_NAMES[tok.network]))
+      throw settingsError(
+        'A Solana playground token needs the network id of mainnet, devnet or testnet (the official Solana client builds only for those), e.g. solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1.',
+      );
     const base = evm ? { chainId: tok.chainId as number } : { network: tok.network as string };
     let asset: TrustedAsset;
     try {
@@ -123,7 +126,15 @@ export class Settings {
       const next: StoredSettings = { ...DEFAULTS, ...cur };
       if (patch.notifications !== undefined) next.notifications = patch.notifications === true;
       if (patch.allowedSites !== undefined) next.allowedSites = validSites(patch.allowedSites);
-      if (patch.playgroundTokens !== undefined) next.playgroundTokens = validTokens(patch.playgroundTokens);
+      if (patch.playgroundTokens !== undefined) {
+        next.playgroundTokens = validTokens(patch.playgroundTokens);
+        // together with the built-in table: a token that redefines a known one is refused here, not at the next payment
+        try {
+          createRegistry(next.playgroundTokens.map(playgroundAsset));
+        } catch (e) {
+          throw settingsError(`Playground tokens: ${(e as Error).message} (it is already a built-in token with other facts).`);
+        }
+      }
       if (patch.rpcUrls !== undefined) next.rpcUrls = validRpcUrls(patch.rpcUrls);
       await settingsItem.setValue(next);
       return next;

@@ -5,7 +5,6 @@
  */
 import { mnemonicToSeed } from '@scure/bip39';
 import { deriveAccountFromSeed } from '../rails/evm/accounts';
-import { deriveSolanaKey } from '../rails/svm/accounts';
 
 export {
   EVM_DERIVATION_BASE,
@@ -29,12 +28,4 @@ export async function deriveAccount(phrase: string, index: number) {
   } finally {
     seed.fill(0);
   }
-}
-
-/** The public addresses of account `index` on every rail the seed derives. */
-export function addressesFromSeed(seed: Uint8Array, index: number): { address: `0x${string}`; svmAddress: string } {
-  const evm = deriveAccountFromSeed(seed, index);
-  const svm = deriveSolanaKey(seed, index);
-  svm.privateKey.fill(0);
-  return { address: evm.address, svmAddress: svm.address };
 }

@@ -20,4 +20,5 @@ export const DEFAULT_RPC_URLS: Readonly<Record<string, string>> = Object.freeze(
   'eip155:84532': 'https://sepolia.base.org',
   [SOLANA_MAINNET]: 'https://api.mainnet-beta.solana.com',
   [SOLANA_DEVNET]: 'https://api.devnet.solana.com',
+  [SOLANA_TESTNET]: 'https://api.testnet.solana.com',
 });

@@ -33,6 +33,7 @@ interface ApprovalDto {
   whyAsked?: string;
 }
 interface BalanceDto {
+  rail?: 'evm' | 'svm';
   network: string;
   networkName: string;
   asset: string;

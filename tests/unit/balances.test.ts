@@ -272,4 +272,29 @@ describe('Settings: RPC URLs', () => {
       { chainId: 1337, address: TOKEN, label: undefined },
     ]);
   });
+
+  it('Solana test mints and RPC endpoints by network id; a token that redefines a built-in one, or a cluster the client cannot build for, is refused at once', async () => {
+    const s = new Settings();
+    const MINT = '7LHurnExzbrPM5iPZGytbqM89baf1E2WbTsfQnw4pJpD';
+    const r = await s.update({
+      playgroundTokens: [{ network: SOLANA_DEVNET, address: MINT, rpcUrl: 'http://127.0.0.1:4028' }],
+      rpcUrls: { [SOLANA_MAINNET]: 'https://my.solana.node/' },
+    });
+    expect(r.playgroundTokens).toEqual([{ network: SOLANA_DEVNET, address: MINT, label: undefined, rpcUrl: 'http://127.0.0.1:4028/' }]);
+    const reg = await s.registry();
+    expect(reg.lookup(SOLANA_DEVNET, MINT)).toMatchObject({ rail: 'svm', decimals: 6, local: true, networkLabel: 'Local Solana' });
+    expect(reg.lookup(SOLANA_DEVNET, MINT.toLowerCase())).toBeUndefined(); // base58 is exact
+    for (const [bad, msg] of [
+      // devnet PYUSD is a built-in Token-2022 stablecoin with another symbol
+      [[{ network: SOLANA_DEVNET, address: 'CXk2AMBfi3TwaEL2468s6zP8xq9NxTXjp9gjMgzeUynM' }], /conflicting trusted asset/],
+      [[{ network: 'solana:' + 'A'.repeat(32), address: MINT }], /mainnet, devnet or testnet/],
+      [[{ network: SOLANA_DEVNET, address: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0' }], /bad mint address/],
+      [[{ network: SOLANA_DEVNET, chainId: 1, address: MINT }], /either a chain id/],
+    ] as const) {
+      await expect(s.update({ playgroundTokens: bad as never })).rejects.toMatchObject({ code: 'invalid-settings', message: expect.stringMatching(msg) });
+    }
+    await expect(s.update({ rpcUrls: { 'solana:nope': 'https://x/' } })).rejects.toMatchObject({ message: expect.stringMatching(/Solana network id/) });
+    await expect(s.update({ rpcUrls: { 'eip155:8453': 'https://x/' } })).rejects.toMatchObject({ message: expect.stringMatching(/chain id/) });
+    expect((await s.get()).playgroundTokens).toHaveLength(1); // nothing was changed by the refused updates
+  });
 });

@@ -152,6 +152,7 @@ describe('Solana offers', () => {
     ['an EVM transfer method on Solana', { extra: { feePayer: FEE_PAYER, assetTransferMethod: 'permit2' } }, 'unsupported-transfer-method', /not used on Solana/],
     ['a stated compute-unit price over the cap', { extra: { feePayer: FEE_PAYER, computeUnitPrice: '1000000000' } }, 'invalid-option', /computeUnitPrice 1000000000 is over/],
     ['a stated compute-unit limit over the cap', { extra: { feePayer: FEE_PAYER, computeUnitLimit: 1_400_000 } }, 'invalid-option', /computeUnitLimit 1400000 is over/],
+    ['an empty memo (the client would add its own)', { extra: { feePayer: FEE_PAYER, memo: '' } }, 'invalid-option', /memo/],
     ['a malformed solana network id', { network: 'solana:mainnet' }, 'unsupported-network', /CAIP-2/],
   ])('refuses %s with a reason', (_name, over, code, reason) => {
     const { payable, rejected } = evaluate(svmOption(over));
@@ -295,8 +296,8 @@ describe('checkSvmTransaction (what the wallet agrees to sign)', () => {
     ['to another token account', { destination: deriveSolanaKey(seed, 13).address }, /destination/],
     ['from another token account', { source: deriveSolanaKey(seed, 14).address }, /source/],
     ['an approve added', { extra: [approve] }, /instructions/],
-    ['a SOL transfer added', { extra: [transferSol] }, /instructions|signatures/],
-    ['a SOL transfer instead of the memo', { memo: null, extra: [transferSol] }, /memo|signatures/],
+    ['a SOL transfer added', { extra: [transferSol] }, /instructions|signatures|signer roles/],
+    ['a SOL transfer instead of the memo', { memo: null, extra: [transferSol] }, /memo|signatures|signer roles/],
     ['instructions reordered', { order: (ixs) => [ixs[1]!, ixs[0]!, ixs[2]!, ixs[3]!] }, /SetComputeUnitLimit/],
     ['a memo too long', { memo: new Uint8Array(300).fill(65) }, /memo is too long/],
   ])('refuses %s', async (_name, parts, reason) => {
@@ -312,6 +313,17 @@ describe('checkSvmTransaction (what the wallet agrees to sign)', () => {
     const withMemo = evaluate(svmOption({ extra: { feePayer: FEE_PAYER, memo: 'order-42' } })).payable[0] as SvmOption;
     await expect(checkSvmTransaction(await messageBytes({ memo: new TextEncoder().encode('order-43') }), withMemo, USER.address)).rejects.toThrow(/memo/);
     await expect(checkSvmTransaction(await messageBytes({ memo: new TextEncoder().encode('order-42') }), withMemo, USER.address)).resolves.toBeDefined();
+  });
+
+  it('refuses trailing bytes and bent signer roles (every byte signed is a byte read)', async () => {
+    const good = await messageBytes();
+    await expect(checkSvmTransaction(Uint8Array.from([...good, ...new Uint8Array(64)]), option, USER.address)).rejects.toThrow(/bytes the message does not account for/);
+    const readonlyFeePayer = Uint8Array.from(good);
+    readonlyFeePayer[2] = 2; // header: numReadonlySignerAccounts (after the version byte and numSigners)
+    await expect(checkSvmTransaction(readonlyFeePayer, option, USER.address)).rejects.toThrow(/signer roles/);
+    const allReadonly = Uint8Array.from(good);
+    allReadonly[3] = 200; // numReadonlyNonSignerAccounts
+    await expect(checkSvmTransaction(allReadonly, option, USER.address)).rejects.toThrow(/roles are malformed|wrong roles/);
   });
 
   it('refuses bytes that are not a message', async () => {
@@ -380,6 +392,17 @@ describe('createSvmPayment (official ExactSvmScheme + the checking signer)', () 
     await expect(createSvmPayment({ pr, option: opt(), signer: signer() })).rejects.toThrow(/no RPC endpoint/);
     stubRpc(MERCHANT);
     await expect(createSvmPayment({ pr, option: opt(), signer: signer(), rpcUrl: 'http://127.0.0.1:1/' })).rejects.toThrow(/token program/);
+  });
+
+  it('a server blockhash hint is ignored (the blockhash ties the transaction to a cluster: it comes from the user’s RPC); the payment counts for 120 s whatever maxTimeoutSeconds says', async () => {
+    const rpc = stubRpc();
+    const hinted = v2([svmOption({ maxTimeoutSeconds: 10, extra: { feePayer: FEE_PAYER, recentBlockhash: base58.encode(new Uint8Array(32).fill(9)), lastValidBlockHeight: 5 } })]);
+    const o = evaluateOptions(hinted, registry).payable[0] as SvmOption;
+    const t0 = Math.floor(Date.now() / 1000);
+    const out = await createSvmPayment({ pr: hinted, option: o, signer: signer(), rpcUrl: 'http://127.0.0.1:1/' });
+    expect(rpc.methods).toContain('getLatestBlockhash');
+    expect(out.summary.nonce).toBe(BLOCKHASH);
+    expect(Number(out.summary.validBefore) - t0).toBeGreaterThanOrEqual(119);
   });
 
   it('a signer whose key does not match its address is caught after signing', async () => {

@@ -18,8 +18,11 @@ export function solanaDerivationPath(index: number): string {
 
 /** Solana account `index` of a BIP-39 seed: base58 address and the 32-byte ed25519 private key. */
 export function deriveSolanaKey(seed: Uint8Array, index: number): RailKey {
-  const node = HDKey.fromMasterSeed(seed).derive(solanaDerivationPath(index));
+  const root = HDKey.fromMasterSeed(seed);
+  const node = root.derive(solanaDerivationPath(index));
   const privateKey = Uint8Array.from(node.privateKey);
+  // the library's nodes hold key material too: wipe what it lets us reach
+  for (const n of [root, node]) (n.privateKey as Uint8Array).fill(0);
   return { address: base58.encode(ed25519.getPublicKey(privateKey)), privateKey };
 }
 

@@ -24,25 +24,26 @@ import type { CreatePaymentArgs, PaymentHeader, SvmOption, SvmSigner } from '../
 import { isSolanaAddress, verifyEd25519 } from './accounts.ts';
 import { checkSvmTransaction, SvmTransactionError, type CheckedSvmTransaction } from './transaction.ts';
 
-/** A signed Solana payment lives as long as its blockhash (~150 slots ≈ 60–90 s) at most. */
-export const SVM_MAX_VALIDITY_SECONDS = 60;
+/**
+ * How long a signed Solana payment may still land: its blockhash lives 150 blocks (~60–90 s),
+ * whatever `maxTimeoutSeconds` says. Over-estimated on purpose: the payment stays counted and is
+ * re-sent as is (never re-signed) until this has passed.
+ */
+export const SVM_VALIDITY_SECONDS = 120;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The validated fee payer and memo, plus the server's blockhash hint. */
+/**
+ * The validated fee payer and memo. A server's `recentBlockhash` hint is NOT passed on: the
+ * blockhash is a Solana transaction's only tie to a cluster (devnet and testnet share mints), so
+ * it always comes from the user's RPC for the option's network.
+ */
 function signingExtra(o: SvmOption): Record<string, unknown> {
   const rawExtra = isRecord(o.raw.extra) ? o.raw.extra : {};
   const extra: Record<string, unknown> = { feePayer: o.feePayer };
   if (typeof rawExtra.memo === 'string') extra.memo = rawExtra.memo;
-  // A blockhash hint only decides how long the transaction can land; a wrong one makes it fail, never move more.
-  if (typeof rawExtra.recentBlockhash === 'string' && isSolanaAddress(rawExtra.recentBlockhash)) {
-    extra.recentBlockhash = rawExtra.recentBlockhash;
-    if (typeof rawExtra.lastValidBlockHeight === 'string' || typeof rawExtra.lastValidBlockHeight === 'number') {
-      extra.lastValidBlockHeight = rawExtra.lastValidBlockHeight;
-    }
-  }
   return extra;
 }
 
@@ -126,7 +127,7 @@ export async function createSvmPayment(args: CreatePaymentArgs<SvmOption, SvmSig
     to: option.payTo,
     value: option.amount,
     validAfter: 0n,
-    validBefore: BigInt(t0 + Math.min(option.maxTimeoutSeconds, SVM_MAX_VALIDITY_SECONDS)),
+    validBefore: BigInt(t0 + SVM_VALIDITY_SECONDS),
     nonce: checked.blockhash,
     network: option.network,
     transferMethod: option.transferMethod,

@@ -14,7 +14,13 @@
  * exactly two signers (fee payer, user), and the fee payer in no instruction's accounts. Nothing
  * else can move or approve anything. Pure (PDA derivation hashes with WebCrypto).
  */
-import { getAddressEncoder, getCompiledTransactionMessageDecoder, getProgramDerivedAddress, type Address } from '@solana/kit';
+import {
+  getAddressEncoder,
+  getCompiledTransactionMessageDecoder,
+  getCompiledTransactionMessageEncoder,
+  getProgramDerivedAddress,
+  type Address,
+} from '@solana/kit';
 import type { SvmOption } from '../types.ts';
 import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM } from './assets.ts';
 
@@ -74,14 +80,25 @@ export async function checkSvmTransaction(messageBytes: Uint8Array, option: SvmO
   }
   if (msg.version !== 0) bad('not a v0 message');
   const m = msg as Extract<typeof msg, { version: 0 }>;
+  // Every byte is what was read: no trailing data, no second reading of the same bytes.
+  const again = Uint8Array.from(getCompiledTransactionMessageEncoder().encode(msg));
+  if (again.length !== messageBytes.length || again.some((b, i) => b !== messageBytes[i])) bad('it carries bytes the message does not account for');
   if (m.addressTableLookups && m.addressTableLookups.length > 0) bad('it loads address lookup tables');
   const keys = m.staticAccounts.map(String);
   if (new Set(keys).size !== keys.length) bad('duplicate accounts');
   if (keys[0] !== option.feePayer) bad('the fee payer is not the one the server named');
   if (option.feePayer === owner) bad('the fee payer is the wallet account');
-  if (m.header.numSignerAccounts !== 2) bad(`it needs ${m.header.numSignerAccounts} signatures, not 2`);
-  const signers = keys.slice(0, 2);
-  if (!signers.includes(owner)) bad('the wallet account is not a signer');
+  const h = m.header;
+  if (h.numSignerAccounts !== 2) bad(`it needs ${h.numSignerAccounts} signatures, not 2`);
+  // [0] fee payer: writable signer; [1] the wallet: read-only signer (it only authorizes the transfer)
+  if (keys[1] !== owner) bad('the wallet account is not the second signer');
+  if (h.numReadonlySignerAccounts !== 1) bad('the signer roles are not fee payer (writable) and wallet (read-only)');
+  const writableEnd = keys.length - h.numReadonlyNonSignerAccounts;
+  if (!(writableEnd >= 2 && writableEnd <= keys.length)) bad('the account roles are malformed');
+  const writable = (address: string | undefined) => {
+    const i = address === undefined ? -1 : keys.indexOf(address);
+    return i >= 2 && i < writableEnd;
+  };
 
   const ixs = m.instructions;
   if (ixs.length !== 3 && ixs.length !== 4) bad(`it has ${ixs.length} instructions`);
@@ -112,6 +129,7 @@ export async function checkSvmTransaction(messageBytes: Uint8Array, option: SvmO
   if (extraAccounts.length > 0) bad('TransferChecked carries extra accounts');
   if (mint !== option.asset.address) bad('the mint differs');
   if (authority !== owner) bad('the transfer authority is not the wallet account');
+  if (!writable(source) || !writable(destination) || writable(mint)) bad('the token accounts have the wrong roles');
   if (source !== (await associatedTokenAddress(owner, option.asset.address, tokenProgram))) bad('the source is not the wallet’s token account');
   if (destination !== (await associatedTokenAddress(option.payTo, option.asset.address, tokenProgram))) bad('the destination is not the payee’s token account');
   // 4. memo

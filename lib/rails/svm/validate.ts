@@ -27,8 +27,8 @@ export function evaluateSvmOption(ctx: OptionContext<SvmAsset>): SvmOption {
     throw new OptionRejected('invalid-fee-payer', 'extra.feePayer is your own account: the wallet never pays a facilitator’s fees');
   }
   if (extra.memo !== undefined) {
-    if (typeof extra.memo !== 'string' || new TextEncoder().encode(extra.memo).length > MAX_MEMO_BYTES) {
-      throw new OptionRejected('invalid-option', `extra.memo must be a string of at most ${MAX_MEMO_BYTES} bytes`);
+    if (typeof extra.memo !== 'string' || extra.memo === '' || new TextEncoder().encode(extra.memo).length > MAX_MEMO_BYTES) {
+      throw new OptionRejected('invalid-option', `extra.memo must be a string of 1 to ${MAX_MEMO_BYTES} bytes`);
     }
   }
   // A server that states the compute budget it expects (some do, in extra) and asks for more
