@@ -140,6 +140,67 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect(await svmSignatureStatus(net, h!.txHash!)).toMatchObject({ err: null });
     });
 
+    it('a cross-origin iframe pays on Solana for its own origin; the window names the frame as the asker', async () => {
+      const { net } = w;
+      const top = await suite.open(net.v2.url('/frame-relay'));
+      const before = await svmBalances(net);
+      await noApprovalPending(ext);
+      const result = top.evaluate(
+        () =>
+          new Promise<Demo>((resolve) => {
+            const id = Math.random();
+            window.addEventListener('message', (ev) => {
+              if (ev.data && ev.data.demoResult === id) resolve(ev.data.result);
+            });
+            (document.getElementById('paid-frame') as HTMLIFrameElement).contentWindow!.postMessage({ demoCall: 'fetchPath', args: ['/svm/api/data'], id }, '*');
+          }),
+      );
+      const win = await ext.waitForPage(isApproval(ext), 20_000);
+      await win.waitFor('[data-testid="approve-pay-once"]:not([disabled])', 15_000);
+      expect(await win.text('[data-testid="approval-origin"]')).toBe(net.v2.frameOrigin);
+      await win.click('[data-testid="approve-pay-once"]');
+      const r = await result;
+      expect(r.status).toBe(200);
+      expect(before.payer - (await svmBalances(net)).payer).toBe(SVM_PRICES.data);
+      await top.close();
+    });
+
+    it('a paid navigation on Solana: approve → the tab reloads paid and shows the article; exact movement', async () => {
+      const { net } = w;
+      const url = net.svm.url('/svm/article');
+      const before = await svmBalances(net);
+      await noApprovalPending(ext);
+      const tab = await suite.open(url);
+      const win = await ext.waitForPage(isApproval(ext), 20_000);
+      await win.waitFor('[data-testid="approve-pay-once"]:not([disabled])', 15_000);
+      expect(await win.text('[data-testid="approval-method"]')).toMatch(/GET · page load/);
+      expect(await win.text('[data-testid="approval-fee-payer"]')).toContain(net.svm.feePayer);
+      await win.click('[data-testid="approve-pay-once"]');
+      await tab.waitFor('#article-title', 20_000);
+      const after = await svmBalances(net);
+      expect(before.payer - after.payer).toBe(SVM_PRICES.article);
+      expect(after.merchant - before.merchant).toBe(SVM_PRICES.article);
+      const [h] = await settledFor(ext, url);
+      expect(await svmSignatureStatus(net, h!.txHash!)).toMatchObject({ err: null });
+      await tab.close();
+    });
+
+    it('history export (CSV and JSON) carries the Solana payments: network, mint, payee and signature', async () => {
+      const { net } = w;
+      const [h] = await settledFor(ext, net.svm.url('/svm/api/data'));
+      const csv = await ext.call<{ text: string }>('history.export', { format: 'csv' });
+      expect(csv.ok).toBe(true);
+      const line = csv.value!.text.split('\n').find((l) => l.includes(h!.txHash!));
+      expect(line).toBeDefined();
+      expect(line).toContain(net.svm.network);
+      expect(line).toContain(net.svm.merchant);
+      const json = await ext.call<{ text: string }>('history.export', { format: 'json' });
+      const { records } = JSON.parse(json.value!.text) as { records: { txHash?: string }[] };
+      const r = records.find((x) => x.txHash === h!.txHash);
+      expect(r).toMatchObject({ network: net.svm.network, payTo: net.svm.merchant });
+      expect(JSON.stringify(r)).toContain(net.svm.mint);
+    });
+
     it('auto-pay within a budget: no window; Solana and EVM spend count in the same dollar budget', async () => {
       const { net } = w;
       const site = net.v2.origin;
