@@ -119,6 +119,11 @@ export function HistorySection() {
                   </td>
                   <td>
                     <span className={`badge ${p.status}`}>{paymentStatusLabel(p.status)}</span>
+                    {p.status === 'settled' && p.confirmedBy && (
+                      <div className="small muted" data-testid="history-confirmed-by">
+                        {p.confirmedBy === 'chain' ? 'checked on chain' : 'server’s word (no RPC to check)'}
+                      </div>
+                    )}
                     {p.errorReason && <div className="small">{p.errorReason}</div>}
                   </td>
                   <td className="mono">

@@ -174,6 +174,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       createdAt: r.createdAt,
       txHash: r.txHash,
       explorerUrl: explorer(r, registry),
+      confirmedBy: r.confirmedBy,
       errorReason: r.errorReason,
     };
   };

@@ -13,6 +13,7 @@ import { siteKey } from '../policy/units';
 import { createMutex } from '../util/mutex';
 import { ApprovalQueue } from './approvals';
 import { Balances } from './balances';
+import { ChainTruth } from './chain';
 import { createHandlers } from './handlers';
 import { NavigationPayments } from './navigation';
 import { NetworkObserver } from './observer';
@@ -67,6 +68,7 @@ export function startBackground(): void {
   const approvals = new ApprovalQueue();
   const observer = new NetworkObserver();
   const balances = new Balances({ settings });
+  const chain = new ChainTruth({ settings });
   const timeZone = () => resolveTimeZone();
 
   const payments = new PaymentService({
@@ -76,6 +78,7 @@ export function startBackground(): void {
     approvals,
     settings,
     balances,
+    chain,
     timeZone,
     watch: (value, onResult, until) => observer.watchPayment(value, (s) => onResult(s), until),
     onBudgetAlert: (site, threshold) => void budgetBadge(site, threshold).catch(() => undefined),
@@ -128,12 +131,20 @@ export function startBackground(): void {
   if (import.meta.env.MODE === 'test')
     installTestHooks({
       skewClock: (ms) => (skewMs += ms),
-      fireAlarm: (name) => (name === AUTOLOCK_ALARM ? custody.onAlarm(name) : ledger.sweep()),
+      fireAlarm: (name) => (name === AUTOLOCK_ALARM ? custody.onAlarm(name) : reconcileThenSweep()),
     });
 
+  // The chain decides first (settled payments the wallet did not see are recorded), then expired
+  // ones are released. Serialized so a slow RPC never lets two passes overlap.
+  const sweepMutex = createMutex();
+  const reconcileThenSweep = () =>
+    sweepMutex(async () => {
+      await payments.reconcile().catch((e) => console.warn('[x402] reconcile failed', (e as Error).message));
+      return ledger.sweep();
+    });
   browser.alarms.onAlarm.addListener((a) => {
     if (a.name === AUTOLOCK_ALARM) void custody.onAlarm(a.name);
-    if (a.name === SWEEP_ALARM) void ledger.sweep();
+    if (a.name === SWEEP_ALARM) void reconcileThenSweep();
   });
   browser.runtime.onInstalled.addListener((d) => {
     if (d.reason !== 'install' || import.meta.env.MODE === 'test') return;
@@ -145,7 +156,8 @@ export function startBackground(): void {
   void (async () => {
     await custody.restore();
     await policies.migrate();
-    await ledger.sweep();
+    // not awaited: RPC look-ups must not hold up the start of the worker
+    void reconcileThenSweep();
     await ledger.releaseUnsigned(startedAt);
     await approvals.restore();
     await navigation.restore();

@@ -26,6 +26,9 @@ import {
 } from '../x402';
 import type { ApprovalOutcome } from './approvals';
 import { resolveRpcUrl, type OptionBalance, type Owners } from './balances';
+import type { ChainTruth } from './chain';
+import type { SettlementCheck } from '../rails';
+import type { CommitInfo } from '../ledger/ledger';
 import type { HandlerDeps } from './handlers';
 
 /**
@@ -35,6 +38,11 @@ import type { HandlerDeps } from './handlers';
 export function serverText(text: string, max = 160): string {
   const clean = text.replace(/0x[0-9a-fA-F]{64,}/g, '0x…').replace(/[A-Za-z0-9+/=_-]{120,}/g, '…').replace(/\s+/g, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+/** "0x1234…cdef" / "5VERv8NM…Jh7pKq2L" for messages. */
+function shortTx(tx: string): string {
+  return tx.length > 20 ? `${tx.slice(0, 10)}…${tx.slice(-6)}` : tx;
 }
 
 export interface PayRequest {
@@ -75,6 +83,8 @@ const RESEND_MARGIN_MS = 15_000;
 export interface PaymentDeps extends HandlerDeps {
   /** watch the network for the response to the request carrying this header */
   watch: (headerValue: string, onResult: (o: SettlementObservation) => void, until: number) => void;
+  /** the chain's word on settlements (absent: the server's receipt is taken as is, pages' never) */
+  chain?: ChainTruth;
   /** a settlement pushed a site's budget across 80 % or 100 % (badge colour for its tabs) */
   onBudgetAlert?: (site: string, threshold: 80 | 100) => void;
 }
@@ -345,7 +355,13 @@ export class PaymentService {
       return { action: 'pass', reason: `The wallet could not sign: ${(e as Error).message}` };
     }
     const validUntil = Number(header.summary.validBefore) * 1000;
-    await ledger.markSigned(recordId, { expiresAt: validUntil, paymentIdentifier: header.paymentId });
+    await ledger.markSigned(recordId, {
+      expiresAt: validUntil,
+      paymentIdentifier: header.paymentId,
+      payer: header.summary.from,
+      // EIP-3009: the chain can say whether this authorization was used, even if no receipt is ever seen
+      ...(option.transferMethod === 'eip3009' ? { authorizationNonce: header.summary.nonce } : {}),
+    });
     const ticket: Ticket = {
       recordId,
       site: req.site,
@@ -403,14 +419,20 @@ export class PaymentService {
     this.deps.balances?.invalidate(rec.network, rec.asset.address);
     const decoded = o.paymentResponse ? decodeSettlement(o.paymentResponse) : undefined;
     if (decoded?.ok && decoded.value.success) {
-      const tz = this.deps.timeZone();
-      const done = await ledger.commitWithUsage(
-        ticketId,
-        { txHash: decoded.value.transaction, network: decoded.value.network, payer: decoded.value.payer ?? '' },
-        { timeZone: tz },
-      );
-      await this.dropTicket(ticketId);
-      if (done.before && done.after) await this.budgetAlerts(done.record.site, done.before, done.after, tz);
+      const tx = decoded.value.transaction;
+      // Truth from the chain: the reported transaction must be this payment.
+      const check: SettlementCheck = this.deps.chain
+        ? await this.deps.chain.settlement(rec, tx, { retry: true })
+        : { state: 'unknown', reason: 'no chain access' };
+      if (check.state === 'confirmed' || (check.state === 'unknown' && source === 'network')) {
+        // unknown + the server's own response: nothing to ask, the server's word is all there is
+        await this.commit(ticketId, { txHash: tx, network: decoded.value.network, payer: decoded.value.payer ?? '', confirmedBy: check.state === 'confirmed' ? 'chain' : 'server' });
+        return;
+      }
+      const what = check.state === 'unknown' ? `could not be checked (${check.reason})` : check.state === 'not-found' ? 'is not on the chain' : `is not this payment: ${check.reason}`;
+      const who = source === 'page' ? 'The page reported' : 'The server reported';
+      // Still counted, and re-sent as is while valid: the signed payment may yet settle.
+      await ledger.fail(ticketId, `${who} settlement ${shortTx(tx)}, but it ${what}`, { definite: false, claimedTxHash: tx });
       return;
     }
     if (source === 'page') {
@@ -430,6 +452,38 @@ export class PaymentService {
       // 5xx, no answer, or success without a receipt: unknown — keep it counted and re-send it as is.
       await ledger.fail(ticketId, `Outcome unknown (HTTP ${o.status || 'no response'})`, { definite: false });
     }
+  }
+
+  private async commit(id: string, info: CommitInfo): Promise<void> {
+    const tz = this.deps.timeZone();
+    const done = await this.deps.ledger.commitWithUsage(id, info, { timeZone: tz });
+    await this.dropTicket(id);
+    if (done.before && done.after) await this.budgetAlerts(done.record.site, done.before, done.after, tz);
+  }
+
+  /**
+   * Payments whose outcome the wallet did not see (signed, or unknown): the chain decides. A
+   * claimed transaction it confirms, or an EIP-3009 authorization it reports used, settles the
+   * payment; anything else is left to the expiry sweep. Runs on start, on unlock and periodically.
+   */
+  async reconcile(): Promise<{ checked: number; settled: number }> {
+    const chain = this.deps.chain;
+    if (!chain) return { checked: 0, settled: 0 };
+    const open = await this.deps.ledger.list({ status: ['signed', 'unknown'], limit: 200 });
+    let settled = 0;
+    for (const rec of open) {
+      if (rec.claimedTxHash) {
+        const check = await chain.settlement(rec, rec.claimedTxHash);
+        if (check.state === 'confirmed') {
+          await this.commit(rec.id, { txHash: rec.claimedTxHash, network: rec.network, payer: rec.payer ?? '', confirmedBy: 'chain' });
+          settled++;
+        }
+      } else if ((await chain.authorizationUsed(rec)) === true) {
+        await this.commit(rec.id, { txHash: '', network: rec.network, payer: rec.payer ?? '', confirmedBy: 'chain' });
+        settled++;
+      }
+    }
+    return { checked: open.length, settled };
   }
 
   /**

@@ -101,6 +101,24 @@ export interface ListOptions {
 
 export type LedgerErrorCode = 'not-found' | 'invalid-transition' | 'duplicate-id' | 'invalid-input';
 
+export interface CommitInfo {
+  txHash: string;
+  network: string;
+  payer: string;
+  /** the chain confirmed it (default), or only the server said so (no RPC to ask) */
+  confirmedBy?: 'chain' | 'server';
+}
+
+function applyCommit(r: PaymentRecord, info: CommitInfo): void {
+  r.status = 'settled';
+  if (info.txHash) r.txHash = info.txHash;
+  if (info.payer) r.payer = info.payer;
+  if (info.network !== r.network) r.settledNetwork = info.network;
+  if (info.confirmedBy) r.confirmedBy = info.confirmedBy;
+  delete r.errorReason;
+  delete r.claimedTxHash;
+}
+
 export class LedgerError extends Error {
   override name = 'LedgerError';
   constructor(
@@ -266,7 +284,11 @@ export class Ledger {
   }
 
   /** reserved|signed → signed, recording the real validBefore (and payment-identifier). */
-  markSigned(id: string, info: { expiresAt: number; paymentIdentifier?: string }, now = this.clock()): Promise<PaymentRecord> {
+  markSigned(
+    id: string,
+    info: { expiresAt: number; paymentIdentifier?: string; payer?: string; authorizationNonce?: string },
+    now = this.clock(),
+  ): Promise<PaymentRecord> {
     return this.tx((st) => {
       const r = this.find(st, id);
       if (r.status !== 'reserved' && r.status !== 'signed') {
@@ -275,21 +297,19 @@ export class Ledger {
       r.status = 'signed';
       r.expiresAt = info.expiresAt;
       if (info.paymentIdentifier !== undefined) r.paymentIdentifier = info.paymentIdentifier;
+      if (info.payer !== undefined) r.payer = info.payer;
+      if (info.authorizationNonce !== undefined) r.authorizationNonce = info.authorizationNonce;
       r.updatedAt = now;
       return { result: { ...r }, changed: true };
     });
   }
 
   /** Settlement succeeded → settled. The chain is the truth: this wins over any earlier state. */
-  commit(id: string, info: { txHash: string; network: string; payer: string }, now = this.clock()): Promise<PaymentRecord> {
+  commit(id: string, info: CommitInfo, now = this.clock()): Promise<PaymentRecord> {
     return this.tx((st) => {
       const r = this.find(st, id);
       if (r.status === 'settled') return { result: { ...r }, changed: false };
-      r.status = 'settled';
-      r.txHash = info.txHash;
-      r.payer = info.payer;
-      if (info.network !== r.network) r.settledNetwork = info.network;
-      delete r.errorReason;
+      applyCommit(r, info);
       r.updatedAt = now;
       return { result: { ...r }, changed: true };
     });
@@ -303,7 +323,7 @@ export class Ledger {
    */
   commitWithUsage(
     id: string,
-    info: { txHash: string; network: string; payer: string },
+    info: CommitInfo,
     opts: { timeZone?: string; now?: number } = {},
   ): Promise<CommitUsage> {
     return this.tx<CommitUsage>((st) => {
@@ -314,11 +334,7 @@ export class Ledger {
       const settledSpend = () =>
         computeSpend(st.records.filter((x) => x.status === 'settled'), st.archive, r.site, now, tz, this.grace);
       const before = settledSpend();
-      r.status = 'settled';
-      r.txHash = info.txHash;
-      r.payer = info.payer;
-      if (info.network !== r.network) r.settledNetwork = info.network;
-      delete r.errorReason;
+      applyCommit(r, info);
       r.updatedAt = now;
       return { result: { record: { ...r }, before, after: settledSpend() }, changed: true };
     });
@@ -348,7 +364,7 @@ export class Ledger {
    * refused, never sent) → 'failed', released. Otherwise (timeout, 5xx, lost response) →
    * 'unknown', still counted until its authorization expires. No effect on final records.
    */
-  fail(id: string, reason: string, opts: { definite: boolean }, now = this.clock()): Promise<PaymentRecord> {
+  fail(id: string, reason: string, opts: { definite: boolean; claimedTxHash?: string }, now = this.clock()): Promise<PaymentRecord> {
     return this.tx((st) => {
       const r = this.find(st, id);
       if (r.status === 'settled' || r.status === 'failed' || r.status === 'released') {
@@ -356,6 +372,7 @@ export class Ledger {
       }
       r.status = opts.definite ? 'failed' : 'unknown';
       r.errorReason = reason;
+      if (opts.claimedTxHash) r.claimedTxHash = opts.claimedTxHash;
       r.updatedAt = now;
       return { result: { ...r }, changed: true };
     });

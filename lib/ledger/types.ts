@@ -43,6 +43,12 @@ export interface PaymentRecord {
   settledNetwork?: string;
   errorReason?: string;
   paymentIdentifier?: string;
+  /** EIP-3009 authorization nonce (public once used; lets the chain say whether it was used). */
+  authorizationNonce?: string;
+  /** A settlement the server reported but the chain has not confirmed (yet): checked again on reconciliation. */
+  claimedTxHash?: string;
+  /** Who confirmed the settlement: the chain (receipt / signature status checked) or only the server (no RPC to ask). */
+  confirmedBy?: 'chain' | 'server';
   /** Paid automatically within a budget (false: approved by the user). */
   auto: boolean;
 }

@@ -167,6 +167,8 @@ export interface PaymentDto {
   /** EVM transaction hash or Solana transaction signature */
   txHash?: string;
   explorerUrl?: string;
+  /** settled: confirmed by the chain (receipt / signature status read by the wallet) or only by the server (no RPC) */
+  confirmedBy?: 'chain' | 'server';
   errorReason?: string;
 }
 

@@ -194,6 +194,30 @@ export interface CreatePaymentArgs<O extends PayableOption, S extends RailSigner
 
 export type BalanceRead = { ok: true; atomic: bigint } | { ok: false; reason: string };
 
+/** What the chain says about a claimed settlement transaction. */
+export type SettlementCheck =
+  /** included, succeeded, and moved exactly `amount` of the asset from `from` to `to` */
+  | { state: 'confirmed' }
+  /** the chain does not know the transaction (yet) */
+  | { state: 'not-found' }
+  /** included but reverted / failed */
+  | { state: 'failed'; reason: string }
+  /** included and succeeded, but it is not this payment (other token, payee, payer or amount) */
+  | { state: 'mismatch'; reason: string }
+  /** the chain could not be asked (no RPC, timeout, another chain behind the RPC) */
+  | { state: 'unknown'; reason: string };
+
+export interface SettlementQuery<A extends TrustedAsset> {
+  asset: A;
+  /** transaction hash (EVM) or signature (Solana), as the server reported it */
+  tx: string;
+  from: string;
+  to: string;
+  amount: bigint;
+  rpcUrl: string;
+  timeoutMs: number;
+}
+
 export interface BalanceQuery<A extends TrustedAsset> {
   asset: A;
   owner: string;
@@ -233,6 +257,13 @@ export interface Rail<A extends TrustedAsset = TrustedAsset, O extends PayableOp
 
   /** The token balance of `owner` (atomic), or why it is unknown. Never throws. */
   readBalance(q: BalanceQuery<A>): Promise<BalanceRead>;
+  /** Does the chain confirm that `tx` is this payment? Never throws. */
+  readSettlement(q: SettlementQuery<A>): Promise<SettlementCheck>;
+  /**
+   * Has this signed authorization been used on chain (EIP-3009 `authorizationState(from, nonce)`)?
+   * undefined = the rail cannot tell without a transaction id, or the chain could not be asked.
+   */
+  readAuthorizationUsed?(q: { asset: A; from: string; nonce: string; rpcUrl: string; timeoutMs: number }): Promise<boolean | undefined>;
   /** Built-in public RPC for a network, if any. */
   defaultRpcUrl(network: string): string | undefined;
   /** Explorer link of a settled transaction on a public network. */

@@ -74,6 +74,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect(h!.payTo).toBe(net.svm.merchant);
       expect(h!.txHash).toMatch(/^[1-9A-HJ-NP-Za-km-z]{64,90}$/);
       expect(h!.explorerUrl).toBeUndefined(); // a local cluster: no public explorer knows it
+      expect(h!.confirmedBy).toBe('chain'); // the wallet read the signature's token balances itself
       expect(await svmSignatureStatus(net, h!.txHash!)).toMatchObject({ err: null });
     });
 

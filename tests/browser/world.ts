@@ -138,6 +138,8 @@ export interface HistoryEntry {
   txHash?: string;
   explorerUrl?: string;
   payTo?: string;
+  confirmedBy?: 'chain' | 'server';
+  errorReason?: string;
   network: string;
   site: string;
   requestOrigin: string;

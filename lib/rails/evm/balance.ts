@@ -2,8 +2,18 @@
  * ERC-20 `balanceOf` over JSON-RPC (viem): one batched HTTP request (`eth_chainId` +
  * `eth_call`), so an RPC that serves another chain never answers for this one. Never throws.
  */
-import { createPublicClient, erc20Abi, getAddress, http, type PublicClient, type Transport } from 'viem';
-import type { BalanceQuery, BalanceRead, EvmAsset } from '../types.ts';
+import {
+  createPublicClient,
+  erc20Abi,
+  getAddress,
+  http,
+  isAddressEqual,
+  parseEventLogs,
+  TransactionReceiptNotFoundError,
+  type PublicClient,
+  type Transport,
+} from 'viem';
+import type { BalanceQuery, BalanceRead, EvmAsset, SettlementCheck, SettlementQuery } from '../types.ts';
 
 export type TransportFactory = (rpcUrl: string, timeoutMs: number) => Transport;
 
@@ -41,5 +51,65 @@ export async function readEvmBalance(q: BalanceQuery<EvmAsset>, transport: Trans
     return { ok: true, atomic };
   } catch (e) {
     return { ok: false, reason: shortReason(e) };
+  }
+}
+
+/**
+ * The chain's word on a claimed settlement: the receipt of `tx` must be a success on the
+ * asset's chain with an ERC-20 `Transfer(from, to, amount)` log emitted by the asset itself.
+ */
+export async function readEvmSettlement(q: SettlementQuery<EvmAsset>, transport: TransportFactory = defaultTransport): Promise<SettlementCheck> {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(q.tx)) return { state: 'mismatch', reason: 'the transaction hash is malformed' };
+  try {
+    const c = client(q.rpcUrl, q.timeoutMs, transport);
+    const [chainId, receipt] = await Promise.all([
+      c.getChainId(),
+      c.getTransactionReceipt({ hash: q.tx as `0x${string}` }).catch((e: unknown) => {
+        if (e instanceof TransactionReceiptNotFoundError) return null;
+        throw e;
+      }),
+    ]);
+    if (chainId !== q.asset.chainId) return { state: 'unknown', reason: `the RPC serves chain ${chainId}, not ${q.asset.chainId}` };
+    if (!receipt) return { state: 'not-found' };
+    if (receipt.status !== 'success') return { state: 'failed', reason: 'the transaction reverted' };
+    const token = getAddress(q.asset.address);
+    const transfers = parseEventLogs({ abi: erc20Abi, eventName: 'Transfer', logs: receipt.logs }).filter((l) => isAddressEqual(l.address, token));
+    const ours = transfers.some(
+      (l) => isAddressEqual(l.args.from, getAddress(q.from)) && isAddressEqual(l.args.to, getAddress(q.to)) && l.args.value === q.amount,
+    );
+    return ours ? { state: 'confirmed' } : { state: 'mismatch', reason: `the transaction moves no ${q.asset.symbol} from the payer to the payee for this amount` };
+  } catch (e) {
+    return { state: 'unknown', reason: shortReason(e) };
+  }
+}
+
+const AUTHORIZATION_STATE_ABI = [
+  {
+    type: 'function',
+    name: 'authorizationState',
+    stateMutability: 'view',
+    inputs: [
+      { name: 'authorizer', type: 'address' },
+      { name: 'nonce', type: 'bytes32' },
+    ],
+    outputs: [{ name: '', type: 'bool' }],
+  },
+] as const;
+
+/** EIP-3009 `authorizationState(from, nonce)`: true once the authorization was used (or cancelled). */
+export async function readEvmAuthorizationUsed(
+  q: { asset: EvmAsset; from: string; nonce: string; rpcUrl: string; timeoutMs: number },
+  transport: TransportFactory = defaultTransport,
+): Promise<boolean | undefined> {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(q.nonce)) return undefined;
+  try {
+    const c = client(q.rpcUrl, q.timeoutMs, transport);
+    const [chainId, used] = await Promise.all([
+      c.getChainId(),
+      c.readContract({ address: getAddress(q.asset.address), abi: AUTHORIZATION_STATE_ABI, functionName: 'authorizationState', args: [getAddress(q.from), q.nonce as `0x${string}`] }),
+    ]);
+    return chainId === q.asset.chainId ? used : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -3,7 +3,7 @@ import { isAddress } from 'viem';
 import type { EvmAsset, EvmOption, EvmSigner, Rail } from '../types.ts';
 import { V1_EVM_CAIP2, checkEvmAsset, defaultEvmAssets, evmChainIdOf, evmNetworkName, localPlaygroundAsset } from './assets.ts';
 import { DEFAULT_RPC_URLS } from '../networks.ts';
-import { readEvmBalance } from './balance.ts';
+import { readEvmAuthorizationUsed, readEvmBalance, readEvmSettlement } from './balance.ts';
 import { createEvmPayment } from './payment.ts';
 import { evaluateEvmOption } from './validate.ts';
 
@@ -33,6 +33,8 @@ export const evmRail: Rail<EvmAsset, EvmOption, EvmSigner> = {
   evaluate: evaluateEvmOption,
   createPayment: createEvmPayment,
   readBalance: (q) => readEvmBalance(q),
+  readSettlement: (q) => readEvmSettlement(q),
+  readAuthorizationUsed: (q) => readEvmAuthorizationUsed(q),
   defaultRpcUrl: (network) => (network.startsWith('eip155:') ? DEFAULT_RPC_URLS[network] : undefined),
   explorerTxUrl: (network, tx) => (EXPLORERS[network] && /^0x[0-9a-fA-F]{64}$/.test(tx) ? EXPLORERS[network] + tx : undefined),
 };

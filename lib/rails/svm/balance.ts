@@ -3,10 +3,16 @@
  * cluster must not answer for this one) and the owner's associated token account, read as raw
  * account data (owner program, mint, owner and amount checked). No account → 0. Never throws.
  */
-import type { BalanceQuery, BalanceRead, SvmAsset } from '../types.ts';
+import type { BalanceQuery, BalanceRead, SettlementCheck, SettlementQuery, SvmAsset } from '../types.ts';
 import { TOKEN_2022_PROGRAM, TOKEN_PROGRAM } from './assets.ts';
 import { associatedTokenAddress } from './transaction.ts';
 import { base58, base64 } from '@scure/base';
+
+/** Why the RPC's genesis hash is not the network's (CAIP-2 reference = its first 32 characters), or undefined when it is. */
+function otherCluster(genesis: unknown, network: string): string | undefined {
+  if (typeof genesis === 'string' && genesis.slice(0, 32) === network.slice('solana:'.length)) return undefined;
+  return `the RPC serves another cluster (genesis ${String(genesis).slice(0, 12)}…)`;
+}
 
 async function rpc(url: string, method: string, params: unknown[], signal: AbortSignal): Promise<unknown> {
   const res = await fetch(url, {
@@ -46,10 +52,8 @@ export async function readSvmBalance(q: BalanceQuery<SvmAsset>): Promise<Balance
       rpc(q.rpcUrl, 'getGenesisHash', [], ctl.signal),
       ...atas.map((a) => rpc(q.rpcUrl, 'getAccountInfo', [a, { encoding: 'base64' }], ctl.signal)),
     ]);
-    const ref = q.asset.network.slice('solana:'.length);
-    if (typeof genesis !== 'string' || genesis.slice(0, 32) !== ref) {
-      return { ok: false, reason: `the RPC serves another cluster (genesis ${String(genesis).slice(0, 12)}…)` };
-    }
+    const other = otherCluster(genesis, q.asset.network);
+    if (other) return { ok: false, reason: other };
     let total = 0n;
     accounts.forEach((r, i) => {
       const value = (r as { value?: AccountValue | null } | null)?.value;
@@ -61,6 +65,47 @@ export async function readSvmBalance(q: BalanceQuery<SvmAsset>): Promise<Balance
   } catch (e) {
     const reason = ctl.signal.aborted ? `no answer within ${q.timeoutMs / 1000} s` : (e as Error)?.message ?? 'RPC error';
     return { ok: false, reason: reason.split('\n')[0]!.slice(0, 160) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface TokenBalanceJson {
+  mint: string;
+  owner?: string;
+  uiTokenAmount: { amount: string };
+}
+
+/**
+ * The chain's word on a claimed settlement: the transaction with this signature is on the
+ * cluster, succeeded, and its token balances show the mint leaving the payer and reaching the
+ * payee by exactly `amount` (pre/post token balances by owner, so any token account layout is read
+ * right).
+ */
+export async function readSvmSettlement(q: SettlementQuery<SvmAsset>): Promise<SettlementCheck> {
+  if (!/^[1-9A-HJ-NP-Za-km-z]{64,90}$/.test(q.tx)) return { state: 'mismatch', reason: 'the transaction signature is malformed' };
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), q.timeoutMs);
+  try {
+    const [genesis, tx] = await Promise.all([
+      rpc(q.rpcUrl, 'getGenesisHash', [], ctl.signal),
+      rpc(q.rpcUrl, 'getTransaction', [q.tx, { encoding: 'json', commitment: 'confirmed', maxSupportedTransactionVersion: 0 }], ctl.signal),
+    ]);
+    const other = otherCluster(genesis, q.asset.network);
+    if (other) return { state: 'unknown', reason: other };
+    const meta = (tx as { meta?: { err: unknown; preTokenBalances?: TokenBalanceJson[]; postTokenBalances?: TokenBalanceJson[] } } | null)?.meta;
+    if (!tx || !meta) return { state: 'not-found' };
+    if (meta.err !== null && meta.err !== undefined) return { state: 'failed', reason: `the transaction failed (${JSON.stringify(meta.err).slice(0, 80)})` };
+    const delta = (owner: string) => {
+      const sum = (list: TokenBalanceJson[] | undefined) =>
+        (list ?? []).filter((b) => b.mint === q.asset.address && b.owner === owner).reduce((n, b) => n + BigInt(b.uiTokenAmount.amount), 0n);
+      return sum(meta.postTokenBalances) - sum(meta.preTokenBalances);
+    };
+    if (delta(q.to) === q.amount && delta(q.from) === -q.amount) return { state: 'confirmed' };
+    return { state: 'mismatch', reason: `the transaction moves no ${q.asset.symbol} from the payer to the payee for this amount` };
+  } catch (e) {
+    const reason = ctl.signal.aborted ? `no answer within ${q.timeoutMs / 1000} s` : ((e as Error)?.message ?? 'RPC error');
+    return { state: 'unknown', reason: reason.split('\n')[0]!.slice(0, 160) };
   } finally {
     clearTimeout(timer);
   }

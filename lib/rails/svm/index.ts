@@ -13,7 +13,7 @@ import {
   solanaNetworkName,
 } from './assets.ts';
 import { DEFAULT_RPC_URLS } from '../networks.ts';
-import { readSvmBalance } from './balance.ts';
+import { readSvmBalance, readSvmSettlement } from './balance.ts';
 import { createSvmPayment } from './payment.ts';
 import { evaluateSvmOption } from './validate.ts';
 
@@ -34,6 +34,7 @@ export const svmRail: Rail<SvmAsset, SvmOption, SvmSigner> = {
   evaluate: evaluateSvmOption,
   createPayment: createSvmPayment,
   readBalance: readSvmBalance,
+  readSettlement: readSvmSettlement,
   defaultRpcUrl: (network) => (isSolanaNetwork(network) ? DEFAULT_RPC_URLS[network] : undefined),
   explorerTxUrl: (network, tx) =>
     Object.prototype.hasOwnProperty.call(CLUSTER, network) && /^[1-9A-HJ-NP-Za-km-z]{64,90}$/.test(tx)

@@ -1,0 +1,118 @@
+/**
+ * Truth from the chain: each rail's reading of a claimed settlement (EVM receipt + Transfer log,
+ * Solana getTransaction + token balances, both with the chain/cluster checked) and EIP-3009
+ * authorizationState, against stubbed RPCs with the real wire shapes. The real chains answer in
+ * tests/browser (anvil receipts, litesvm signatures).
+ */
+import { custom, encodeAbiParameters, encodeEventTopics, erc20Abi, numberToHex, pad, type EIP1193RequestFn } from 'viem';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readEvmAuthorizationUsed, readEvmSettlement } from '../../lib/rails/evm/balance';
+import { localPlaygroundAsset } from '../../lib/rails/evm/assets';
+import { readSvmSettlement } from '../../lib/rails/svm/balance';
+import { localSvmPlaygroundAsset, SOLANA_DEVNET } from '../../lib/rails/svm/assets';
+
+const TOKEN = '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0' as const;
+const FROM = '0x41CAcd5819833aE857686f9C387d25B5C257B880' as const;
+const TO = '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720' as const;
+const TX = `0x${'ab'.repeat(32)}` as const;
+const asset = localPlaygroundAsset({ chainId: 31337, address: TOKEN });
+
+function transferLog(token: string, from: string, to: string, value: bigint) {
+  return {
+    address: token,
+    topics: encodeEventTopics({ abi: erc20Abi, eventName: 'Transfer', args: { from: from as `0x${string}`, to: to as `0x${string}` } }),
+    data: encodeAbiParameters([{ type: 'uint256' }], [value]),
+    blockHash: pad('0x1'),
+    blockNumber: '0x1',
+    logIndex: '0x0',
+    transactionHash: TX,
+    transactionIndex: '0x0',
+    removed: false,
+  };
+}
+
+function node(opts: { chainId?: number; receipt?: Record<string, unknown> | null; used?: boolean }) {
+  const request = (async ({ method }: { method: string }) => {
+    if (method === 'eth_chainId') return numberToHex(opts.chainId ?? 31337);
+    if (method === 'eth_getTransactionReceipt') return opts.receipt ?? null;
+    if (method === 'eth_call') return opts.used ? pad('0x1') : pad('0x0');
+    throw new Error(`unexpected ${method}`);
+  }) as EIP1193RequestFn;
+  return () => custom({ request }, { retryCount: 0 });
+}
+
+function receipt(status: '0x1' | '0x0', logs: unknown[]) {
+  return {
+    status, logs, transactionHash: TX, transactionIndex: '0x0', blockHash: pad('0x1'), blockNumber: '0x1', from: FROM, to: TOKEN,
+    cumulativeGasUsed: '0x1', gasUsed: '0x1', effectiveGasPrice: '0x1', contractAddress: null, logsBloom: pad('0x0', { size: 256 }), type: '0x2',
+  };
+}
+
+const q = { asset, tx: TX, from: FROM, to: TO, amount: 10_000n, rpcUrl: 'http://127.0.0.1:1/', timeoutMs: 1_000 };
+
+describe('EVM: readSettlement (receipt + Transfer log of the trusted token)', () => {
+  it('confirmed only for a successful receipt with Transfer(from → to, exactly amount) emitted by the token', async () => {
+    expect(await readEvmSettlement(q, node({ receipt: receipt('0x1', [transferLog(TOKEN, FROM, TO, 10_000n)]) }))).toEqual({ state: 'confirmed' });
+  });
+  it.each([
+    ['another amount', [transferLog(TOKEN, FROM, TO, 9_999n)]],
+    ['another payee', [transferLog(TOKEN, FROM, FROM, 10_000n)]],
+    ['another payer', [transferLog(TOKEN, TO, TO, 10_000n)]],
+    ['another token', [transferLog('0x5eb1e51e0000000000000000000000000000dead', FROM, TO, 10_000n)]],
+    ['no transfer at all', []],
+  ])('a receipt with %s is a mismatch', async (_n, logs) => {
+    expect(await readEvmSettlement(q, node({ receipt: receipt('0x1', logs) }))).toMatchObject({ state: 'mismatch' });
+  });
+  it('reverted → failed; no receipt → not-found; another chain → unknown; a made-up hash → mismatch', async () => {
+    expect(await readEvmSettlement(q, node({ receipt: receipt('0x0', []) }))).toMatchObject({ state: 'failed' });
+    expect(await readEvmSettlement(q, node({ receipt: null }))).toEqual({ state: 'not-found' });
+    expect(await readEvmSettlement(q, node({ chainId: 1, receipt: receipt('0x1', [transferLog(TOKEN, FROM, TO, 10_000n)]) }))).toMatchObject({ state: 'unknown' });
+    expect(await readEvmSettlement({ ...q, tx: '0xdeadbeef' }, node({}))).toMatchObject({ state: 'mismatch' });
+  });
+  it('authorizationState(from, nonce): used / unused; wrong chain or malformed nonce → undefined', async () => {
+    const a = { asset, from: FROM, nonce: `0x${'11'.repeat(32)}`, rpcUrl: 'http://x/', timeoutMs: 1_000 };
+    expect(await readEvmAuthorizationUsed(a, node({ used: true }))).toBe(true);
+    expect(await readEvmAuthorizationUsed(a, node({ used: false }))).toBe(false);
+    expect(await readEvmAuthorizationUsed(a, node({ used: true, chainId: 5 }))).toBeUndefined();
+    expect(await readEvmAuthorizationUsed({ ...a, nonce: '42' }, node({ used: true }))).toBeUndefined();
+  });
+});
+
+describe('Solana: readSettlement (getTransaction + token balances, cluster checked)', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const MINT = '7LHurnExzbrPM5iPZGytbqM89baf1E2WbTsfQnw4pJpD';
+  const PAYER = 'Ad94dzcmo1jysJJdxMnpY8P979bYHjD9TvnTrbGSb6dE';
+  const PAYEE = '8JfSUN9hutFQfixnkpN9mn8HxkQPMUeH8jrTYKFQ14pD';
+  const SIG = '5'.repeat(87);
+  const sasset = localSvmPlaygroundAsset({ network: SOLANA_DEVNET, address: MINT });
+  const bal = (owner: string, amount: bigint, mint = MINT) => ({ accountIndex: 1, mint, owner, uiTokenAmount: { amount: amount.toString(), decimals: 6 } });
+  function rpc(tx: unknown, genesis = 'EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG') {
+    vi.stubGlobal('fetch', vi.fn(async (_u: unknown, init?: RequestInit) => {
+      const r = JSON.parse(String(init?.body));
+      const result = r.method === 'getGenesisHash' ? genesis : r.method === 'getTransaction' ? tx : null;
+      return new Response(JSON.stringify({ jsonrpc: '2.0', id: r.id, result }));
+    }));
+  }
+  const sq = { asset: sasset, tx: SIG, from: PAYER, to: PAYEE, amount: 10_000n, rpcUrl: 'http://x/', timeoutMs: 1_000 };
+  const tx = (meta: Record<string, unknown>) => ({ slot: 1, meta: { err: null, preTokenBalances: [bal(PAYER, 100n), bal(PAYEE, 0n)], postTokenBalances: [bal(PAYER, 100n), bal(PAYEE, 0n)], ...meta } });
+
+  it('confirmed when the payee gains exactly the amount of the mint and the payer loses it', async () => {
+    rpc(tx({ postTokenBalances: [bal(PAYER, 100n - 10_000n), bal(PAYEE, 10_000n)] }));
+    expect(await readSvmSettlement(sq)).toEqual({ state: 'confirmed' });
+  });
+  it('mismatch for another amount, another mint, or nothing moved; failed; not-found; another cluster → unknown', async () => {
+    rpc(tx({ postTokenBalances: [bal(PAYER, 100n - 9_999n), bal(PAYEE, 9_999n)] }));
+    expect(await readSvmSettlement(sq)).toMatchObject({ state: 'mismatch' });
+    rpc(tx({ preTokenBalances: [bal(PAYEE, 0n, PAYER)], postTokenBalances: [bal(PAYEE, 10_000n, PAYER)] }));
+    expect(await readSvmSettlement(sq)).toMatchObject({ state: 'mismatch' });
+    rpc(tx({}));
+    expect(await readSvmSettlement(sq)).toMatchObject({ state: 'mismatch' });
+    rpc(tx({ err: { InstructionError: [2, 'Custom'] } }));
+    expect(await readSvmSettlement(sq)).toMatchObject({ state: 'failed' });
+    rpc(null);
+    expect(await readSvmSettlement(sq)).toEqual({ state: 'not-found' });
+    rpc(tx({ postTokenBalances: [bal(PAYER, 100n - 10_000n), bal(PAYEE, 10_000n)] }), '5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d');
+    expect(await readSvmSettlement(sq)).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/another cluster/) });
+    expect(await readSvmSettlement({ ...sq, tx: '0xdeadbeef' })).toMatchObject({ state: 'mismatch' });
+  });
+});
