@@ -1,0 +1,72 @@
+/**
+ * Reconciliation (PaymentService.reconcile) over the real ledger: the chain decides the payments
+ * whose outcome the wallet did not see — a claimed transaction it confirms, or an EIP-3009
+ * authorization it reports used, settles them (counted, checked on chain); anything else stays as
+ * it is for the expiry sweep. The chain here is a stub of ChainTruth (its rail readings are tested
+ * in chain-truth.test.ts and end to end in the browser suites).
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { ChainTruth } from '../../lib/background/chain';
+import { PaymentService, type PaymentDeps } from '../../lib/background/payments';
+import { Ledger } from '../../lib/ledger/ledger';
+import type { PaymentRecord } from '../../lib/ledger/types';
+import type { SettlementCheck } from '../../lib/rails';
+
+const ASSET = { address: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0', symbol: 'USDC', decimals: 6, usdPegged: true };
+
+async function signedRecord(l: Ledger, nonce?: string): Promise<PaymentRecord> {
+  const res = await l.reserve({
+    site: 'http://127.0.0.1:1', requestOrigin: 'http://127.0.0.1:1', resourceUrl: 'http://127.0.0.1:1/api', network: 'eip155:31337',
+    asset: ASSET, amount: 10_000n, payTo: '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720', expiresAt: Date.now() + 60_000, auto: false,
+    policyCheck: () => ({ action: 'pay' }),
+  });
+  return l.markSigned(res.record!.id, { expiresAt: Date.now() + 60_000, payer: '0x41CAcd5819833aE857686f9C387d25B5C257B880', ...(nonce ? { authorizationNonce: nonce } : {}) });
+}
+
+function service(l: Ledger, chain: Partial<ChainTruth>) {
+  const deps = {
+    ledger: l,
+    chain: chain as ChainTruth,
+    timeZone: () => 'UTC',
+    policies: { get: async () => undefined, getGlobal: async () => ({}) },
+    settings: { notify: async () => undefined },
+  } as unknown as PaymentDeps;
+  return new PaymentService(deps);
+}
+
+describe('reconcile: the chain decides unseen outcomes', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('a claimed transaction the chain confirms settles the payment, checked on chain', async () => {
+    const l = new Ledger();
+    const rec = await signedRecord(l);
+    const tx = `0x${'ab'.repeat(32)}`;
+    await l.fail(rec.id, 'The server reported settlement …, but it is not on the chain', { definite: false, claimedTxHash: tx });
+    const asked: string[] = [];
+    const svc = service(l, { settlement: async (_r, t): Promise<SettlementCheck> => (asked.push(t), { state: 'confirmed' }), authorizationUsed: async () => undefined });
+    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 1 });
+    expect(asked).toEqual([tx]);
+    expect(await l.get(rec.id)).toMatchObject({ status: 'settled', txHash: tx, confirmedBy: 'chain' });
+    expect((await l.get(rec.id))!.claimedTxHash).toBeUndefined();
+  });
+
+  it('an EIP-3009 authorization the chain reports used settles it (no receipt ever seen)', async () => {
+    const l = new Ledger();
+    const rec = await signedRecord(l, `0x${'11'.repeat(32)}`);
+    const svc = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async (r) => r.authorizationNonce === `0x${'11'.repeat(32)}` });
+    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 1 });
+    expect(await l.get(rec.id)).toMatchObject({ status: 'settled', confirmedBy: 'chain' });
+  });
+
+  it('not on chain, unused, or the chain cannot be asked: nothing changes (left to the expiry sweep)', async () => {
+    const l = new Ledger();
+    const a = await signedRecord(l, `0x${'22'.repeat(32)}`);
+    const b = await signedRecord(l);
+    await l.fail(b.id, 'claimed', { definite: false, claimedTxHash: `0x${'cd'.repeat(32)}` });
+    const svc = service(l, { settlement: async () => ({ state: 'unknown', reason: 'no RPC' }), authorizationUsed: async () => false });
+    expect(await svc.reconcile()).toEqual({ checked: 2, settled: 0 });
+    expect((await l.get(a.id))!.status).toBe('signed');
+    expect((await l.get(b.id))!.status).toBe('unknown');
+  });
+});
