@@ -117,8 +117,8 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
 
       // Built-in Base / Base Sepolia endpoints turned off (empty URL): only the two playground
       // tokens (own RPC URLs) are read — one batched eth_chainId + balanceOf request each, in parallel.
-      const [mainnet, devnet] = ['solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp', 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1'];
-      await ok(ext, 'settings.update', { rpcUrls: { '8453': '', '84532': '', [mainnet]: '', [devnet]: '' } });
+      const [mainnet, devnet, testnet] = ['solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp', 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1', 'solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z'];
+      await ok(ext, 'settings.update', { rpcUrls: { '8453': '', '84532': '', [mainnet]: '', [devnet]: '', [testnet]: '' } });
       t = performance.now();
       const cold = await ok<BalanceDto[]>(ext, 'balances.list');
       ms.balancesListCold = Math.round(performance.now() - t);
