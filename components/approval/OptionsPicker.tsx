@@ -12,7 +12,8 @@ export function optionTitle(o: OptionDto): string {
 /** The account's balance for an option: "100 USDC", "Insufficient balance (you have 100 USDC)" or "Balance unknown". */
 export function balanceText(o: OptionDto): string {
   if (!o.balance) return 'Balance unknown';
-  return o.balance.sufficient ? o.balance.token : `Insufficient balance (you have ${o.balance.token})`;
+  const pending = o.balance.pending ? `, ${o.balance.pending} of it for payments not settled yet` : '';
+  return o.balance.sufficient ? `${o.balance.token}${pending ? ` (${pending.slice(2)})` : ''}` : `Insufficient balance (you have ${o.balance.token}${pending})`;
 }
 
 export interface OptionsPickerProps {

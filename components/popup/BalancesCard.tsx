@@ -57,7 +57,15 @@ export function BalancesCard({ address, svmAddress }: { address?: string; svmAdd
                   {b.symbol}
                 </span>
                 {b.balance ? (
-                  <strong data-testid="balance-value">{b.balance.token}</strong>
+                  <span>
+                    <strong data-testid="balance-value">{b.balance.token}</strong>
+                    {b.pending && (
+                      <span className="muted" data-testid="balance-pending" title="Signed payments not settled yet: the balance must still cover them">
+                        {' '}
+                        · {b.pending.token} pending
+                      </span>
+                    )}
+                  </span>
                 ) : (
                   <span className="muted" data-testid="balance-value" title={b.error}>
                     {b.symbol} balance unknown

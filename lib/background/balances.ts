@@ -14,6 +14,7 @@ import type { BalanceDto } from '../messaging/contract';
 import { railById, railOfNetwork, type BalanceRead, type RailId, type TrustedAsset } from '../rails';
 import { readEvmBalance, type TransportFactory } from '../rails/evm/balance';
 import { createRegistry, formatTokenAmount, type Registry } from '../x402';
+import { tokenKey } from '../policy/units';
 import { tokenNetwork, type StoredSettings } from './settings';
 
 export const BALANCE_TIMEOUT_MS = 3_000;
@@ -130,7 +131,10 @@ export class BalanceReader {
 export interface OptionBalance {
   atomic: string;
   token: string;
+  /** whether it covers this payment on top of what is still pending in the same token */
   sufficient: boolean;
+  /** signed or reserved payments in this token not settled yet ("0.02 USDC"), when any */
+  pending?: string;
 }
 
 /** The wallet's active account on each rail (a rail without an account has no balances). */
@@ -152,17 +156,20 @@ export class Balances {
    * balance never blocks a payment: a "too small" from the cache is confirmed with a fresh read
    * (the account may have been funded since); one that was just read is not read twice.
    */
-  async forPayment(asset: TrustedAsset, amount: bigint, owner: string | null | undefined): Promise<OptionBalance | null> {
+  async forPayment(asset: TrustedAsset, amount: bigint, owner: string | null | undefined, pending = 0n): Promise<OptionBalance | null> {
     if (!owner) return null;
     const start = this.reader.now();
+    const need = amount + pending;
     let r = await this.read(asset, owner);
-    if (r?.ok && r.atomic < amount && r.at < start) r = await this.read(asset, owner, undefined, start);
+    if (r?.ok && r.atomic < need && r.at < start) r = await this.read(asset, owner, undefined, start);
     if (!r?.ok) return null;
-    return { atomic: r.atomic.toString(), token: formatTokenAmount(r.atomic, asset), sufficient: r.atomic >= amount };
+    const out: OptionBalance = { atomic: r.atomic.toString(), token: formatTokenAmount(r.atomic, asset), sufficient: r.atomic >= need };
+    if (pending > 0n) out.pending = formatTokenAmount(pending, asset);
+    return out;
   }
 
   /** Balances of every trusted asset that has a known RPC and an account on its rail (the popup's list). */
-  async list(registry: Registry, owners: Owners): Promise<BalanceDto[]> {
+  async list(registry: Registry, owners: Owners, pending: ReadonlyMap<string, bigint> = new Map()): Promise<BalanceDto[]> {
     const settings = await this.deps.settings.get();
     const assets = registry.assets().filter((a) => owners[a.rail] && resolveRpcUrl(settings, a.network, a.address));
     // A network's playground label belongs to the playground token, not to the real tokens there.
@@ -170,7 +177,9 @@ export class Balances {
     return Promise.all(
       assets.map(async (a): Promise<BalanceDto> => {
         const r = await this.read(a, owners[a.rail]!, settings);
+        const p = pending.get(tokenKey(a.network, a.address)) ?? 0n;
         return {
+          ...(p > 0n ? { pending: { atomic: p.toString(), token: formatTokenAmount(p, a) } } : {}),
           rail: a.rail,
           network: a.network,
           networkName: a.networkLabel ?? plain.networkName(a.network),

@@ -48,7 +48,16 @@ export class ChainTruth {
     if (!rec.payer) return { state: 'unknown', reason: 'the signing account was not recorded' };
     const ctx = await this.context(rec);
     if ('reason' in ctx) return { state: 'unknown', reason: ctx.reason };
-    const q = { asset: ctx.asset, tx, from: rec.payer, to: rec.payTo, amount: rec.amount, rpcUrl: ctx.rpcUrl, timeoutMs: CHAIN_TIMEOUT_MS };
+    const q = {
+      asset: ctx.asset,
+      tx,
+      from: rec.payer,
+      to: rec.payTo,
+      amount: rec.amount,
+      ...(rec.authorizationId ? { authorizationId: rec.authorizationId } : {}),
+      rpcUrl: ctx.rpcUrl,
+      timeoutMs: CHAIN_TIMEOUT_MS,
+    };
     let check = await rail.readSettlement(q);
     for (const wait of opts.retry ? NOT_FOUND_RETRIES_MS : []) {
       if (check.state !== 'not-found') break;
@@ -61,9 +70,9 @@ export class ChainTruth {
   /** Was the signed authorization used, when the rail can tell without a transaction id? */
   async authorizationUsed(rec: PaymentRecord): Promise<boolean | undefined> {
     const rail = railOfNetwork(rec.network);
-    if (!rail?.readAuthorizationUsed || !rec.payer || !rec.authorizationNonce) return undefined;
+    if (!rail?.readAuthorizationUsed || !rec.payer || !rec.authorizationId) return undefined;
     const ctx = await this.context(rec);
     if ('reason' in ctx) return undefined;
-    return rail.readAuthorizationUsed({ asset: ctx.asset, from: rec.payer, nonce: rec.authorizationNonce, rpcUrl: ctx.rpcUrl, timeoutMs: CHAIN_TIMEOUT_MS });
+    return rail.readAuthorizationUsed({ asset: ctx.asset, from: rec.payer, nonce: rec.authorizationId, rpcUrl: ctx.rpcUrl, timeoutMs: CHAIN_TIMEOUT_MS });
   }
 }

@@ -318,10 +318,11 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
     'balances.list': async () => {
       const s = await d.custody.status();
       if (!d.balances || !s.activeAddress) return [];
-      return d.balances.list(await d.settings.registry(), {
-        evm: s.activeAddress,
-        ...(s.activeSvmAddress ? { svm: s.activeSvmAddress } : {}),
-      });
+      return d.balances.list(
+        await d.settings.registry(),
+        { evm: s.activeAddress, ...(s.activeSvmAddress ? { svm: s.activeSvmAddress } : {}) },
+        await d.ledger.pending(),
+      );
     },
   };
 }

@@ -11,7 +11,7 @@ import type { ApprovalDto, OptionDto } from '../messaging/contract';
 import { decide, remaining, remainingGlobal, thresholdCrossed } from '../policy/decide';
 import { formatCapAmount, formatUsd as formatMicroUsd, siteLabel } from '../policy/format';
 import type { CapUsage, Decision, PaymentRequest, SitePolicy, SpendSnapshot, ThresholdAlert } from '../policy/types';
-import { atomicToMicroUsd } from '../policy/units';
+import { atomicToMicroUsd, tokenKey } from '../policy/units';
 import { parseUsd } from '../policy/money';
 import { createMutex } from '../util/mutex';
 import {
@@ -127,9 +127,10 @@ export function optionDto(o: PayableOption, networkName: string): OptionDto {
 /** Balance lookups of a 402's payable options, started together; each resolves to null when unknown. */
 type Funds = Map<number, Promise<OptionBalance | null>>;
 
-/** "Not enough USDC: you have 0.5 USDC, this costs 1000000 USDC." */
+/** "Not enough USDC: you have 0.5 USDC (0.4 USDC of it for pending payments), this costs 1000000 USDC." */
 function notEnoughText(o: PayableOption, b: OptionBalance): string {
-  return `Not enough ${o.asset.symbol}: you have ${b.token}, this costs ${formatTokenAmount(o.amount, o.asset)}.`;
+  const pending = b.pending ? ` (${b.pending} of it for payments not settled yet)` : '';
+  return `Not enough ${o.asset.symbol}: you have ${b.token}${pending}, this costs ${formatTokenAmount(o.amount, o.asset)}.`;
 }
 
 /**
@@ -204,7 +205,7 @@ export class PaymentService {
     const global = await policies.getGlobal();
     // Can the active account fund each option? All lookups run in parallel, each bounded by a
     // short timeout; unknown never blocks paying.
-    const funds = this.lookupFunds(payable, owners);
+    const funds = this.lookupFunds(payable, owners, await ledger.pending());
 
     // 1. Automatic payment inside the site's budget (reserve + decide in one atomic step).
     let decision: Decision = { action: 'ask', reason: 'no-budget', detail: 'This site has no budget.' };
@@ -273,12 +274,14 @@ export class PaymentService {
     return this.sign(req, pr, chosen, res.record.id, false);
   }
 
-  private lookupFunds(payable: readonly PayableOption[], owners: Owners): Funds {
+  /** `pending`: amounts already signed or reserved per token, which the balance must cover too. */
+  private lookupFunds(payable: readonly PayableOption[], owners: Owners, pending: ReadonlyMap<string, bigint>): Funds {
     const b = this.deps.balances;
     return new Map(
       payable.map((o) => {
         const owner = owners[o.rail];
-        return [o.index, b && owner ? b.forPayment(o.asset, o.amount, owner).catch(() => null) : Promise.resolve(null)];
+        const p = pending.get(tokenKey(o.network, o.asset.address)) ?? 0n;
+        return [o.index, b && owner ? b.forPayment(o.asset, o.amount, owner, p).catch(() => null) : Promise.resolve(null)];
       }),
     );
   }
@@ -359,8 +362,8 @@ export class PaymentService {
       expiresAt: validUntil,
       paymentIdentifier: header.paymentId,
       payer: header.summary.from,
-      // EIP-3009: the chain can say whether this authorization was used, even if no receipt is ever seen
-      ...(option.transferMethod === 'eip3009' ? { authorizationNonce: header.summary.nonce } : {}),
+      // binds a receipt to this signature; on EIP-3009 the chain can also say whether it was used
+      ...(header.summary.authorizationId ? { authorizationId: header.summary.authorizationId } : {}),
     });
     const ticket: Ticket = {
       recordId,

@@ -11,12 +11,12 @@
 import { storage } from 'wxt/utils/storage';
 import { resolveTimeZone } from '../policy/periods';
 import type { Decision, SpendSnapshot } from '../policy/types';
-import { siteKey } from '../policy/units';
+import { siteKey, tokenKey } from '../policy/units';
 import { decodeRecord, emptyLedger, encodeRecord, normalizeLedger } from './codec';
 import { toCsv, toJson } from './export';
 import { sharedMutex, type Mutex } from '../util/mutex';
 import { archiveRecord, computeSpend, DEFAULT_EXPIRY_GRACE_MS, GLOBAL_ARCHIVE_KEY, isExpired } from './spend';
-import type { ArchivedTotals, LedgerAsset, PaymentRecord, PaymentStatus, StoredLedger, StoredRecord } from './types';
+import { ACTIVE_STATUSES, type ArchivedTotals, type LedgerAsset, type PaymentRecord, type PaymentStatus, type StoredLedger, type StoredRecord } from './types';
 
 export const LEDGER_VERSION = 1;
 /** Migrations from version N-1 to N (none yet; add `2: (v1) => v2` when the shape changes). */
@@ -286,7 +286,7 @@ export class Ledger {
   /** reserved|signed → signed, recording the real validBefore (and payment-identifier). */
   markSigned(
     id: string,
-    info: { expiresAt: number; paymentIdentifier?: string; payer?: string; authorizationNonce?: string },
+    info: { expiresAt: number; paymentIdentifier?: string; payer?: string; authorizationId?: string },
     now = this.clock(),
   ): Promise<PaymentRecord> {
     return this.tx((st) => {
@@ -298,7 +298,7 @@ export class Ledger {
       r.expiresAt = info.expiresAt;
       if (info.paymentIdentifier !== undefined) r.paymentIdentifier = info.paymentIdentifier;
       if (info.payer !== undefined) r.payer = info.payer;
-      if (info.authorizationNonce !== undefined) r.authorizationNonce = info.authorizationNonce;
+      if (info.authorizationId !== undefined) r.authorizationId = info.authorizationId;
       r.updatedAt = now;
       return { result: { ...r }, changed: true };
     });
@@ -407,6 +407,22 @@ export class Ledger {
   }
 
   /** Spend (spent + reserved) for a site and globally, per calendar period in `timeZone`. */
+  /**
+   * Amounts committed to but not settled yet (reserved, signed, outcome unknown; not expired),
+   * per token (`tokenKey`): what a balance must still cover.
+   */
+  pending(now = this.clock()): Promise<Map<string, bigint>> {
+    return this.tx((st) => {
+      const out = new Map<string, bigint>();
+      for (const r of st.records) {
+        if (!ACTIVE_STATUSES.includes(r.status) || r.expiresAt <= now) continue;
+        const k = tokenKey(r.network, r.asset.address);
+        out.set(k, (out.get(k) ?? 0n) + r.amount);
+      }
+      return { result: out, changed: false };
+    });
+  }
+
   snapshot(site: string, now = this.clock(), timeZone?: string): Promise<SpendSnapshot> {
     const tz = timeZone ? resolveTimeZone(timeZone) : this.tz();
     return this.tx((st) => ({ result: computeSpend(st.records, st.archive, site, now, tz, this.grace), changed: false }));

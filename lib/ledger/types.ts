@@ -43,8 +43,12 @@ export interface PaymentRecord {
   settledNetwork?: string;
   errorReason?: string;
   paymentIdentifier?: string;
-  /** EIP-3009 authorization nonce (public once used; lets the chain say whether it was used). */
-  authorizationNonce?: string;
+  /**
+   * What ties a settlement to THIS signed payment (public once it settles): the EIP-3009 nonce,
+   * or the payer's Solana transaction signature. A receipt of another payment with the same
+   * payer, payee and amount does not match it.
+   */
+  authorizationId?: string;
   /** A settlement the server reported but the chain has not confirmed (yet): checked again on reconciliation. */
   claimedTxHash?: string;
   /** Who confirmed the settlement: the chain (receipt / signature status checked) or only the server (no RPC to ask). */

@@ -71,7 +71,7 @@ export interface OptionDto {
    * built; null = unknown (no RPC for the chain, or the lookup failed or timed out).
    * `sufficient: false` → the wallet cannot fund this option and will not sign it.
    */
-  balance?: { atomic: string; token: string /* "100 USDC" */; sufficient: boolean } | null;
+  balance?: { atomic: string; token: string /* "100 USDC" */; sufficient: boolean; /** not yet settled payments in this token, e.g. "0.02 USDC" */ pending?: string } | null;
 }
 
 /** One trusted token's balance for the active account (popup); only tokens with a known RPC. */
@@ -83,6 +83,8 @@ export interface BalanceDto {
   symbol: string;
   /** null = unknown (the lookup failed or timed out; see `error`) */
   balance: { atomic: string; token: string } | null;
+  /** signed or reserved payments in this token that have not settled yet (the balance still has to cover them) */
+  pending?: { atomic: string; token: string };
   error?: string;
 }
 

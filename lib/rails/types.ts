@@ -172,6 +172,8 @@ export interface PaymentSummary {
   /** CAIP-2. */
   network: string;
   transferMethod: TransferMethod;
+  /** Ties an on-chain settlement to this signature: EIP-3009 nonce; the payer's Solana transaction signature. */
+  authorizationId?: string;
 }
 
 export interface PaymentHeader {
@@ -214,6 +216,8 @@ export interface SettlementQuery<A extends TrustedAsset> {
   from: string;
   to: string;
   amount: bigint;
+  /** when known, the settlement must carry this very authorization (see PaymentSummary.authorizationId) */
+  authorizationId?: string;
   rpcUrl: string;
   timeoutMs: number;
 }

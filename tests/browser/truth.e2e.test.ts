@@ -71,6 +71,10 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect(h.status).toBe('unknown');
       expect(h.txHash).toBeUndefined();
       expect(await balances(net, 'v2')).toEqual(before);
+      // Balances are shown net of it: the signed payment may still settle, the balance must cover it.
+      const list = await ext.call<{ network: string; asset: string; pending?: { atomic: string } }[]>('balances.list');
+      const local = list.value!.find((b) => b.network === net.v2.network && b.asset.toLowerCase() === net.v2.usdc.toLowerCase());
+      expect(local?.pending?.atomic).toBe(PRICES.data.toString());
 
       // The real outcome: the same authorization is re-sent, settles once, and the chain confirms it.
       await noApprovalPending(ext);
@@ -81,6 +85,8 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect(settled!.txHash).not.toBe(fake);
       const after = await balances(net, 'v2');
       expect(before.payer - after.payer).toBe(PRICES.data);
+      const list2 = await ext.call<{ network: string; asset: string; pending?: unknown }[]>('balances.list');
+      expect(list2.value!.find((b) => b.network === net.v2.network && b.asset.toLowerCase() === net.v2.usdc.toLowerCase())?.pending).toBeUndefined();
       expect(after.merchant - before.merchant).toBe(PRICES.data);
     });
   });

@@ -14,6 +14,7 @@ import { SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET } from '../../lib/rails/n
 import { preferFunded } from '../../lib/background/payments';
 import { Settings, type StoredSettings } from '../../lib/background/settings';
 import { createRegistry, localPlaygroundAsset } from '../../lib/x402';
+import { Ledger } from '../../lib/ledger/ledger';
 
 const TOKEN = '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0' as const;
 const HOLDER = '0x41CAcd5819833aE857686f9C387d25B5C257B880' as const;
@@ -171,6 +172,39 @@ describe('Balances', () => {
   const asset = localPlaygroundAsset({ chainId: 31337, address: TOKEN, networkLabel: 'Local' });
   const settingsWith = (s: Partial<StoredSettings>) => ({
     get: async (): Promise<StoredSettings> => ({ notifications: true, allowedSites: [], playgroundTokens: [], rpcUrls: {}, ...s }),
+  });
+
+  it('forPayment net of pending payments: the balance must cover what is signed but not settled too', async () => {
+    const node = fakeNode({ balances: bal(HOLDER, 100_000n) });
+    const settings = settingsWith({ playgroundTokens: [{ chainId: 31337, address: TOKEN, rpcUrl: RPC }] });
+    const b = new Balances({ settings, reader: new BalanceReader({ transport: node.transport }) });
+    expect(await b.forPayment(asset, 60_000n, HOLDER, 40_000n)).toEqual({ atomic: '100000', token: '0.1 USDC', sufficient: true, pending: '0.04 USDC' });
+    expect(await b.forPayment(asset, 60_001n, HOLDER, 40_000n)).toMatchObject({ sufficient: false, pending: '0.04 USDC' });
+    expect(await b.forPayment(asset, 60_001n, HOLDER)).toMatchObject({ sufficient: true });
+  });
+
+  it('ledger.pending(): reserved, signed and unknown amounts per token until they expire; settled and released are not', async () => {
+    const l = new Ledger();
+    const reserve = (amount: bigint, expiresAt = Date.now() + 60_000, network = 'eip155:31337') =>
+      l.reserve({
+        site: 'http://a', requestOrigin: 'http://a', resourceUrl: 'http://a/x', network, asset: { address: TOKEN, symbol: 'USDC', decimals: 6, usdPegged: true },
+        amount, payTo: OTHER, expiresAt, auto: false, policyCheck: () => ({ action: 'pay' }),
+      });
+    const a = (await reserve(1_000n)).record!;
+    const b = (await reserve(2_000n)).record!;
+    await l.markSigned(b.id, { expiresAt: Date.now() + 60_000 });
+    const c = (await reserve(4_000n)).record!;
+    await l.fail(c.id, 'unknown', { definite: false });
+    const d = (await reserve(8_000n)).record!;
+    await l.commit(d.id, { txHash: '0x1', network: 'eip155:31337', payer: HOLDER });
+    const e = (await reserve(16_000n)).record!;
+    await l.release(e.id);
+    await reserve(32_000n, Date.now() - 1); // expired
+    await reserve(64_000n, Date.now() + 60_000, 'eip155:1'); // another chain
+    const p = await l.pending();
+    expect(p.get(`eip155:31337|${TOKEN.toLowerCase()}`)).toBe(7_000n);
+    expect(p.get(`eip155:1|${TOKEN.toLowerCase()}`)).toBe(64_000n);
+    expect(a.id).toBeTruthy();
   });
 
   it('forPayment: sufficient, insufficient (exact formatting), unknown without an RPC or address', async () => {

@@ -63,6 +63,18 @@ describe('EVM: readSettlement (receipt + Transfer log of the trusted token)', ()
   ])('a receipt with %s is a mismatch', async (_n, logs) => {
     expect(await readEvmSettlement(q, node({ receipt: receipt('0x1', logs) }))).toMatchObject({ state: 'mismatch' });
   });
+  it('EIP-3009: the receipt must carry AuthorizationUsed(payer, this nonce) — another payment’s receipt with the same payer, payee and amount is not this one', async () => {
+    const nonce = `0x${'11'.repeat(32)}`;
+    const usedLog = (n: string) => ({
+      ...transferLog(TOKEN, FROM, TO, 0n),
+      topics: encodeEventTopics({ abi: [{ type: 'event', name: 'AuthorizationUsed', inputs: [{ name: 'authorizer', type: 'address', indexed: true }, { name: 'nonce', type: 'bytes32', indexed: true }] }], eventName: 'AuthorizationUsed', args: { authorizer: FROM, nonce: n as `0x${string}` } }),
+      data: '0x',
+    });
+    const logs = (n: string) => [usedLog(n), transferLog(TOKEN, FROM, TO, 10_000n)];
+    expect(await readEvmSettlement({ ...q, authorizationId: nonce }, node({ receipt: receipt('0x1', logs(nonce)) }))).toEqual({ state: 'confirmed' });
+    expect(await readEvmSettlement({ ...q, authorizationId: nonce }, node({ receipt: receipt('0x1', logs(`0x${'22'.repeat(32)}`)) }))).toMatchObject({ state: 'mismatch', reason: expect.stringMatching(/another authorization/) });
+  });
+
   it('reverted → failed; no receipt → not-found; another chain → unknown; a made-up hash → mismatch', async () => {
     expect(await readEvmSettlement(q, node({ receipt: receipt('0x0', []) }))).toMatchObject({ state: 'failed' });
     expect(await readEvmSettlement(q, node({ receipt: null }))).toEqual({ state: 'not-found' });
@@ -100,6 +112,14 @@ describe('Solana: readSettlement (getTransaction + token balances, cluster check
     rpc(tx({ postTokenBalances: [bal(PAYER, 100n - 10_000n), bal(PAYEE, 10_000n)] }));
     expect(await readSvmSettlement(sq)).toEqual({ state: 'confirmed' });
   });
+  it('with the payer’s signature known, the transaction must carry it (another identical payment’s transaction does not count)', async () => {
+    const moved = { postTokenBalances: [bal(PAYER, 100n - 10_000n), bal(PAYEE, 10_000n)] };
+    rpc({ ...tx(moved), transaction: { signatures: ['feepayersig', 'oursig'] } });
+    expect(await readSvmSettlement({ ...sq, authorizationId: 'oursig' })).toEqual({ state: 'confirmed' });
+    rpc({ ...tx(moved), transaction: { signatures: ['feepayersig', 'othersig'] } });
+    expect(await readSvmSettlement({ ...sq, authorizationId: 'oursig' })).toMatchObject({ state: 'mismatch' });
+  });
+
   it('mismatch for another amount, another mint, or nothing moved; failed; not-found; another cluster → unknown', async () => {
     rpc(tx({ postTokenBalances: [bal(PAYER, 100n - 9_999n), bal(PAYEE, 9_999n)] }));
     expect(await readSvmSettlement(sq)).toMatchObject({ state: 'mismatch' });

@@ -21,7 +21,7 @@ async function signedRecord(l: Ledger, nonce?: string): Promise<PaymentRecord> {
     asset: ASSET, amount: 10_000n, payTo: '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720', expiresAt: Date.now() + 60_000, auto: false,
     policyCheck: () => ({ action: 'pay' }),
   });
-  return l.markSigned(res.record!.id, { expiresAt: Date.now() + 60_000, payer: '0x41CAcd5819833aE857686f9C387d25B5C257B880', ...(nonce ? { authorizationNonce: nonce } : {}) });
+  return l.markSigned(res.record!.id, { expiresAt: Date.now() + 60_000, payer: '0x41CAcd5819833aE857686f9C387d25B5C257B880', ...(nonce ? { authorizationId: nonce } : {}) });
 }
 
 function service(l: Ledger, chain: Partial<ChainTruth>) {
@@ -54,7 +54,7 @@ describe('reconcile: the chain decides unseen outcomes', () => {
   it('an EIP-3009 authorization the chain reports used settles it (no receipt ever seen)', async () => {
     const l = new Ledger();
     const rec = await signedRecord(l, `0x${'11'.repeat(32)}`);
-    const svc = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async (r) => r.authorizationNonce === `0x${'11'.repeat(32)}` });
+    const svc = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async (r) => r.authorizationId === `0x${'11'.repeat(32)}` });
     expect(await svc.reconcile()).toEqual({ checked: 1, settled: 1 });
     expect(await l.get(rec.id)).toMatchObject({ status: 'settled', confirmedBy: 'chain' });
   });

@@ -385,6 +385,7 @@ describe('createSvmPayment (official ExactSvmScheme + the checking signer)', () 
     expect(verifyEd25519(Uint8Array.from(sigs[USER.address]!), Uint8Array.from(tx.messageBytes), USER.address)).toBe(true);
     await expect(checkSvmTransaction(Uint8Array.from(tx.messageBytes), opt(), USER.address)).resolves.toMatchObject({ blockhash: BLOCKHASH });
     expect(out.summary).toMatchObject({ from: USER.address, to: MERCHANT, value: 10000n, network: SOLANA_DEVNET, nonce: BLOCKHASH });
+    expect(out.summary.authorizationId).toBe(base58.encode(Uint8Array.from(sigs[USER.address]!))); // our signature ties the settlement to this transaction
   });
 
   it('refuses without an RPC endpoint, and a mint the RPC says is not a token', async () => {

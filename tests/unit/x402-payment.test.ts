@@ -148,6 +148,7 @@ describe('createPaymentHeader — v2 EIP-3009', () => {
       nonce: auth.nonce,
       network: 'eip155:8453',
       transferMethod: 'eip3009',
+      authorizationId: auth.nonce, // binds an on-chain receipt to this authorization
     });
 
     const recovered = await recoverTypedDataAddress({

@@ -77,11 +77,30 @@ export async function readEvmSettlement(q: SettlementQuery<EvmAsset>, transport:
     const ours = transfers.some(
       (l) => isAddressEqual(l.args.from, getAddress(q.from)) && isAddressEqual(l.args.to, getAddress(q.to)) && l.args.value === q.amount,
     );
-    return ours ? { state: 'confirmed' } : { state: 'mismatch', reason: `the transaction moves no ${q.asset.symbol} from the payer to the payee for this amount` };
+    if (!ours) return { state: 'mismatch', reason: `the transaction moves no ${q.asset.symbol} from the payer to the payee for this amount` };
+    // EIP-3009: the token logs AuthorizationUsed(authorizer, nonce) — this very authorization, not another payment like it
+    if (q.authorizationId && /^0x[0-9a-fA-F]{64}$/.test(q.authorizationId)) {
+      const used = parseEventLogs({ abi: AUTHORIZATION_USED_EVENT, logs: receipt.logs }).some(
+        (l) => isAddressEqual(l.address, token) && isAddressEqual(l.args.authorizer, getAddress(q.from)) && l.args.nonce.toLowerCase() === q.authorizationId!.toLowerCase(),
+      );
+      if (!used) return { state: 'mismatch', reason: 'the transaction settles another authorization (its nonce differs)' };
+    }
+    return { state: 'confirmed' };
   } catch (e) {
     return { state: 'unknown', reason: shortReason(e) };
   }
 }
+
+const AUTHORIZATION_USED_EVENT = [
+  {
+    type: 'event',
+    name: 'AuthorizationUsed',
+    inputs: [
+      { name: 'authorizer', type: 'address', indexed: true },
+      { name: 'nonce', type: 'bytes32', indexed: true },
+    ],
+  },
+] as const;
 
 const AUTHORIZATION_STATE_ABI = [
   {

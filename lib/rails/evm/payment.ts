@@ -86,6 +86,7 @@ function checkAndSummarize(
       nonce,
       network: o.network,
       transferMethod: o.transferMethod,
+      authorizationId: nonce,
     };
   } else {
     const p = payload.permit2Authorization;

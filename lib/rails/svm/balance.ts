@@ -93,8 +93,16 @@ export async function readSvmSettlement(q: SettlementQuery<SvmAsset>): Promise<S
     ]);
     const other = otherCluster(genesis, q.asset.network);
     if (other) return { state: 'unknown', reason: other };
-    const meta = (tx as { meta?: { err: unknown; preTokenBalances?: TokenBalanceJson[]; postTokenBalances?: TokenBalanceJson[] } } | null)?.meta;
-    if (!tx || !meta) return { state: 'not-found' };
+    const found = tx as {
+      meta?: { err: unknown; preTokenBalances?: TokenBalanceJson[]; postTokenBalances?: TokenBalanceJson[] };
+      transaction?: { signatures?: string[] };
+    } | null;
+    const meta = found?.meta;
+    if (!found || !meta) return { state: 'not-found' };
+    // this very transaction: it carries the payer's signature the wallet made (not another payment like it)
+    if (q.authorizationId && !(found.transaction?.signatures ?? []).includes(q.authorizationId)) {
+      return { state: 'mismatch', reason: 'the transaction is not the one the wallet signed' };
+    }
     if (meta.err !== null && meta.err !== undefined) return { state: 'failed', reason: `the transaction failed (${JSON.stringify(meta.err).slice(0, 80)})` };
     const delta = (owner: string) => {
       const sum = (list: TokenBalanceJson[] | undefined) =>

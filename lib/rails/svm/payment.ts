@@ -21,6 +21,7 @@ import {
 } from '../../x402/payload.ts';
 import type { PaymentRequiredNormalized } from '../../x402/types.ts';
 import type { CreatePaymentArgs, PaymentHeader, SvmOption, SvmSigner } from '../types.ts';
+import { base58 } from '@scure/base';
 import { isSolanaAddress, verifyEd25519 } from './accounts.ts';
 import { checkSvmTransaction, SvmTransactionError, type CheckedSvmTransaction } from './transaction.ts';
 
@@ -131,6 +132,7 @@ export async function createSvmPayment(args: CreatePaymentArgs<SvmOption, SvmSig
     nonce: checked.blockhash,
     network: option.network,
     transferMethod: option.transferMethod,
+    authorizationId: base58.encode(signature),
   };
   const payload = { transaction: b64 };
   if (pr.version === 2) {
