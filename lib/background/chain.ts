@@ -4,7 +4,7 @@
  * must show exactly this payment. A page's report is only a hint that triggers the check; the
  * server's `PAYMENT-RESPONSE` is checked too when an RPC can be asked.
  *
- * `reconcile()` runs on start, on unlock and with the periodic sweep: payments whose outcome the
+ * `PaymentService.reconcile()` runs on start and before each periodic sweep: payments whose outcome the
  * wallet did not see are settled when the chain shows them (a claimed transaction confirmed, or an
  * EIP-3009 authorization used), and left to the expiry sweep otherwise.
  */
@@ -32,12 +32,12 @@ export class ChainTruth {
     this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  private async context(rec: PaymentRecord): Promise<{ asset: TrustedAsset; rpcUrl: string } | { reason: string }> {
+  private async context(rec: PaymentRecord): Promise<{ asset: TrustedAsset; rpcUrl: string } | { reason: string; noRpc?: true }> {
     const registry = await this.deps.settings.registry();
     const asset = registry.lookup(rec.network, rec.asset.address);
     if (!asset) return { reason: `${rec.asset.symbol} on ${rec.network} is no longer in the trusted table` };
     const rpcUrl = resolveRpcUrl(await this.deps.settings.get(), rec.network, rec.asset.address);
-    if (!rpcUrl) return { reason: `no RPC endpoint for ${registry.networkName(rec.network)}` };
+    if (!rpcUrl) return { reason: `no RPC endpoint for ${registry.networkName(rec.network)}`, noRpc: true };
     return { asset, rpcUrl };
   }
 
@@ -47,7 +47,7 @@ export class ChainTruth {
     if (!rail) return { state: 'unknown', reason: `no rail for ${rec.network}` };
     if (!rec.payer) return { state: 'unknown', reason: 'the signing account was not recorded' };
     const ctx = await this.context(rec);
-    if ('reason' in ctx) return { state: 'unknown', reason: ctx.reason };
+    if ('reason' in ctx) return { state: 'unknown', reason: ctx.reason, ...(ctx.noRpc ? { noRpc: true as const } : {}) };
     const q = {
       asset: ctx.asset,
       tx,

@@ -318,11 +318,8 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
     'balances.list': async () => {
       const s = await d.custody.status();
       if (!d.balances || !s.activeAddress) return [];
-      return d.balances.list(
-        await d.settings.registry(),
-        { evm: s.activeAddress, ...(s.activeSvmAddress ? { svm: s.activeSvmAddress } : {}) },
-        await d.ledger.pending(),
-      );
+      const owners = { evm: s.activeAddress, ...(s.activeSvmAddress ? { svm: s.activeSvmAddress } : {}) };
+      return d.balances.list(await d.settings.registry(), owners, await d.ledger.pending(Object.values(owners)));
     },
   };
 }

@@ -29,6 +29,7 @@ import { resolveRpcUrl, type OptionBalance, type Owners } from './balances';
 import type { ChainTruth } from './chain';
 import type { SettlementCheck } from '../rails';
 import type { CommitInfo } from '../ledger/ledger';
+import type { PaymentRecord } from '../ledger/types';
 import type { HandlerDeps } from './handlers';
 
 /**
@@ -148,6 +149,7 @@ export function preferFunded<T extends { index: number }>(payable: readonly T[],
 
 export class PaymentService {
   private ticketsMutex = createMutex();
+  private reconciling = false;
 
   constructor(private deps: PaymentDeps) {}
 
@@ -205,7 +207,7 @@ export class PaymentService {
     const global = await policies.getGlobal();
     // Can the active account fund each option? All lookups run in parallel, each bounded by a
     // short timeout; unknown never blocks paying.
-    const funds = this.lookupFunds(payable, owners, await ledger.pending());
+    const funds = this.lookupFunds(payable, owners, await ledger.pending(Object.values(owners)));
 
     // 1. Automatic payment inside the site's budget (reserve + decide in one atomic step).
     let decision: Decision = { action: 'ask', reason: 'no-budget', detail: 'This site has no budget.' };
@@ -424,18 +426,27 @@ export class PaymentService {
     if (decoded?.ok && decoded.value.success) {
       const tx = decoded.value.transaction;
       // Truth from the chain: the reported transaction must be this payment.
-      const check: SettlementCheck = this.deps.chain
+      let check: SettlementCheck = this.deps.chain
         ? await this.deps.chain.settlement(rec, tx, { retry: true })
-        : { state: 'unknown', reason: 'no chain access' };
-      if (check.state === 'confirmed' || (check.state === 'unknown' && source === 'network')) {
-        // unknown + the server's own response: nothing to ask, the server's word is all there is
-        await this.commit(ticketId, { txHash: tx, network: decoded.value.network, payer: decoded.value.payer ?? '', confirmedBy: check.state === 'confirmed' ? 'chain' : 'server' });
+        : { state: 'unknown', reason: 'no chain access', noRpc: true };
+      // one transfer settles one payment (Permit2 receipts carry no id of the authorization)
+      if (check.state === 'confirmed' && (await this.txSettlesAnother(tx, ticketId))) {
+        check = { state: 'mismatch', reason: 'that transaction already settled another payment' };
+      }
+      // The server's own response with no RPC to ask: its word is all there is (marked as such).
+      if (check.state === 'confirmed' || (check.state === 'unknown' && check.noRpc && source === 'network')) {
+        const info = { txHash: tx, network: decoded.value.network, payer: rec.payer ?? decoded.value.payer ?? '' };
+        await this.commit(ticketId, { ...info, confirmedBy: check.state === 'confirmed' ? 'chain' : 'server' });
         return;
       }
       const what = check.state === 'unknown' ? `could not be checked (${check.reason})` : check.state === 'not-found' ? 'is not on the chain' : `is not this payment: ${check.reason}`;
       const who = source === 'page' ? 'The page reported' : 'The server reported';
-      // Still counted, and re-sent as is while valid: the signed payment may yet settle.
-      await ledger.fail(ticketId, `${who} settlement ${shortTx(tx)}, but it ${what}`, { definite: false, claimedTxHash: tx });
+      // Still counted, and re-sent as is while valid: the signed payment may yet settle. Only the
+      // network's claim is kept for reconciliation — a page cannot redirect what the chain is asked.
+      await ledger.fail(ticketId, `${who} settlement ${shortTx(tx)}, but it ${what}`, {
+        definite: false,
+        ...(source === 'network' ? { claimedTxHash: tx } : {}),
+      });
       return;
     }
     if (source === 'page') {
@@ -448,8 +459,10 @@ export class PaymentService {
       // re-send this same authorization while it is valid; never sign a second one for it.
       await ledger.fail(ticketId, `Settlement failed: ${serverText(decoded.value.errorReason)}`, { definite: false });
     } else if (o.status === 402 && !o.paymentResponse) {
-      // Refused at verification: the server did not settle this authorization.
-      await ledger.fail(ticketId, 'The server refused the payment (verification failed)', { definite: true });
+      // Refused at verification, the server says — but it still holds the signed payment, which
+      // could settle until it expires. It stays counted (not re-sent) until the chain decides or
+      // it expires: the reconciliation before each sweep asks the chain, then the sweep releases.
+      await ledger.fail(ticketId, 'The server refused the payment (verification failed); counted until it expires unless the chain shows it used', { definite: false });
       await this.dropTicket(ticketId);
     } else {
       // 5xx, no answer, or success without a receipt: unknown — keep it counted and re-send it as is.
@@ -457,9 +470,17 @@ export class PaymentService {
     }
   }
 
+  /** Has this transaction already settled a different payment? */
+  private async txSettlesAnother(tx: string, id: string): Promise<boolean> {
+    const settled = await this.deps.ledger.list({ status: 'settled', limit: 1000 });
+    return settled.some((r) => r.id !== id && r.txHash === tx);
+  }
+
   private async commit(id: string, info: CommitInfo): Promise<void> {
     const tz = this.deps.timeZone();
     const done = await this.deps.ledger.commitWithUsage(id, info, { timeZone: tz });
+    // the balance moved: the next look-up reads it again
+    this.deps.balances?.invalidate(done.record.network, done.record.asset.address);
     await this.dropTicket(id);
     if (done.before && done.after) await this.budgetAlerts(done.record.site, done.before, done.after, tz);
   }
@@ -467,26 +488,35 @@ export class PaymentService {
   /**
    * Payments whose outcome the wallet did not see (signed, or unknown): the chain decides. A
    * claimed transaction it confirms, or an EIP-3009 authorization it reports used, settles the
-   * payment; anything else is left to the expiry sweep. Runs on start, on unlock and periodically.
+   * payment; anything else is left to the expiry sweep. Runs on start and before each sweep (1 min).
    */
   async reconcile(): Promise<{ checked: number; settled: number }> {
     const chain = this.deps.chain;
-    if (!chain) return { checked: 0, settled: 0 };
-    const open = await this.deps.ledger.list({ status: ['signed', 'unknown'], limit: 200 });
-    let settled = 0;
-    for (const rec of open) {
-      if (rec.claimedTxHash) {
-        const check = await chain.settlement(rec, rec.claimedTxHash);
-        if (check.state === 'confirmed') {
-          await this.commit(rec.id, { txHash: rec.claimedTxHash, network: rec.network, payer: rec.payer ?? '', confirmedBy: 'chain' });
+    if (!chain || this.reconciling) return { checked: 0, settled: 0 };
+    this.reconciling = true;
+    try {
+      const open = await this.deps.ledger.list({ status: ['signed', 'unknown'], limit: 200 });
+      let settled = 0;
+      const one = async (rec: PaymentRecord) => {
+        if (rec.claimedTxHash) {
+          const check = await chain.settlement(rec, rec.claimedTxHash);
+          if (check.state === 'confirmed' && !(await this.txSettlesAnother(rec.claimedTxHash, rec.id))) {
+            await this.commit(rec.id, { txHash: rec.claimedTxHash, network: rec.network, payer: rec.payer ?? '', confirmedBy: 'chain' });
+            settled++;
+            return;
+          }
+        }
+        if ((await chain.authorizationUsed(rec)) === true) {
+          await this.commit(rec.id, { txHash: '', network: rec.network, payer: rec.payer ?? '', confirmedBy: 'chain' });
           settled++;
         }
-      } else if ((await chain.authorizationUsed(rec)) === true) {
-        await this.commit(rec.id, { txHash: '', network: rec.network, payer: rec.payer ?? '', confirmedBy: 'chain' });
-        settled++;
-      }
+      };
+      // a few at a time: bounded by the RPC timeouts, never a long queue
+      for (let i = 0; i < open.length; i += 4) await Promise.all(open.slice(i, i + 4).map(one));
+      return { checked: open.length, settled };
+    } finally {
+      this.reconciling = false;
     }
-    return { checked: open.length, settled };
   }
 
   /**

@@ -372,7 +372,8 @@ export class Ledger {
       }
       r.status = opts.definite ? 'failed' : 'unknown';
       r.errorReason = reason;
-      if (opts.claimedTxHash) r.claimedTxHash = opts.claimedTxHash;
+      // the first claim is kept: a later one cannot redirect what reconciliation asks the chain
+      if (opts.claimedTxHash && !r.claimedTxHash) r.claimedTxHash = opts.claimedTxHash;
       r.updatedAt = now;
       return { result: { ...r }, changed: true };
     });
@@ -408,14 +409,18 @@ export class Ledger {
 
   /** Spend (spent + reserved) for a site and globally, per calendar period in `timeZone`. */
   /**
-   * Amounts committed to but not settled yet (reserved, signed, outcome unknown; not expired),
-   * per token (`tokenKey`): what a balance must still cover.
+   * Amounts committed to but not settled yet (reserved, signed, outcome unknown; not expired,
+   * by the same rule as spend), per token (`tokenKey`), of the given accounts: what their
+   * balance must still cover.
    */
-  pending(now = this.clock()): Promise<Map<string, bigint>> {
+  pending(owners?: readonly string[], now = this.clock()): Promise<Map<string, bigint>> {
     return this.tx((st) => {
       const out = new Map<string, bigint>();
       for (const r of st.records) {
-        if (!ACTIVE_STATUSES.includes(r.status) || r.expiresAt <= now) continue;
+        if (!ACTIVE_STATUSES.includes(r.status) || isExpired(r, now, this.grace)) continue;
+        // another account's payments are not this balance's (a reservation not signed yet has no payer)
+        const same = (o: string) => (o.startsWith('0x') ? o.toLowerCase() === r.payer!.toLowerCase() : o === r.payer);
+        if (owners && r.payer && !owners.some(same)) continue;
         const k = tokenKey(r.network, r.asset.address);
         out.set(k, (out.get(k) ?? 0n) + r.amount);
       }

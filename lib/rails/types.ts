@@ -206,8 +206,8 @@ export type SettlementCheck =
   | { state: 'failed'; reason: string }
   /** included and succeeded, but it is not this payment (other token, payee, payer or amount) */
   | { state: 'mismatch'; reason: string }
-  /** the chain could not be asked (no RPC, timeout, another chain behind the RPC) */
-  | { state: 'unknown'; reason: string };
+  /** the chain could not be asked (no RPC, timeout, another chain behind the RPC); `noRpc`: there is no endpoint at all */
+  | { state: 'unknown'; reason: string; noRpc?: true };
 
 export interface SettlementQuery<A extends TrustedAsset> {
   asset: A;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRICES } from '../fixture/network';
 import type { BrowserKind } from './harness';
-import { answerApproval, balances, historyFor, isApproval, noApprovalPending, startWorld, type World } from './world';
+import { answerApproval, balances, historyFor, isApproval, noApprovalPending, settledFor, startWorld, type World } from './world';
 
 for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
   describe(`ambiguous outcome → the same authorization is re-sent (${kind})`, () => {
@@ -49,9 +49,10 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const after = await balances(net, 'v2');
       expect(after.payer).toBe(before.payer - PRICES.data);
       expect(after.merchant).toBe(before.merchant + PRICES.data);
-      const h2 = await historyFor(ext, url);
+      // settled once the wallet has read the receipt (the chain check follows the response)
+      const h2 = await settledFor(ext, url);
       expect(h2).toHaveLength(1);
-      expect(h2[0]!.status).toBe('settled');
+      expect(await historyFor(ext, url)).toHaveLength(1);
     });
   });
 }

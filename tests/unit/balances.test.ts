@@ -203,6 +203,10 @@ describe('Balances', () => {
     await reserve(64_000n, Date.now() + 60_000, 'eip155:1'); // another chain
     const p = await l.pending();
     expect(p.get(`eip155:31337|${TOKEN.toLowerCase()}`)).toBe(7_000n);
+    // another account's signed payment is not this account's pending
+    await l.markSigned(a.id, { expiresAt: Date.now() + 60_000, payer: OTHER });
+    expect((await l.pending([HOLDER])).get(`eip155:31337|${TOKEN.toLowerCase()}`)).toBe(6_000n);
+    expect((await l.pending([OTHER.toLowerCase()])).get(`eip155:31337|${TOKEN.toLowerCase()}`)).toBe(7_000n);
     expect(p.get(`eip155:1|${TOKEN.toLowerCase()}`)).toBe(64_000n);
     expect(a.id).toBeTruthy();
   });

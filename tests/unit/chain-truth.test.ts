@@ -134,5 +134,7 @@ describe('Solana: readSettlement (getTransaction + token balances, cluster check
     rpc(tx({ postTokenBalances: [bal(PAYER, 100n - 10_000n), bal(PAYEE, 10_000n)] }), '5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d');
     expect(await readSvmSettlement(sq)).toMatchObject({ state: 'unknown', reason: expect.stringMatching(/another cluster/) });
     expect(await readSvmSettlement({ ...sq, tx: '0xdeadbeef' })).toMatchObject({ state: 'mismatch' });
+    // base58 of more than 64 bytes is not a signature (an RPC error must not let the server's word through)
+    expect(await readSvmSettlement({ ...sq, tx: 'z'.repeat(90) })).toMatchObject({ state: 'mismatch', reason: expect.stringMatching(/malformed/) });
   });
 });

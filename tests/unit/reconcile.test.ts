@@ -59,6 +59,30 @@ describe('reconcile: the chain decides unseen outcomes', () => {
     expect(await l.get(rec.id)).toMatchObject({ status: 'settled', confirmedBy: 'chain' });
   });
 
+  it('a claimed hash the chain does not confirm does not stop the authorization check; the first claim is kept', async () => {
+    const l = new Ledger();
+    const rec = await signedRecord(l, `0x${'33'.repeat(32)}`);
+    const real = `0x${'aa'.repeat(32)}`;
+    await l.fail(rec.id, 'server claim', { definite: false, claimedTxHash: real });
+    await l.fail(rec.id, 'a later claim', { definite: false, claimedTxHash: `0x${'ff'.repeat(32)}` });
+    expect((await l.get(rec.id))!.claimedTxHash).toBe(real);
+    const svc = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async () => true });
+    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 1 });
+    expect(await l.get(rec.id)).toMatchObject({ status: 'settled', confirmedBy: 'chain' });
+  });
+
+  it('a transaction that already settled another payment does not settle a second one', async () => {
+    const l = new Ledger();
+    const tx = `0x${'ab'.repeat(32)}`;
+    const a = await signedRecord(l);
+    await l.commit(a.id, { txHash: tx, network: 'eip155:31337', payer: '0x41CAcd5819833aE857686f9C387d25B5C257B880' });
+    const b = await signedRecord(l);
+    await l.fail(b.id, 'claimed', { definite: false, claimedTxHash: tx });
+    const svc = service(l, { settlement: async () => ({ state: 'confirmed' }), authorizationUsed: async () => undefined });
+    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 0 });
+    expect((await l.get(b.id))!.status).toBe('unknown');
+  });
+
   it('not on chain, unused, or the chain cannot be asked: nothing changes (left to the expiry sweep)', async () => {
     const l = new Ledger();
     const a = await signedRecord(l, `0x${'22'.repeat(32)}`);

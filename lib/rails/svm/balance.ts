@@ -70,6 +70,16 @@ export async function readSvmBalance(q: BalanceQuery<SvmAsset>): Promise<Balance
   }
 }
 
+/** A Solana transaction signature: base58 of exactly 64 bytes. */
+function isSignature(s: string): boolean {
+  if (!/^[1-9A-HJ-NP-Za-km-z]{64,90}$/.test(s)) return false;
+  try {
+    return base58.decode(s).length === 64;
+  } catch {
+    return false;
+  }
+}
+
 interface TokenBalanceJson {
   mint: string;
   owner?: string;
@@ -83,7 +93,7 @@ interface TokenBalanceJson {
  * right).
  */
 export async function readSvmSettlement(q: SettlementQuery<SvmAsset>): Promise<SettlementCheck> {
-  if (!/^[1-9A-HJ-NP-Za-km-z]{64,90}$/.test(q.tx)) return { state: 'mismatch', reason: 'the transaction signature is malformed' };
+  if (!isSignature(q.tx)) return { state: 'mismatch', reason: 'the transaction signature is malformed' };
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), q.timeoutMs);
   try {
@@ -109,7 +119,9 @@ export async function readSvmSettlement(q: SettlementQuery<SvmAsset>): Promise<S
         (list ?? []).filter((b) => b.mint === q.asset.address && b.owner === owner).reduce((n, b) => n + BigInt(b.uiTokenAmount.amount), 0n);
       return sum(meta.postTokenBalances) - sum(meta.preTokenBalances);
     };
-    if (delta(q.to) === q.amount && delta(q.from) === -q.amount) return { state: 'confirmed' };
+    // With the wallet's own signature matched, the transaction is exactly the one it checked and
+    // signed: the payer's side proves it executed (a Token-2022 transfer fee may reduce the payee's).
+    if (delta(q.from) === -q.amount && (q.authorizationId || delta(q.to) === q.amount)) return { state: 'confirmed' };
     return { state: 'mismatch', reason: `the transaction moves no ${q.asset.symbol} from the payer to the payee for this amount` };
   } catch (e) {
     const reason = ctl.signal.aborted ? `no answer within ${q.timeoutMs / 1000} s` : ((e as Error)?.message ?? 'RPC error');
