@@ -424,6 +424,8 @@ export class PaymentService {
     this.deps.balances?.invalidate(rec.network, rec.asset.address);
     const decoded = o.paymentResponse ? decodeSettlement(o.paymentResponse) : undefined;
     if (decoded?.ok && decoded.value.success) {
+      // A page's claim costs RPC calls: one check per payment, then its claims are ignored.
+      if (source === 'page' && rec.pageChecked) return;
       const tx = decoded.value.transaction;
       // Truth from the chain: the reported transaction must be this payment.
       let check: SettlementCheck = this.deps.chain
@@ -445,7 +447,7 @@ export class PaymentService {
       // network's claim is kept for reconciliation — a page cannot redirect what the chain is asked.
       await ledger.fail(ticketId, `${who} settlement ${shortTx(tx)}, but it ${what}`, {
         definite: false,
-        ...(source === 'network' ? { claimedTxHash: tx } : {}),
+        ...(source === 'network' ? { claimedTxHash: tx } : { pageChecked: true }),
       });
       return;
     }

@@ -364,7 +364,12 @@ export class Ledger {
    * refused, never sent) → 'failed', released. Otherwise (timeout, 5xx, lost response) →
    * 'unknown', still counted until its authorization expires. No effect on final records.
    */
-  fail(id: string, reason: string, opts: { definite: boolean; claimedTxHash?: string }, now = this.clock()): Promise<PaymentRecord> {
+  fail(
+    id: string,
+    reason: string,
+    opts: { definite: boolean; claimedTxHash?: string; pageChecked?: boolean },
+    now = this.clock(),
+  ): Promise<PaymentRecord> {
     return this.tx((st) => {
       const r = this.find(st, id);
       if (r.status === 'settled' || r.status === 'failed' || r.status === 'released') {
@@ -374,6 +379,7 @@ export class Ledger {
       r.errorReason = reason;
       // the first claim is kept: a later one cannot redirect what reconciliation asks the chain
       if (opts.claimedTxHash && !r.claimedTxHash) r.claimedTxHash = opts.claimedTxHash;
+      if (opts.pageChecked) r.pageChecked = true;
       r.updatedAt = now;
       return { result: { ...r }, changed: true };
     });

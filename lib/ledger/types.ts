@@ -51,6 +51,8 @@ export interface PaymentRecord {
   authorizationId?: string;
   /** A settlement the server reported but the chain has not confirmed (yet): checked again on reconciliation. */
   claimedTxHash?: string;
+  /** A page's settlement claim was already checked on chain: further page claims are ignored (one RPC check per payment). */
+  pageChecked?: boolean;
   /** Who confirmed the settlement: the chain (receipt / signature status checked) or only the server (no RPC to ask). */
   confirmedBy?: 'chain' | 'server';
   /** Paid automatically within a budget (false: approved by the user). */

@@ -67,7 +67,15 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await expect
         .poll(async () => (await historyFor(ext, url))[0]?.errorReason ?? '', { timeout: 10_000 })
         .toMatch(/The page reported settlement 0xdededede.*is not on the chain/);
+      // A second forged claim is not even checked (one chain check per payment): the reason stays the first one's.
+      await page.evaluate(
+        ({ channel, ticket, forged }) =>
+          window.postMessage({ channel, dir: 'to-ext', id: 'forged-result-2', kind: 'result', payload: { ticket, status: 200, paymentResponse: forged } }, location.origin),
+        { channel: PAGE_CHANNEL, ticket, forged: Buffer.from(JSON.stringify({ success: true, transaction: `0x${'ee'.repeat(32)}`, network: net.v2.network })).toString('base64') },
+      );
+      await new Promise((r) => setTimeout(r, 500));
       const h = (await historyFor(ext, url))[0]!;
+      expect(h.errorReason).toMatch(/0xdededede/);
       expect(h.status).toBe('unknown');
       expect(h.txHash).toBeUndefined();
       expect(await balances(net, 'v2')).toEqual(before);
