@@ -140,6 +140,11 @@ export interface OptionBalance {
 /** The wallet's active account on each rail (a rail without an account has no balances). */
 export type Owners = Partial<Record<RailId, string>>;
 
+/** The active account's address per rail, from the custody status. */
+export function ownersOf(s: { activeAddress?: string | null; activeSvmAddress?: string | null }): Owners {
+  return { ...(s.activeAddress ? { evm: s.activeAddress } : {}), ...(s.activeSvmAddress ? { svm: s.activeSvmAddress } : {}) };
+}
+
 /**
  * Balances of trusted assets for the active accounts, with RPC URLs from the settings. One
  * instance lives in the background; `reader` is shared so the cache serves the approval and the popup.

@@ -21,6 +21,7 @@ import type { Cap, SitePolicy, SpendSnapshot } from '../policy/types';
 import { siteKey } from '../policy/units';
 import { formatUsdPlain, parseUsd } from '../policy/money';
 import { railOfNetwork } from '../rails';
+import { ownersOf } from './balances';
 import { formatTokenAmount, formatUsd, type Registry } from '../x402';
 import type { ApprovalQueue } from './approvals';
 import type { Balances } from './balances';
@@ -318,7 +319,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
     'balances.list': async () => {
       const s = await d.custody.status();
       if (!d.balances || !s.activeAddress) return [];
-      const owners = { evm: s.activeAddress, ...(s.activeSvmAddress ? { svm: s.activeSvmAddress } : {}) };
+      const owners = ownersOf(s);
       return d.balances.list(await d.settings.registry(), owners, await d.ledger.pending(Object.values(owners)));
     },
   };

@@ -25,7 +25,7 @@ import {
   type PaymentRequiredNormalized,
 } from '../x402';
 import type { ApprovalOutcome } from './approvals';
-import { resolveRpcUrl, type OptionBalance, type Owners } from './balances';
+import { ownersOf, resolveRpcUrl, type OptionBalance, type Owners } from './balances';
 import type { ChainTruth } from './chain';
 import type { SettlementCheck } from '../rails';
 import type { CommitInfo } from '../ledger/ledger';
@@ -184,10 +184,7 @@ export class PaymentService {
     const registry = await settings.registry();
     const status = await custody.status();
     if (!status.initialized) return { action: 'pass', reason: 'x402 Wallet has no wallet yet.' };
-    const owners: Owners = {
-      ...(status.activeAddress ? { evm: status.activeAddress } : {}),
-      ...(status.activeSvmAddress ? { svm: status.activeSvmAddress } : {}),
-    };
+    const owners = ownersOf(status);
     const evaluated = evaluateOptions(pr, registry, { self: owners });
     const rejected = evaluated.rejected;
     // A rail the wallet has no account on (a raw EVM key has no Solana account) cannot pay.
@@ -437,7 +434,8 @@ export class PaymentService {
       }
       // The server's own response with no RPC to ask: its word is all there is (marked as such).
       if (check.state === 'confirmed' || (check.state === 'unknown' && check.noRpc && source === 'network')) {
-        const info = { txHash: tx, network: decoded.value.network, payer: rec.payer ?? decoded.value.payer ?? '' };
+        // confirmed on the record's network: the reporter's network field (a page's, possibly) is not recorded
+        const info = { txHash: tx, network: check.state === 'confirmed' ? rec.network : decoded.value.network, payer: rec.payer ?? decoded.value.payer ?? '' };
         await this.commit(ticketId, { ...info, confirmedBy: check.state === 'confirmed' ? 'chain' : 'server' });
         return;
       }

@@ -14,7 +14,7 @@ export {
   derivationPath,
   type DerivedAccount,
 } from '../rails/evm/accounts';
-export { SOLANA_DERIVATION_PATH, deriveSolanaKey, solanaDerivationPath } from '../rails/svm/accounts';
+export { deriveSolanaKey, solanaDerivationPath } from '../rails/svm/accounts';
 
 /** BIP-39 seed (64 bytes) of a normalized phrase, no passphrase. */
 export function seedFromMnemonic(phrase: string): Promise<Uint8Array> {

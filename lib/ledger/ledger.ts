@@ -11,7 +11,7 @@
 import { storage } from 'wxt/utils/storage';
 import { resolveTimeZone } from '../policy/periods';
 import type { Decision, SpendSnapshot } from '../policy/types';
-import { siteKey, tokenKey } from '../policy/units';
+import { addressKey, siteKey, tokenKey } from '../policy/units';
 import { decodeRecord, emptyLedger, encodeRecord, normalizeLedger } from './codec';
 import { toCsv, toJson } from './export';
 import { sharedMutex, type Mutex } from '../util/mutex';
@@ -425,8 +425,7 @@ export class Ledger {
       for (const r of st.records) {
         if (!ACTIVE_STATUSES.includes(r.status) || isExpired(r, now, this.grace)) continue;
         // another account's payments are not this balance's (a reservation not signed yet has no payer)
-        const same = (o: string) => (o.startsWith('0x') ? o.toLowerCase() === r.payer!.toLowerCase() : o === r.payer);
-        if (owners && r.payer && !owners.some(same)) continue;
+        if (owners && r.payer && !owners.some((o) => addressKey(r.network, o) === addressKey(r.network, r.payer!))) continue;
         const k = tokenKey(r.network, r.asset.address);
         out.set(k, (out.get(k) ?? 0n) + r.amount);
       }

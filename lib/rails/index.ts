@@ -4,7 +4,7 @@
  */
 import { evmRail } from './evm/index.ts';
 import { svmRail } from './svm/index.ts';
-import type { CreatePaymentArgs, PayableOption, PaymentHeader, Rail, RailId, RailSigner, TrustedAsset } from './types.ts';
+import type { CreatePaymentArgs, PayableOption, PaymentHeader, Rail, RailId, RailSigner } from './types.ts';
 
 export * from './types.ts';
 export { RegistryError } from './registry-error.ts';
@@ -35,8 +35,4 @@ export function railOfV1Name(name: string): { rail: Rail; network: string } | un
 export function createRailPayment(args: CreatePaymentArgs<PayableOption, RailSigner>): Promise<PaymentHeader> {
   if (args.signer.rail !== args.option.rail) return Promise.reject(new Error(`a ${args.signer.rail} signer cannot sign a ${args.option.rail} payment`));
   return railById(args.option.rail).createPayment(args as never);
-}
-
-export function railOfAsset(asset: TrustedAsset): Rail {
-  return railById(asset.rail);
 }

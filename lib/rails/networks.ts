@@ -14,6 +14,19 @@ export const SOLANA_NAMES: Readonly<Record<string, string>> = Object.freeze({
   [SOLANA_TESTNET]: 'Solana Testnet',
 });
 
+/** CAIP-2 `solana:<first 32 characters of the genesis hash>`. */
+const SOLANA_CAIP2 = /^solana:[1-9A-HJ-NP-Za-km-z]{32}$/;
+
+/** A well-formed Solana CAIP-2 id (any cluster, public or not). */
+export function isSolanaNetwork(caip2: string): boolean {
+  return typeof caip2 === 'string' && SOLANA_CAIP2.test(caip2);
+}
+
+/** Name of a public Solana cluster ("Solana Devnet"), or undefined. */
+export function solanaNetworkName(caip2: string): string | undefined {
+  return SOLANA_NAMES[caip2];
+}
+
 /** Built-in public RPC endpoints by CAIP-2 network. */
 export const DEFAULT_RPC_URLS: Readonly<Record<string, string>> = Object.freeze({
   'eip155:8453': 'https://mainnet.base.org',

@@ -11,7 +11,7 @@ import type { BalanceDto, PlaygroundTokenDto } from '../messaging/contract';
 
 export type UiRail = 'evm' | 'svm';
 
-import { DEFAULT_RPC_URLS, SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_NAMES, SOLANA_TESTNET } from '../rails/networks';
+import { DEFAULT_RPC_URLS, SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET, isSolanaNetwork, solanaNetworkName } from '../rails/networks';
 
 /** CAIP-2 ids of the public Solana clusters (shared with the rails: lib/rails/networks.ts). */
 export { DEFAULT_RPC_URLS, SOLANA_MAINNET as SOLANA_MAINNET_ID, SOLANA_DEVNET as SOLANA_DEVNET_ID, SOLANA_TESTNET as SOLANA_TESTNET_ID };
@@ -20,7 +20,6 @@ export { DEFAULT_RPC_URLS, SOLANA_MAINNET as SOLANA_MAINNET_ID, SOLANA_DEVNET as
 export const DEFAULT_SOLANA_PLAYGROUND_NETWORK = SOLANA_DEVNET;
 
 const BASE58 = '1-9A-HJ-NP-Za-km-z';
-const SOLANA_NETWORK_RE = new RegExp(`^solana:[${BASE58}]{32}$`);
 /** 32 bytes in base58 are 32–44 characters. */
 const SOLANA_ADDRESS_RE = new RegExp(`^[${BASE58}]{32,44}$`);
 const EVM_ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
@@ -37,15 +36,8 @@ export function railLabel(rail: UiRail): string {
   return rail === 'svm' ? 'Solana' : 'EVM';
 }
 
-/** Name of a well-known Solana cluster ("Solana Devnet"), or undefined. */
-export function solanaNetworkName(network: string): string | undefined {
-  return SOLANA_NAMES[network];
-}
-
-/** A well-formed Solana CAIP-2 id (`solana:` + 32 base58 characters). */
-export function isSolanaNetworkId(s: string): boolean {
-  return SOLANA_NETWORK_RE.test(s);
-}
+/** Shared with the rails (lib/rails/networks.ts). */
+export { solanaNetworkName, isSolanaNetwork as isSolanaNetworkId };
 
 /** Looks like a Solana address or mint (base58, 32–44 characters); the background checks the 32 bytes. */
 export function looksLikeSolanaAddress(s: string): boolean {
@@ -125,7 +117,7 @@ export function parseRpcKey(input: string): RpcKeyCheck {
   if (/^[1-9][0-9]{0,15}$/.test(s) && Number.isSafeInteger(Number(s))) return { ok: true, key: s, rail: 'evm' };
   if (s.startsWith('eip155:')) return { ok: false, error: 'Enter an EVM chain by its number only, like 8453 (without "eip155:").' };
   if (s.startsWith('solana:')) {
-    if (isSolanaNetworkId(s)) return { ok: true, key: s, rail: 'svm' };
+    if (isSolanaNetwork(s)) return { ok: true, key: s, rail: 'svm' };
     return { ok: false, error: 'A Solana network id is "solana:" followed by 32 base58 characters, like solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp.' };
   }
   return { ok: false, error: 'Enter a chain id as a whole number (like 8453) or a Solana network id (solana:…).' };

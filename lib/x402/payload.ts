@@ -8,16 +8,13 @@
 import type { PaymentRequirements } from '@x402/core/types';
 import { encodeBase64Utf8 } from './base64.ts';
 import type { PaymentRequiredNormalized, RawOption } from './types.ts';
+import { isRecord } from './json.ts';
 
 export const PAYMENT_IDENTIFIER = 'payment-identifier';
 const PAYMENT_ID_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
 export class PaymentBuildError extends Error {
   override name = 'PaymentBuildError';
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A fresh payment id: "pay_" + 32 hex chars from the platform CSPRNG. */

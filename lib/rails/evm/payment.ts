@@ -31,10 +31,7 @@ import {
 } from '../../x402/payload.ts';
 import type { PaymentRequiredNormalized } from '../../x402/types.ts';
 import type { CreatePaymentArgs, EvmOption, EvmSigner, PaymentHeader, PaymentSummary, TypedDataRequest } from '../types.ts';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isRecord } from '../../x402/json.ts';
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);

@@ -5,10 +5,7 @@
  */
 import { getAddress, isAddress } from 'viem';
 import { OptionRejected, type EvmAsset, type EvmOption, type OptionContext } from '../types.ts';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isRecord } from '../../x402/json.ts';
 
 export function evaluateEvmOption(ctx: OptionContext<EvmAsset>): EvmOption {
   const { raw, asset, network, pr } = ctx;

@@ -9,8 +9,6 @@ import { HDKey } from 'micro-key-producer/slip10.js';
 import { assertAccountIndex } from '../evm/accounts.ts';
 import type { RailKey } from '../types.ts';
 
-export const SOLANA_DERIVATION_PATH = "m/44'/501'/i'/0'";
-
 export function solanaDerivationPath(index: number): string {
   assertAccountIndex(index);
   return `m/44'/501'/${index}'/0'`;

@@ -3,7 +3,7 @@
  * (USDC, USDT, … with their token programs). v1 names from the x402 network table.
  */
 import { DEFAULT_ASSETS } from '@x402/svm';
-import { SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_NAMES, SOLANA_TESTNET } from '../networks.ts';
+import { SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET, isSolanaNetwork, solanaNetworkName } from '../networks.ts';
 import { RegistryError } from '../registry-error.ts';
 import type { SvmAsset } from '../types.ts';
 import { isSolanaAddress } from './accounts.ts';
@@ -11,7 +11,7 @@ import { isSolanaAddress } from './accounts.ts';
 export const TOKEN_PROGRAM = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
 export const TOKEN_2022_PROGRAM = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb';
 
-export { SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET };
+export { SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET, isSolanaNetwork, solanaNetworkName };
 
 /** v1 Solana network names → CAIP-2. */
 export const V1_SOLANA_NETWORKS: Readonly<Record<string, string>> = Object.freeze({
@@ -21,16 +21,6 @@ export const V1_SOLANA_NETWORKS: Readonly<Record<string, string>> = Object.freez
 });
 
 
-/** CAIP-2 `solana:<first 32 characters of the genesis hash>`. */
-const SOLANA_CAIP2 = /^solana:[1-9A-HJ-NP-Za-km-z]{32}$/;
-
-export function isSolanaNetwork(caip2: string): boolean {
-  return typeof caip2 === 'string' && SOLANA_CAIP2.test(caip2);
-}
-
-export function solanaNetworkName(caip2: string): string | undefined {
-  return SOLANA_NAMES[caip2];
-}
 
 export function checkSvmAsset(a: SvmAsset): SvmAsset {
   const where = `trusted asset ${String(a?.symbol)} on ${String(a?.network)}`;

@@ -24,6 +24,7 @@ import type { CreatePaymentArgs, PaymentHeader, SvmOption, SvmSigner } from '../
 import { base58 } from '@scure/base';
 import { isSolanaAddress, verifyEd25519 } from './accounts.ts';
 import { checkSvmTransaction, SvmTransactionError, type CheckedSvmTransaction } from './transaction.ts';
+import { isRecord } from '../../x402/json.ts';
 
 /**
  * How long a signed Solana payment may still land: its blockhash lives 150 blocks (~60–90 s),
@@ -31,10 +32,6 @@ import { checkSvmTransaction, SvmTransactionError, type CheckedSvmTransaction } 
  * re-sent as is (never re-signed) until this has passed.
  */
 export const SVM_VALIDITY_SECONDS = 120;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * The validated fee payer and memo. A server's `recentBlockhash` hint is NOT passed on: the

@@ -6,12 +6,9 @@
 import { OptionRejected, type OptionContext, type SvmAsset, type SvmOption } from '../types.ts';
 import { isSolanaAddress } from './accounts.ts';
 import { MAX_COMPUTE_UNIT_LIMIT, MAX_COMPUTE_UNIT_PRICE, MAX_MEMO_BYTES } from './transaction.ts';
+import { isRecord } from '../../x402/json.ts';
 
 const SYSTEM_PROGRAM = '11111111111111111111111111111111';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function evaluateSvmOption(ctx: OptionContext<SvmAsset>): SvmOption {
   const { raw, self } = ctx;
