@@ -211,7 +211,7 @@ export class PaymentService {
     if (policy && policy.mode !== 'ask') {
       const auto = await this.autoOption(payable, funds);
       const res = await ledger.reserve({
-        ...this.recordFields(req, auto, true),
+        ...this.recordFields(req, pr.version, auto, true),
         timeZone: tz,
         policyCheck: (s: SpendSnapshot) => decide(policy, global, s, this.request(req.site, req.url, auto, Date.now()), tz),
       });
@@ -265,7 +265,7 @@ export class PaymentService {
     if (chosenBalance && !chosenBalance.sufficient) return { action: 'pass', reason: notEnoughText(chosen, chosenBalance) };
     if (outcome.kind === 'allow') await this.allowSite(req.site, outcome.period, outcome.capUsd);
     const res = await ledger.reserve({
-      ...this.recordFields(req, chosen, false),
+      ...this.recordFields(req, pr.version, chosen, false),
       timeZone: tz,
       policyCheck: () => ({ action: 'pay' }),
     });
@@ -297,11 +297,13 @@ export class PaymentService {
     return payable[0]!;
   }
 
-  private recordFields(req: PayRequest, o: PayableOption, auto: boolean) {
+  private recordFields(req: PayRequest, x402Version: number, o: PayableOption, auto: boolean) {
     return {
       site: req.site,
       requestOrigin: origin(req.url),
       resourceUrl: req.url,
+      scheme: o.scheme,
+      x402Version,
       network: o.network,
       asset: { address: o.asset.address, symbol: o.asset.symbol, decimals: o.asset.decimals, usdPegged: o.asset.usdPegged },
       amount: o.amount,

@@ -11,7 +11,7 @@ export function emptyLedger(): StoredLedger {
 }
 
 export function encodeRecord(r: PaymentRecord): StoredRecord {
-  return { ...r, asset: { ...r.asset }, amount: r.amount.toString() };
+  return { ...r, times: { ...r.times }, asset: { ...r.asset }, amount: r.amount.toString() };
 }
 
 export function decodeRecord(s: StoredRecord): PaymentRecord {
@@ -20,7 +20,15 @@ export function decodeRecord(s: StoredRecord): PaymentRecord {
   if (typeof s.id !== 'string' || !Number.isFinite(s.createdAt) || !Number.isFinite(s.expiresAt)) {
     throw new Error('invalid record');
   }
-  return { ...s, asset: { ...s.asset }, amount: BigInt(s.amount) };
+  return {
+    ...s,
+    // records written before these fields existed: the wallet only paid `exact`, version not recorded (0)
+    scheme: typeof s.scheme === 'string' ? s.scheme : 'exact',
+    x402Version: typeof s.x402Version === 'number' ? s.x402Version : 0,
+    times: s.times && typeof s.times === 'object' ? { ...s.times } : { reserved: s.createdAt, [s.status]: s.updatedAt },
+    asset: { ...s.asset },
+    amount: BigInt(s.amount),
+  };
 }
 
 /** Normalize whatever storage holds into a StoredLedger (tolerates a missing archive). */

@@ -62,6 +62,9 @@ export interface ReserveInput {
   site: string;
   requestOrigin: string;
   resourceUrl: string;
+  /** x402 scheme (default 'exact') and protocol version (default 2) of the paid option */
+  scheme?: string;
+  x402Version?: number;
   network: string;
   asset: LedgerAsset;
   amount: bigint;
@@ -109,8 +112,15 @@ export interface CommitInfo {
   confirmedBy?: 'chain' | 'server';
 }
 
-function applyCommit(r: PaymentRecord, info: CommitInfo): void {
-  r.status = 'settled';
+/** Move a record to `status` at `now`, stamping when it entered that state. */
+function enter(r: PaymentRecord, status: PaymentStatus, now: number): void {
+  r.status = status;
+  r.updatedAt = now;
+  r.times = { ...r.times, [status]: now };
+}
+
+function applyCommit(r: PaymentRecord, info: CommitInfo, now: number): void {
+  enter(r, 'settled', now);
   if (info.txHash) r.txHash = info.txHash;
   if (info.payer) r.payer = info.payer;
   if (info.network !== r.network) r.settledNetwork = info.network;
@@ -202,8 +212,7 @@ export class Ledger {
     const released: PaymentRecord[] = [];
     for (const r of st.records) {
       if (isExpired(r, now, this.grace)) {
-        r.status = 'released';
-        r.updatedAt = now;
+        enter(r, 'released', now);
         r.errorReason ??= 'authorization expired';
         released.push({ ...r });
       }
@@ -266,6 +275,8 @@ export class Ledger {
         site: siteKey(input.site),
         requestOrigin: input.requestOrigin,
         resourceUrl: input.resourceUrl,
+        scheme: input.scheme ?? 'exact',
+        x402Version: input.x402Version ?? 2,
         network: input.network,
         asset: { ...input.asset },
         amount: input.amount,
@@ -275,6 +286,7 @@ export class Ledger {
         updatedAt: now,
         expiresAt: input.expiresAt,
         auto: input.auto,
+        times: { reserved: now },
       };
       if (input.paymentIdentifier !== undefined) record.paymentIdentifier = input.paymentIdentifier;
       st.records.push(record);
@@ -294,12 +306,11 @@ export class Ledger {
       if (r.status !== 'reserved' && r.status !== 'signed') {
         throw new LedgerError('invalid-transition', `cannot mark ${r.status} payment as signed`);
       }
-      r.status = 'signed';
+      enter(r, 'signed', now);
       r.expiresAt = info.expiresAt;
       if (info.paymentIdentifier !== undefined) r.paymentIdentifier = info.paymentIdentifier;
       if (info.payer !== undefined) r.payer = info.payer;
       if (info.authorizationId !== undefined) r.authorizationId = info.authorizationId;
-      r.updatedAt = now;
       return { result: { ...r }, changed: true };
     });
   }
@@ -309,8 +320,7 @@ export class Ledger {
     return this.tx((st) => {
       const r = this.find(st, id);
       if (r.status === 'settled') return { result: { ...r }, changed: false };
-      applyCommit(r, info);
-      r.updatedAt = now;
+      applyCommit(r, info, now);
       return { result: { ...r }, changed: true };
     });
   }
@@ -334,8 +344,7 @@ export class Ledger {
       const settledSpend = () =>
         computeSpend(st.records.filter((x) => x.status === 'settled'), st.archive, r.site, now, tz, this.grace);
       const before = settledSpend();
-      applyCommit(r, info);
-      r.updatedAt = now;
+      applyCommit(r, info, now);
       return { result: { record: { ...r }, before, after: settledSpend() }, changed: true };
     });
   }
@@ -350,8 +359,7 @@ export class Ledger {
       const out: PaymentRecord[] = [];
       for (const r of st.records) {
         if (r.status !== 'reserved' || r.createdAt >= createdBefore) continue;
-        r.status = 'released';
-        r.updatedAt = now;
+        enter(r, 'released', now);
         r.errorReason ??= 'never signed (the wallet restarted)';
         out.push({ ...r });
       }
@@ -375,12 +383,11 @@ export class Ledger {
       if (r.status === 'settled' || r.status === 'failed' || r.status === 'released') {
         return { result: { ...r }, changed: false };
       }
-      r.status = opts.definite ? 'failed' : 'unknown';
+      enter(r, opts.definite ? 'failed' : 'unknown', now);
       r.errorReason = reason;
       // the first claim is kept: a later one cannot redirect what reconciliation asks the chain
       if (opts.claimedTxHash && !r.claimedTxHash) r.claimedTxHash = opts.claimedTxHash;
       if (opts.pageChecked) r.pageChecked = true;
-      r.updatedAt = now;
       return { result: { ...r }, changed: true };
     });
   }
@@ -398,8 +405,7 @@ export class Ledger {
       if (r.status === 'unknown' && !isExpired(r, now, this.grace)) {
         throw new LedgerError('invalid-transition', 'outcome unknown and the authorization is still valid');
       }
-      r.status = 'released';
-      r.updatedAt = now;
+      enter(r, 'released', now);
       return { result: { ...r }, changed: true };
     });
   }

@@ -26,6 +26,10 @@ export interface PaymentRecord {
   /** Origin that returned the 402. */
   requestOrigin: string;
   resourceUrl: string;
+  /** x402 scheme of the paid option ('exact', later 'upto'); records from before v2 say 'exact'. */
+  scheme: string;
+  /** x402 protocol version of the 402 that was paid (1 or 2). */
+  x402Version: number;
   network: string;
   asset: LedgerAsset;
   /** Atomic units. */
@@ -57,6 +61,8 @@ export interface PaymentRecord {
   confirmedBy?: 'chain' | 'server';
   /** Paid automatically within a budget (false: approved by the user). */
   auto: boolean;
+  /** When the record entered each state (epoch ms); `reserved` = createdAt. */
+  times: Partial<Record<PaymentStatus, number>>;
 }
 
 /** Lifetime totals of records pruned from the ledger, so lifetime caps stay exact. */

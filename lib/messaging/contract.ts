@@ -157,15 +157,30 @@ export interface PaymentDto {
   site: string;
   requestOrigin: string;
   resourceUrl: string;
+  scheme: string;
+  x402Version: number;
   network: string;
   networkName: string;
   symbol: string;
+  assetAddress: string;
+  decimals: number;
+  /** atomic units, decimal string */
+  amountAtomic: string;
   amountToken: string;
   amountUsd: string | null;
   payTo: string;
   status: 'reserved' | 'signed' | 'settled' | 'failed' | 'released' | 'unknown';
   auto: boolean;
   createdAt: number;
+  updatedAt: number;
+  /** authorization validity end (epoch ms) */
+  expiresAt: number;
+  /** when the record entered each state (epoch ms) */
+  times: Partial<Record<PaymentDto['status'], number>>;
+  payer?: string;
+  paymentIdentifier?: string;
+  /** network the settlement reported, when it differs */
+  settledNetwork?: string;
   /** EVM transaction hash or Solana transaction signature */
   txHash?: string;
   explorerUrl?: string;
