@@ -5,6 +5,7 @@
  *   - wrapper: 1,000 ordinary fetches in Chromium with vs without the extension
  *   - payments: 402→retry and paid-request latency, extension auto-pay vs the official
  *     @x402/fetch client; throughput of 100 concurrent auto-paid requests
+ *   - ledger: one payment's ledger steps with 10,000 past payments vs with 10
  *   - svm: Solana paid-request latency beside EVM and beside @x402/fetch + @x402/svm
  * Browser benchmarks need the test build (`npm run build:test`); this script builds it.
  */
@@ -36,6 +37,7 @@ if (want('wrapper') || want('payments') || want('svm')) {
   if (b.status !== 0) process.exit(1);
 }
 if (want('unlock')) await bench('unlock (PBKDF2 600k vs AES-GCM decrypt)', async () => (await import('./unlock')).benchUnlock());
+if (want('ledger')) await bench('ledger (reserve → signed → settled, 10,000 past payments vs 10)', async () => (await import('./ledger')).benchLedger());
 if (want('wrapper')) await bench('page wrapper cost (1,000 fetches, with vs without extension)', async () => (await import('./wrapper')).benchWrapper());
 if (want('payments')) await bench('payments (extension auto-pay vs @x402/fetch; 100 concurrent)', async () => (await import('./payments')).benchPayments());
 if (want('svm')) await bench('Solana payments (extension auto-pay vs @x402/fetch + @x402/svm, beside EVM)', async () => (await import('./svm-payments')).benchSvmPayments());

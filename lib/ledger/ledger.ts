@@ -1,39 +1,27 @@
 /**
- * The persisted payment ledger (`local:ledger`) with atomic budget reservations.
- * Owned by the background. Every operation is one critical section under a promise-chain
- * mutex: it re-reads storage, mutates, and writes before returning — so a fresh instance
- * after a service-worker restart sees everything, and a check-and-reserve cannot race.
+ * The persisted payment ledger (storage layout: `./store.ts`, one key per record) with atomic
+ * budget reservations. Owned by the background. Every operation is one critical section under
+ * a promise-chain mutex over an in-memory copy that is re-read from storage only when another
+ * writer changed it (a fresh instance after a service-worker restart loads everything); a step
+ * writes only the records it changed, and spend comes from an incremental index — so the cost
+ * of a payment step does not grow with the history.
  *
  * Lifecycle: reserve → (markSigned) → commit (settled) | fail definite (failed) |
  * fail ambiguous (unknown, still counted until its authorization expires) | release.
  * `sweep` releases non-final records whose authorization expired and prunes old history.
  */
-import { storage } from 'wxt/utils/storage';
 import { resolveTimeZone } from '../policy/periods';
 import type { Decision, SpendSnapshot } from '../policy/types';
 import { addressKey, siteKey, tokenKey } from '../policy/units';
-import { decodeRecord, emptyLedger, encodeRecord, normalizeLedger } from './codec';
 import { toCsv, toJson } from './export';
 import { sharedMutex, type Mutex } from '../util/mutex';
-import { archiveRecord, computeSpend, DEFAULT_EXPIRY_GRACE_MS, GLOBAL_ARCHIVE_KEY, isExpired } from './spend';
-import { ACTIVE_STATUSES, type ArchivedTotals, type LedgerAsset, type PaymentRecord, type PaymentStatus, type StoredLedger, type StoredRecord } from './types';
+import { archiveRecord, DEFAULT_EXPIRY_GRACE_MS, GLOBAL_ARCHIVE_KEY, isExpired } from './spend';
+import { SpendIndex } from './spend-index';
+import { LedgerStore } from './store';
+import { type ArchivedTotals, type LedgerAsset, type PaymentRecord, type PaymentStatus } from './types';
 
-export const LEDGER_VERSION = 1;
-/** Migrations from version N-1 to N (none yet; add `2: (v1) => v2` when the shape changes). */
-export const LEDGER_MIGRATIONS: Record<number, (old: any) => any> = {};
+export { LEDGER_SCHEMA_VERSION as LEDGER_VERSION } from './store';
 const DAY_MS = 86_400_000;
-
-export type LedgerItem = ReturnType<typeof createLedgerItem>;
-
-export function createLedgerItem(key: `local:${string}` = 'local:ledger') {
-  return storage.defineItem<StoredLedger>(key, {
-    version: LEDGER_VERSION,
-    fallback: emptyLedger(),
-    migrations: LEDGER_MIGRATIONS,
-  });
-}
-
-export const ledgerItem = createLedgerItem();
 
 export interface RetentionOptions {
   /** Drop released/failed records this many days after their last update (default 30). */
@@ -47,7 +35,8 @@ export interface RetentionOptions {
 }
 
 export interface LedgerOptions {
-  item?: LedgerItem;
+  /** storage key prefix (default 'ledger'): records under `<prefix>.r.<id>` */
+  prefix?: string;
   clock?: () => number;
   /** IANA time zone for calendar periods (default: the runtime's). */
   timeZone?: string | (() => string);
@@ -140,31 +129,42 @@ export class LedgerError extends Error {
 }
 
 interface State {
-  records: PaymentRecord[];
-  corrupt: StoredRecord[];
+  byId: Map<string, PaymentRecord>;
   archive: Record<string, ArchivedTotals>;
+  index: SpendIndex;
+}
+
+/** What one critical section changed: written in one storage call at its end. */
+class Changes {
+  readonly dirty = new Set<PaymentRecord>();
+  readonly removed = new Set<string>();
+  archive = false;
+  get any(): boolean {
+    return this.dirty.size > 0 || this.removed.size > 0 || this.archive;
+  }
 }
 
 export class Ledger {
-  private readonly item: LedgerItem;
+  private readonly store: LedgerStore;
   private readonly lock: Mutex;
   private readonly clock: () => number;
   private readonly tz: () => string;
   private readonly grace: number;
   private readonly retention: Required<RetentionOptions>;
   private readonly newId: () => string;
+  private state: State | undefined;
 
   constructor(opts: LedgerOptions = {}) {
-    this.item = opts.item ?? ledgerItem;
-    this.lock = sharedMutex(this.item.key);
+    this.store = new LedgerStore(opts.prefix ?? 'ledger');
+    this.lock = sharedMutex(`ledger:${this.store.prefix}`);
     this.clock = opts.clock ?? Date.now;
     const tz = opts.timeZone;
     this.tz = typeof tz === 'function' ? () => resolveTimeZone(tz()) : () => resolveTimeZone(tz);
     this.grace = opts.expiryGraceMs ?? DEFAULT_EXPIRY_GRACE_MS;
     this.retention = {
       inactiveDays: opts.retention?.inactiveDays ?? 30,
-      maxInactive: opts.retention?.maxInactive ?? 500,
-      maxSettled: opts.retention?.maxSettled ?? 2000,
+      maxInactive: opts.retention?.maxInactive ?? 1000,
+      maxSettled: opts.retention?.maxSettled ?? 10_000,
       settledMinAgeDays: opts.retention?.settledMinAgeDays ?? 40,
     };
     this.newId = opts.newId ?? (() => crypto.randomUUID());
@@ -172,80 +172,109 @@ export class Ledger {
 
   // ---- storage -------------------------------------------------------------------------
 
-  private async load(): Promise<State> {
-    const raw = normalizeLedger(await this.item.getValue());
-    const records: PaymentRecord[] = [];
-    const corrupt: StoredRecord[] = [];
-    for (const s of raw.records) {
-      try {
-        records.push(decodeRecord(s));
-      } catch {
-        corrupt.push(s);
-      }
-    }
-    return { records, corrupt, archive: raw.archive };
+  private async current(): Promise<State> {
+    if (this.state && !(await this.store.stale())) return this.state;
+    const loaded = await this.store.load();
+    const byId = new Map(loaded.records.map((r) => [r.id, r]));
+    this.state = { byId, archive: loaded.archive, index: new SpendIndex(byId.values(), this.grace) };
+    return this.state;
   }
 
-  private async save(st: State): Promise<void> {
-    await this.item.setValue({ records: [...st.records.map(encodeRecord), ...st.corrupt], archive: st.archive });
-  }
-
-  /** One critical section: load fresh state, run `fn`, persist if it changed anything. */
-  private tx<T>(fn: (st: State) => { result: T; changed: boolean }): Promise<T> {
+  /** One critical section: current state, run `fn`, persist what it changed. */
+  private tx<T>(fn: (st: State, ch: Changes) => T): Promise<T> {
     return this.lock(async () => {
-      const st = await this.load();
-      const { result, changed } = fn(st);
-      if (changed) await this.save(st);
+      const st = await this.current();
+      const ch = new Changes();
+      let result: T;
+      try {
+        result = fn(st, ch);
+        if (ch.any) {
+          const changed = [...ch.dirty].filter((r) => !ch.removed.has(r.id));
+          await this.store.write(changed, [...ch.removed], ch.archive ? st.archive : undefined);
+        }
+      } catch (e) {
+        // memory may be ahead of storage now: read storage again next time
+        if (ch.any) this.state = undefined;
+        throw e;
+      }
       return result;
     });
   }
 
+  /** Change a record in place, keeping the spend index exact and marking it for writing. */
+  private mutate(st: State, ch: Changes, r: PaymentRecord, f: (r: PaymentRecord) => void): void {
+    st.index.remove(r);
+    f(r);
+    st.index.add(r);
+    ch.dirty.add(r);
+  }
+
   private find(st: State, id: string): PaymentRecord {
-    const r = st.records.find((x) => x.id === id);
+    const r = st.byId.get(id);
     if (!r) throw new LedgerError('not-found', `no payment record ${id}`);
     return r;
   }
 
   // ---- sweeping and pruning (in memory, inside a critical section) -----------------------
 
-  private expireInPlace(st: State, now: number): PaymentRecord[] {
+  private expireInPlace(st: State, ch: Changes, now: number): PaymentRecord[] {
     const released: PaymentRecord[] = [];
-    for (const r of st.records) {
+    for (const r of [...st.index.activeRecords()]) {
       if (isExpired(r, now, this.grace)) {
-        enter(r, 'released', now);
-        r.errorReason ??= 'authorization expired';
+        this.mutate(st, ch, r, () => {
+          enter(r, 'released', now);
+          r.errorReason ??= 'authorization expired';
+        });
         released.push({ ...r });
       }
     }
     return released;
   }
 
-  private pruneInPlace(st: State, now: number): number {
-    const before = st.records.length;
+  private drop(st: State, ch: Changes, r: PaymentRecord): void {
+    st.index.remove(r);
+    st.byId.delete(r.id);
+    ch.removed.add(r.id);
+  }
+
+  private pruneInPlace(st: State, ch: Changes, now: number): number {
     const ret = this.retention;
     const inactiveCutoff = now - ret.inactiveDays * DAY_MS;
-    let keep = st.records.filter((r) => !((r.status === 'released' || r.status === 'failed') && r.updatedAt < inactiveCutoff));
-    const inactive = keep.filter((r) => r.status === 'released' || r.status === 'failed');
-    if (inactive.length > ret.maxInactive) {
-      const drop = new Set(
-        [...inactive].sort((a, b) => a.updatedAt - b.updatedAt).slice(0, inactive.length - ret.maxInactive),
-      );
-      keep = keep.filter((r) => !drop.has(r));
+    let pruned = 0;
+    const inactive: PaymentRecord[] = [];
+    const settled: PaymentRecord[] = [];
+    for (const r of st.byId.values()) {
+      if (r.status === 'released' || r.status === 'failed') {
+        if (r.updatedAt < inactiveCutoff) {
+          this.drop(st, ch, r);
+          pruned++;
+        } else inactive.push(r);
+      } else if (r.status === 'settled') settled.push(r);
     }
-    const settled = keep.filter((r) => r.status === 'settled');
+    if (inactive.length > ret.maxInactive) {
+      for (const r of inactive.sort((a, b) => a.updatedAt - b.updatedAt).slice(0, inactive.length - ret.maxInactive)) {
+        this.drop(st, ch, r);
+        pruned++;
+      }
+    }
     if (settled.length > ret.maxSettled) {
       const minAgeCutoff = now - ret.settledMinAgeDays * DAY_MS;
-      const candidates = [...settled].sort((a, b) => a.createdAt - b.createdAt).filter((r) => r.createdAt < minAgeCutoff);
-      const drop = new Set(candidates.slice(0, settled.length - ret.maxSettled));
-      for (const r of drop) {
+      const candidates = settled.sort((a, b) => a.createdAt - b.createdAt).filter((r) => r.createdAt < minAgeCutoff);
+      for (const r of candidates.slice(0, settled.length - ret.maxSettled)) {
         const k = siteKey(r.site);
         st.archive[k] = archiveRecord(st.archive[k], r);
         st.archive[GLOBAL_ARCHIVE_KEY] = archiveRecord(st.archive[GLOBAL_ARCHIVE_KEY], r);
+        ch.archive = true;
+        this.drop(st, ch, r);
+        pruned++;
       }
-      keep = keep.filter((r) => !drop.has(r));
     }
-    st.records = keep;
-    return before - keep.length;
+    return pruned;
+  }
+
+  /** Pruning on the payment path only when the history is over its limits (else the sweep does it). */
+  private overLimits(st: State): boolean {
+    return st.byId.size > this.retention.maxSettled + this.retention.maxInactive;
   }
 
   // ---- operations ------------------------------------------------------------------------
@@ -261,15 +290,15 @@ export class Ledger {
     if (!Number.isFinite(input.expiresAt)) {
       return Promise.reject(new LedgerError('invalid-input', 'expiresAt must be epoch ms'));
     }
-    return this.tx<ReserveResult>((st) => {
+    return this.tx<ReserveResult>((st, ch) => {
       const now = input.now ?? this.clock();
       const tz = input.timeZone ? resolveTimeZone(input.timeZone) : this.tz();
-      const expired = this.expireInPlace(st, now);
-      const snapshot = computeSpend(st.records, st.archive, input.site, now, tz, this.grace);
+      this.expireInPlace(st, ch, now);
+      const snapshot = st.index.snapshot(st.archive, input.site, now, tz);
       const decision = input.policyCheck(snapshot);
-      if (decision.action !== 'pay') return { result: { decision }, changed: expired.length > 0 };
+      if (decision.action !== 'pay') return { decision };
       const id = input.id ?? this.newId();
-      if (st.records.some((r) => r.id === id)) throw new LedgerError('duplicate-id', `payment record ${id} exists`);
+      if (st.byId.has(id)) throw new LedgerError('duplicate-id', `payment record ${id} exists`);
       const record: PaymentRecord = {
         id,
         site: siteKey(input.site),
@@ -289,9 +318,11 @@ export class Ledger {
         times: { reserved: now },
       };
       if (input.paymentIdentifier !== undefined) record.paymentIdentifier = input.paymentIdentifier;
-      st.records.push(record);
-      this.pruneInPlace(st, now);
-      return { result: { decision, record: { ...record } }, changed: true };
+      st.byId.set(id, record);
+      st.index.add(record);
+      ch.dirty.add(record);
+      if (this.overLimits(st)) this.pruneInPlace(st, ch, now);
+      return { decision, record: { ...record } };
     });
   }
 
@@ -301,27 +332,28 @@ export class Ledger {
     info: { expiresAt: number; paymentIdentifier?: string; payer?: string; authorizationId?: string },
     now = this.clock(),
   ): Promise<PaymentRecord> {
-    return this.tx((st) => {
+    return this.tx((st, ch) => {
       const r = this.find(st, id);
       if (r.status !== 'reserved' && r.status !== 'signed') {
         throw new LedgerError('invalid-transition', `cannot mark ${r.status} payment as signed`);
       }
-      enter(r, 'signed', now);
-      r.expiresAt = info.expiresAt;
-      if (info.paymentIdentifier !== undefined) r.paymentIdentifier = info.paymentIdentifier;
-      if (info.payer !== undefined) r.payer = info.payer;
-      if (info.authorizationId !== undefined) r.authorizationId = info.authorizationId;
-      return { result: { ...r }, changed: true };
+      this.mutate(st, ch, r, () => {
+        enter(r, 'signed', now);
+        r.expiresAt = info.expiresAt;
+        if (info.paymentIdentifier !== undefined) r.paymentIdentifier = info.paymentIdentifier;
+        if (info.payer !== undefined) r.payer = info.payer;
+        if (info.authorizationId !== undefined) r.authorizationId = info.authorizationId;
+      });
+      return { ...r };
     });
   }
 
   /** Settlement succeeded → settled. The chain is the truth: this wins over any earlier state. */
   commit(id: string, info: CommitInfo, now = this.clock()): Promise<PaymentRecord> {
-    return this.tx((st) => {
+    return this.tx((st, ch) => {
       const r = this.find(st, id);
-      if (r.status === 'settled') return { result: { ...r }, changed: false };
-      applyCommit(r, info, now);
-      return { result: { ...r }, changed: true };
+      if (r.status !== 'settled') this.mutate(st, ch, r, () => applyCommit(r, info, now));
+      return { ...r };
     });
   }
 
@@ -336,16 +368,16 @@ export class Ledger {
     info: CommitInfo,
     opts: { timeZone?: string; now?: number } = {},
   ): Promise<CommitUsage> {
-    return this.tx<CommitUsage>((st) => {
+    return this.tx<CommitUsage>((st, ch) => {
       const now = opts.now ?? this.clock();
       const tz = opts.timeZone ? resolveTimeZone(opts.timeZone) : this.tz();
       const r = this.find(st, id);
-      if (r.status === 'settled') return { result: { record: { ...r } }, changed: false };
-      const settledSpend = () =>
-        computeSpend(st.records.filter((x) => x.status === 'settled'), st.archive, r.site, now, tz, this.grace);
+      if (r.status === 'settled') return { record: { ...r } };
+      // settled-only spend: active records are left out (the index adds them on top)
+      const settledSpend = () => st.index.snapshot(st.archive, r.site, now, tz, false);
       const before = settledSpend();
-      applyCommit(r, info, now);
-      return { result: { record: { ...r }, before, after: settledSpend() }, changed: true };
+      this.mutate(st, ch, r, () => applyCommit(r, info, now));
+      return { record: { ...r }, before, after: settledSpend() };
     });
   }
 
@@ -355,15 +387,17 @@ export class Ledger {
    * no money can move for them — release them now instead of at their expiry.
    */
   releaseUnsigned(createdBefore: number, now = this.clock()): Promise<PaymentRecord[]> {
-    return this.tx((st) => {
+    return this.tx((st, ch) => {
       const out: PaymentRecord[] = [];
-      for (const r of st.records) {
+      for (const r of [...st.index.activeRecords()]) {
         if (r.status !== 'reserved' || r.createdAt >= createdBefore) continue;
-        enter(r, 'released', now);
-        r.errorReason ??= 'never signed (the wallet restarted)';
+        this.mutate(st, ch, r, () => {
+          enter(r, 'released', now);
+          r.errorReason ??= 'never signed (the wallet restarted)';
+        });
         out.push({ ...r });
       }
-      return { result: out, changed: out.length > 0 };
+      return out;
     });
   }
 
@@ -378,17 +412,17 @@ export class Ledger {
     opts: { definite: boolean; claimedTxHash?: string; pageChecked?: boolean },
     now = this.clock(),
   ): Promise<PaymentRecord> {
-    return this.tx((st) => {
+    return this.tx((st, ch) => {
       const r = this.find(st, id);
-      if (r.status === 'settled' || r.status === 'failed' || r.status === 'released') {
-        return { result: { ...r }, changed: false };
-      }
-      enter(r, opts.definite ? 'failed' : 'unknown', now);
-      r.errorReason = reason;
-      // the first claim is kept: a later one cannot redirect what reconciliation asks the chain
-      if (opts.claimedTxHash && !r.claimedTxHash) r.claimedTxHash = opts.claimedTxHash;
-      if (opts.pageChecked) r.pageChecked = true;
-      return { result: { ...r }, changed: true };
+      if (r.status === 'settled' || r.status === 'failed' || r.status === 'released') return { ...r };
+      this.mutate(st, ch, r, () => {
+        enter(r, opts.definite ? 'failed' : 'unknown', now);
+        r.errorReason = reason;
+        // the first claim is kept: a later one cannot redirect what reconciliation asks the chain
+        if (opts.claimedTxHash && !r.claimedTxHash) r.claimedTxHash = opts.claimedTxHash;
+        if (opts.pageChecked) r.pageChecked = true;
+      });
+      return { ...r };
     });
   }
 
@@ -398,28 +432,27 @@ export class Ledger {
    * authorization could still settle.
    */
   release(id: string, now = this.clock()): Promise<PaymentRecord> {
-    return this.tx((st) => {
+    return this.tx((st, ch) => {
       const r = this.find(st, id);
-      if (r.status === 'released' || r.status === 'failed') return { result: { ...r }, changed: false };
+      if (r.status === 'released' || r.status === 'failed') return { ...r };
       if (r.status === 'settled') throw new LedgerError('invalid-transition', 'cannot release a settled payment');
       if (r.status === 'unknown' && !isExpired(r, now, this.grace)) {
         throw new LedgerError('invalid-transition', 'outcome unknown and the authorization is still valid');
       }
-      enter(r, 'released', now);
-      return { result: { ...r }, changed: true };
+      this.mutate(st, ch, r, () => enter(r, 'released', now));
+      return { ...r };
     });
   }
 
   /** Release reserved/signed/unknown records whose authorization expired; prune old history. */
   sweep(now = this.clock()): Promise<SweepResult> {
-    return this.tx((st) => {
-      const released = this.expireInPlace(st, now);
-      const pruned = this.pruneInPlace(st, now);
-      return { result: { released, pruned }, changed: released.length > 0 || pruned > 0 };
+    return this.tx((st, ch) => {
+      const released = this.expireInPlace(st, ch, now);
+      const pruned = this.pruneInPlace(st, ch, now);
+      return { released, pruned };
     });
   }
 
-  /** Spend (spent + reserved) for a site and globally, per calendar period in `timeZone`. */
   /**
    * Amounts committed to but not settled yet (reserved, signed, outcome unknown; not expired,
    * by the same rule as spend), per token (`tokenKey`), of the given accounts: what their
@@ -428,32 +461,38 @@ export class Ledger {
   pending(owners?: readonly string[], now = this.clock()): Promise<Map<string, bigint>> {
     return this.tx((st) => {
       const out = new Map<string, bigint>();
-      for (const r of st.records) {
-        if (!ACTIVE_STATUSES.includes(r.status) || isExpired(r, now, this.grace)) continue;
+      for (const r of st.index.activeRecords()) {
+        if (isExpired(r, now, this.grace)) continue;
         // another account's payments are not this balance's (a reservation not signed yet has no payer)
         if (owners && r.payer && !owners.some((o) => addressKey(r.network, o) === addressKey(r.network, r.payer!))) continue;
         const k = tokenKey(r.network, r.asset.address);
         out.set(k, (out.get(k) ?? 0n) + r.amount);
       }
-      return { result: out, changed: false };
+      return out;
     });
   }
 
+  /** Spend (spent + reserved) for a site and globally, per calendar period in `timeZone`. */
   snapshot(site: string, now = this.clock(), timeZone?: string): Promise<SpendSnapshot> {
     const tz = timeZone ? resolveTimeZone(timeZone) : this.tz();
-    return this.tx((st) => ({ result: computeSpend(st.records, st.archive, site, now, tz, this.grace), changed: false }));
+    return this.tx((st) => st.index.snapshot(st.archive, site, now, tz));
   }
 
   get(id: string): Promise<PaymentRecord | undefined> {
     return this.tx((st) => {
-      const r = st.records.find((x) => x.id === id);
-      return { result: r ? { ...r } : undefined, changed: false };
+      const r = st.byId.get(id);
+      return r ? copy(r) : undefined;
     });
   }
 
   /** Records, newest first, optionally for one site and/or status. */
   list(opts: ListOptions = {}): Promise<PaymentRecord[]> {
-    return this.tx((st) => ({ result: selectRecords(st.records, opts), changed: false }));
+    return this.tx((st) => selectRecords([...st.byId.values()], opts));
+  }
+
+  /** Records not final yet (reserved, signed, unknown), in no particular order. */
+  active(): Promise<PaymentRecord[]> {
+    return this.tx((st) => [...st.index.activeRecords()].map(copy));
   }
 
   exportCsv(opts: Omit<ListOptions, 'limit'> = {}): Promise<string> {
@@ -465,6 +504,10 @@ export class Ledger {
   }
 }
 
+function copy(r: PaymentRecord): PaymentRecord {
+  return { ...r, asset: { ...r.asset }, times: { ...r.times } };
+}
+
 export function selectRecords(records: readonly PaymentRecord[], opts: ListOptions): PaymentRecord[] {
   const site = opts.site === undefined ? undefined : siteKey(opts.site);
   const statuses = opts.status === undefined ? undefined : typeof opts.status === 'string' ? [opts.status] : opts.status;
@@ -472,6 +515,6 @@ export function selectRecords(records: readonly PaymentRecord[], opts: ListOptio
     .map((r, i) => [r, i] as const)
     .filter(([r]) => (site === undefined || r.site === site) && (!statuses || statuses.includes(r.status)))
     .sort(([a, ai], [b, bi]) => b.createdAt - a.createdAt || bi - ai)
-    .map(([r]) => ({ ...r, asset: { ...r.asset } }));
+    .map(([r]) => copy(r));
   return opts.limit !== undefined ? out.slice(0, Math.max(0, opts.limit)) : out;
 }

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createLedgerItem, Ledger, LedgerError, type ReserveInput } from '../../lib/ledger/ledger';
+import { Ledger, LedgerError, type ReserveInput } from '../../lib/ledger/ledger';
 import type { LedgerAsset } from '../../lib/ledger/types';
 import { decide } from '../../lib/policy/decide';
 import type { PaymentRequest, SitePolicy, SpendSnapshot } from '../../lib/policy/types';
@@ -199,8 +199,8 @@ describe('persistence across a simulated restart', () => {
     await before.markSigned(b.record!.id, { expiresAt: T0 + 90_000, paymentIdentifier: 'pid-b' });
     const spendBefore = await before.snapshot(SITE, T0);
 
-    // "restart": new storage item object and new Ledger over the same fakeBrowser storage
-    const after = new Ledger({ item: createLedgerItem('local:ledger'), timeZone: TZ, clock: () => T0 });
+    // "restart": a new Ledger (no memory of the old one) over the same fakeBrowser storage
+    const after = new Ledger({ timeZone: TZ, clock: () => T0 });
     const spendAfter = await after.snapshot(SITE, T0);
     expect(spendAfter).toEqual(spendBefore);
     expect(spendAfter.site.usd.day).toBe(5n * CENT);
@@ -219,14 +219,16 @@ describe('persistence across a simulated restart', () => {
     expect(res2.decision).toMatchObject({ action: 'ask', reason: 'period-cap-day' });
   });
 
-  it('stores bigint amounts as decimal strings under local:ledger (versioned)', async () => {
-    // a freshly defined item, as at first install, records the schema version with the first write
-    const l = new Ledger({ item: createLedgerItem(), timeZone: TZ, clock: () => T0 });
-    await l.reserve(input({ amount: 123_456_789_012_345_678_901_234_567_890n }));
-    const raw = (await fakeBrowser.storage.local.get('ledger')) as { ledger: { records: Array<{ amount: unknown }> } };
-    expect(raw.ledger.records[0]?.amount).toBe('123456789012345678901234567890');
-    const meta = await fakeBrowser.storage.local.get('ledger$');
-    expect(meta).toEqual({ ledger$: { v: 1 } });
+  it('stores each record under its own key, bigint amounts as decimal strings, with the schema version', async () => {
+    // at first install the first write records the schema version
+    const l = new Ledger({ timeZone: TZ, clock: () => T0 });
+    const { record } = await l.reserve(input({ amount: 123_456_789_012_345_678_901_234_567_890n }));
+    const key = `ledger.r.${record!.id}`;
+    const raw = (await fakeBrowser.storage.local.get(key)) as Record<string, { amount: unknown; times: unknown }>;
+    expect(raw[key]?.amount).toBe('123456789012345678901234567890');
+    expect(raw[key]?.times).toEqual({ reserved: T0 });
+    expect(await fakeBrowser.storage.local.get('ledger.meta')).toEqual({ 'ledger.meta': { version: 2, archive: {} } });
+    expect(await fakeBrowser.storage.local.get('ledger')).toEqual({});
   });
 });
 
@@ -268,16 +270,33 @@ describe('periods, listing and pruning', () => {
 
     const lifetimeBefore = (await l.snapshot(SITE, T0)).site.usd.lifetime;
     expect(lifetimeBefore).toBe(5n * CENT);
-    // reserve() already pruned at T0 (the failed one, s0, s1); sweep drops s2 once 'new' settled
-    expect((await l.list()).map((r) => r.id)).toEqual(['new', 's3', 's2']);
+    // the payment path leaves pruning to the sweep while the history is within its limits
+    expect((await l.list()).map((r) => r.id)).toEqual(['new', 's3', 's2', 's1', 'f', 's0']);
     const { pruned } = await l.sweep(T0);
-    expect(pruned).toBe(1);
+    expect(pruned).toBe(4);
+    for (const id of ['s0', 's1', 's2', 'f']) expect(await fakeBrowser.storage.local.get(`ledger.r.${id}`)).toEqual({});
     expect((await l.list()).map((r) => r.id)).toEqual(['new', 's3']);
     const snap = await l.snapshot(SITE, T0);
     expect(snap.site.usd.lifetime).toBe(lifetimeBefore);
     expect(snap.global.usd.lifetime).toBe(lifetimeBefore);
     expect(snap.site.tokens[tokenKey(NET, USDC.address)]?.lifetime).toBe(5n * CENT);
     expect(snap.site.usd.day).toBe(CENT);
+  });
+
+  it('a reservation prunes at once when the history is over its hard limit (settled + inactive caps)', async () => {
+    const DAY = 86_400_000;
+    const l = new Ledger({ timeZone: TZ, clock: () => T0, retention: { maxSettled: 2, maxInactive: 1, settledMinAgeDays: 40 } });
+    const old = T0 - 100 * DAY;
+    for (let i = 0; i < 4; i++) {
+      const { record } = await l.reserve(input({ id: `s${i}`, now: old + i, expiresAt: old + 1e6 }));
+      await l.commit(record!.id, { txHash: `0x${i}`, network: NET, payer: '0x2' }, old + i);
+    }
+    expect((await l.list()).map((r) => r.id)).toEqual(['s3', 's2', 's1', 's0']); // young then: kept
+    // 5 records > 2 + 1: today's reservation prunes the two oldest settled beyond the cap into the archive
+    await l.reserve(input({ id: 'new', now: T0 }));
+    expect((await l.list()).map((r) => r.id)).toEqual(['new', 's3', 's2']);
+    expect((await l.snapshot(SITE, T0)).site.usd.lifetime).toBe(5n * CENT);
+    expect((await fakeBrowser.storage.local.get('ledger.meta'))['ledger.meta']).toMatchObject({ version: 2, archive: { [SITE]: { usd: String(2n * CENT) } } });
   });
 
   it('never prunes settled records young enough to matter for a calendar period', async () => {

@@ -1,0 +1,146 @@
+/**
+ * Where the ledger lives in `storage.local` (schema v2): one key per payment record
+ * (`<prefix>.r.<id>`), one small meta key (`<prefix>.meta`: schema version and the lifetime
+ * totals of pruned history) and a generation key (`<prefix>.gen`) rewritten with every write.
+ * One payment step therefore writes one record, never the whole ledger.
+ *
+ * The background keeps the decoded ledger in memory and re-reads storage only when the
+ * generation changed under it (another Ledger instance over the same keys, a restart, or a
+ * test that reset storage) — so 10,000 past payments cost nothing on the payment path.
+ *
+ * Schema versions (each older one is migrated forward on first load, then deleted):
+ *   v0/v1  one document under `<prefix>` (wxt item, meta `<prefix>$` = {v:1}): {records, archive}
+ *   v2     per-record keys as above; records carry scheme, x402Version and per-state times
+ */
+import { browser } from 'wxt/browser';
+import { decodeRecord, encodeRecord, normalizeLedger } from './codec';
+import type { ArchivedTotals, PaymentRecord, StoredRecord } from './types';
+
+export const LEDGER_SCHEMA_VERSION = 2;
+
+export interface LedgerMeta {
+  version: number;
+  /** site → lifetime totals of pruned settled records; '*' = all sites. */
+  archive: Record<string, ArchivedTotals>;
+}
+
+export interface LoadedLedger {
+  records: PaymentRecord[];
+  archive: Record<string, ArchivedTotals>;
+  /** keys of stored records that no longer decode: left untouched in storage for investigation */
+  corrupt: string[];
+  /** the schema version found in storage before migration (0 = nothing or v0/v1 without meta) */
+  migratedFrom?: number;
+}
+
+/** A record written before schema v2 (v1 document entries): fields added in v2 get their defaults. */
+export function migrateRecordV1(s: Record<string, unknown>): StoredRecord {
+  const r = { ...s } as unknown as StoredRecord;
+  if (typeof r.scheme !== 'string') r.scheme = 'exact';
+  if (typeof r.x402Version !== 'number') r.x402Version = 0; // not recorded before v2
+  if (!r.times || typeof r.times !== 'object') {
+    r.times = { reserved: r.createdAt };
+    if (r.status !== 'reserved' && Number.isFinite(r.updatedAt)) r.times[r.status] = r.updatedAt;
+  }
+  return r;
+}
+
+type Local = typeof browser.storage.local;
+
+export class LedgerStore {
+  readonly metaKey: string;
+  readonly genKey: string;
+  readonly recordPrefix: string;
+  private gen: string | undefined;
+  private hasMeta = false;
+
+  constructor(
+    readonly prefix = 'ledger',
+    private readonly local: () => Local = () => browser.storage.local,
+  ) {
+    this.metaKey = `${prefix}.meta`;
+    this.genKey = `${prefix}.gen`;
+    this.recordPrefix = `${prefix}.r.`;
+  }
+
+  recordKey(id: string): string {
+    return this.recordPrefix + id;
+  }
+
+  /** Has anything written the ledger since this store last loaded or wrote it? */
+  async stale(): Promise<boolean> {
+    if (this.gen === undefined) return true;
+    const got = (await this.local().get(this.genKey)) as Record<string, unknown>;
+    return got[this.genKey] !== this.gen;
+  }
+
+  /** Read (and, from an older schema, migrate) the whole ledger. */
+  async load(): Promise<LoadedLedger> {
+    const all = (await this.local().get(null)) as Record<string, unknown>;
+    const meta = all[this.metaKey] as Partial<LedgerMeta> | undefined;
+    const oldDoc = all[this.prefix];
+    if (oldDoc !== undefined && (!meta || typeof meta.version !== 'number')) return this.migrateFromV1(all);
+    if (meta && typeof meta.version === 'number' && meta.version > LEDGER_SCHEMA_VERSION) {
+      throw new Error(`the ledger was written by a newer version of the wallet (schema ${meta.version}); update the wallet`);
+    }
+    // a migration interrupted after its records were written: only the old document is left to remove
+    if (oldDoc !== undefined) await this.local().remove([this.prefix, `${this.prefix}$`]);
+    const records: PaymentRecord[] = [];
+    const corrupt: string[] = [];
+    for (const [k, v] of Object.entries(all)) {
+      if (!k.startsWith(this.recordPrefix)) continue;
+      try {
+        records.push(decodeRecord(v as StoredRecord));
+      } catch {
+        corrupt.push(k);
+      }
+    }
+    this.hasMeta = meta !== undefined;
+    this.gen = typeof all[this.genKey] === 'string' ? (all[this.genKey] as string) : undefined;
+    if (this.gen === undefined) await this.write([], [], undefined); // claim a generation
+    const archive = meta && meta.archive && typeof meta.archive === 'object' ? { ...meta.archive } : {};
+    return { records, archive, corrupt };
+  }
+
+  /** v0/v1 → v2: every record to its own key, the archive to meta; the old document removed last. */
+  private async migrateFromV1(all: Record<string, unknown>): Promise<LoadedLedger> {
+    const doc = normalizeLedger(all[this.prefix]);
+    const version = (all[`${this.prefix}$`] as { v?: number } | undefined)?.v ?? 0;
+    const records: PaymentRecord[] = [];
+    const corruptStored: Record<string, unknown> = {};
+    const corrupt: string[] = [];
+    for (const raw of doc.records) {
+      const id = raw && typeof (raw as StoredRecord).id === 'string' ? (raw as StoredRecord).id : crypto.randomUUID();
+      try {
+        records.push(decodeRecord(migrateRecordV1(raw as unknown as Record<string, unknown>)));
+      } catch {
+        // kept, under its own key, for investigation; never counted
+        corruptStored[this.recordKey(`corrupt-${id}`)] = raw;
+        corrupt.push(this.recordKey(`corrupt-${id}`));
+      }
+    }
+    const items: Record<string, unknown> = { ...corruptStored };
+    for (const r of records) items[this.recordKey(r.id)] = encodeRecord(r);
+    const meta: LedgerMeta = { version: LEDGER_SCHEMA_VERSION, archive: doc.archive };
+    this.gen = crypto.randomUUID();
+    this.hasMeta = true;
+    // records and meta first: a crash before the removal re-runs this idempotently
+    await this.local().set({ ...items, [this.metaKey]: meta, [this.genKey]: this.gen });
+    await this.local().remove([this.prefix, `${this.prefix}$`]);
+    return { records, archive: { ...doc.archive }, corrupt, migratedFrom: version };
+  }
+
+  /** One write: changed records, removed records, and the meta when the archive changed. */
+  async write(changed: readonly PaymentRecord[], removed: readonly string[], archive: Record<string, ArchivedTotals> | undefined): Promise<void> {
+    this.gen = crypto.randomUUID();
+    const items: Record<string, unknown> = { [this.genKey]: this.gen };
+    for (const r of changed) items[this.recordKey(r.id)] = encodeRecord(r);
+    // the first write of a fresh install records the schema version
+    if (archive || (!this.hasMeta && changed.length > 0)) {
+      items[this.metaKey] = { version: LEDGER_SCHEMA_VERSION, archive: archive ?? {} } satisfies LedgerMeta;
+    }
+    await this.local().set(items);
+    if (items[this.metaKey]) this.hasMeta = true;
+    if (removed.length > 0) await this.local().remove(removed.map((id) => this.recordKey(id)));
+  }
+}
