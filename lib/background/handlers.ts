@@ -38,6 +38,8 @@ export interface HandlerDeps {
   /** on-chain balances (absent: unknown, never blocks paying); an option known to be unfundable is never signed */
   balances?: Balances;
   timeZone: () => string;
+  /** after a successful unlock (the background reconciles signed-but-unseen payments with the chain) */
+  onUnlocked?: () => void;
 }
 
 function obj(input: unknown): Record<string, unknown> {
@@ -184,6 +186,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       payer: r.payer,
       paymentIdentifier: r.paymentIdentifier,
       settledNetwork: r.settledNetwork,
+      unverified: r.unverified,
       txHash: r.txHash,
       explorerUrl: explorer(r, registry),
       confirmedBy: r.confirmedBy,
@@ -205,7 +208,10 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       else if (i.kind === 'privateKey') await d.custody.importPrivateKey(secret, password);
       else throw new HandlerError('invalid-argument', 'Choose a recovery phrase or a private key.');
     }),
-    'wallet.unlock': withStatus((i) => d.custody.unlock(str(i, 'password', 1024))),
+    'wallet.unlock': withStatus(async (i) => {
+      await d.custody.unlock(str(i, 'password', 1024));
+      d.onUnlocked?.();
+    }),
     'wallet.lock': withStatus(() => d.custody.lock()),
     'wallet.setAutoLock': withStatus((i) => d.custody.setAutoLock(autoLockSetting(i.autoLock))),
     'wallet.reveal': async (input) => {

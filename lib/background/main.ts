@@ -127,15 +127,19 @@ export function startBackground(): void {
   approvals.onCountChange = () => void repaintBadge();
 
   const content: ContentHandlers = createContentHandlers({ observer, payments, navigation });
-  installRouter(createHandlers({ custody, ledger, policies, approvals, settings, balances, timeZone }), content);
+  installRouter(
+    createHandlers({ custody, ledger, policies, approvals, settings, balances, timeZone, onUnlocked: () => void reconcileThenSweep() }),
+    content,
+  );
   if (import.meta.env.MODE === 'test')
     installTestHooks({
       skewClock: (ms) => (skewMs += ms),
       fireAlarm: (name) => (name === AUTOLOCK_ALARM ? custody.onAlarm(name) : reconcileThenSweep()),
     });
 
-  // The chain decides first (settled payments the wallet did not see are recorded), then expired
-  // ones are released. Serialized so a slow RPC never lets two passes overlap.
+  // The chain decides first (settled payments the wallet did not see are recorded, expired ones it
+  // shows unused are released), then the rest that expired are released. On start, on unlock and
+  // every minute. Serialized so a slow RPC never lets two passes overlap.
   const sweepMutex = createMutex();
   const reconcileThenSweep = () =>
     sweepMutex(async () => {

@@ -147,6 +147,9 @@ export function preferFunded<T extends { index: number }>(payable: readonly T[],
   );
 }
 
+/** How long a payment released unverified at expiry keeps being checked on chain. */
+export const UNVERIFIED_RECHECK_MS = 7 * 86_400_000;
+
 export class PaymentService {
   private ticketsMutex = createMutex();
   private reconciling = false;
@@ -489,16 +492,27 @@ export class PaymentService {
 
   /**
    * Payments whose outcome the wallet did not see (signed, or unknown): the chain decides. A
-   * claimed transaction it confirms, or an EIP-3009 authorization it reports used, settles the
-   * payment; anything else is left to the expiry sweep. Runs on start and before each sweep (1 min).
+   * claimed transaction it confirms, or an authorization it reports used (EIP-3009
+   * `authorizationState`, the Permit2 nonce bitmap, the payer's Solana signature), settles the
+   * payment — counted, "checked on chain". One it reports unused whose authorization has expired
+   * is released on the chain's word; one still valid is left as it is. Payments the sweep
+   * released at expiry without the chain's answer (`unverified`: no RPC, RPC down) are asked
+   * again for a week, so one that did settle is recorded and counted once the RPC answers.
+   * Runs on start, on unlock and before each sweep (1 min).
    */
-  async reconcile(): Promise<{ checked: number; settled: number }> {
+  async reconcile(now = Date.now()): Promise<{ checked: number; settled: number; released: number }> {
     const chain = this.deps.chain;
-    if (!chain || this.reconciling) return { checked: 0, settled: 0 };
+    if (!chain || this.reconciling) return { checked: 0, settled: 0, released: 0 };
     this.reconciling = true;
     try {
-      const open = await this.deps.ledger.list({ status: ['signed', 'unknown'], limit: 200 });
+      const { ledger } = this.deps;
+      const open = await ledger.list({ status: ['signed', 'unknown'], limit: 200 });
+      // released at expiry while the chain could not be asked: it may have settled before expiry
+      const unverified = (await ledger.list({ status: 'released', limit: 500 }))
+        .filter((r) => r.unverified && r.updatedAt > now - UNVERIFIED_RECHECK_MS)
+        .slice(0, 50);
       let settled = 0;
+      let released = 0;
       const one = async (rec: PaymentRecord) => {
         if (rec.claimedTxHash) {
           const check = await chain.settlement(rec, rec.claimedTxHash);
@@ -508,14 +522,20 @@ export class PaymentService {
             return;
           }
         }
-        if ((await chain.authorizationUsed(rec)) === true) {
+        const used = await chain.authorizationUsed(rec);
+        if (used === true) {
           await this.commit(rec.id, { txHash: '', network: rec.network, payer: rec.payer ?? '', confirmedBy: 'chain' });
           settled++;
+        } else if (used === false) {
+          // unused and expired → it never can be: released on the chain's word (still valid: left as is)
+          const r = await ledger.releaseUnused(rec.id, now);
+          if (r.status === 'released' && rec.status !== 'released') released++;
         }
       };
+      const all = [...open, ...unverified];
       // a few at a time: bounded by the RPC timeouts, never a long queue
-      for (let i = 0; i < open.length; i += 4) await Promise.all(open.slice(i, i + 4).map(one));
-      return { checked: open.length, settled };
+      for (let i = 0; i < all.length; i += 4) await Promise.all(all.slice(i, i + 4).map(one));
+      return { checked: all.length, settled, released };
     } finally {
       this.reconciling = false;
     }

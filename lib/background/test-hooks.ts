@@ -4,7 +4,9 @@
  *  - `test.openTab` (from the test hook content script): opens one of the extension's own
  *    pages, because Firefox's BiDi cannot navigate to them directly;
  *  - `test.skewClock` (extension pages only): moves the custody clock forward, to prove the
- *    auto-lock deadline without waiting minutes.
+ *    auto-lock deadline without waiting minutes;
+ *  - `test.reloadExtension` (extension pages only): restarts the whole extension (Firefox's
+ *    background page cannot be stopped from outside the way Chromium's worker can).
  */
 import { browser } from 'wxt/browser';
 
@@ -18,6 +20,10 @@ export function installTestHooks(hooks: { skewClock: (ms: number) => void; fireA
       return browser.tabs.create({ url: browser.runtime.getURL(path as '/popup.html') }).then(() => ({ ok: true }));
     if (m.type === 'test.skewClock' && fromExtensionPage && typeof m.payload?.ms === 'number') {
       hooks.skewClock(m.payload.ms);
+      return Promise.resolve({ ok: true });
+    }
+    if (m.type === 'test.reloadExtension' && fromExtensionPage) {
+      setTimeout(() => browser.runtime.reload(), 50);
       return Promise.resolve({ ok: true });
     }
     if (m.type === 'test.fireAlarm' && fromExtensionPage && typeof m.payload?.name === 'string')

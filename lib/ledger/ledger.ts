@@ -116,6 +116,7 @@ function applyCommit(r: PaymentRecord, info: CommitInfo, now: number): void {
   if (info.confirmedBy) r.confirmedBy = info.confirmedBy;
   delete r.errorReason;
   delete r.claimedTxHash;
+  delete r.unverified;
 }
 
 export class LedgerError extends Error {
@@ -221,9 +222,11 @@ export class Ledger {
     const released: PaymentRecord[] = [];
     for (const r of [...st.index.activeRecords()]) {
       if (isExpired(r, now, this.grace)) {
+        const couldSettle = r.status !== 'reserved'; // a signed authorization may have been used
         this.mutate(st, ch, r, () => {
           enter(r, 'released', now);
           r.errorReason ??= 'authorization expired';
+          if (couldSettle) r.unverified = true;
         });
         released.push({ ...r });
       }
@@ -440,6 +443,31 @@ export class Ledger {
         throw new LedgerError('invalid-transition', 'outcome unknown and the authorization is still valid');
       }
       this.mutate(st, ch, r, () => enter(r, 'released', now));
+      return { ...r };
+    });
+  }
+
+  /**
+   * The chain shows this signed authorization was never used and it has expired (so it never
+   * can be): released, or — if the sweep released it unverified — confirmed released. A record
+   * whose authorization is still valid, or that settled, is left alone.
+   */
+  releaseUnused(id: string, now = this.clock()): Promise<PaymentRecord> {
+    return this.tx((st, ch) => {
+      const r = this.find(st, id);
+      const reason = 'never used: the chain shows the authorization unused, and it has expired';
+      if (r.status === 'released' && r.unverified) {
+        this.mutate(st, ch, r, () => {
+          delete r.unverified;
+          r.errorReason = reason;
+          r.updatedAt = now;
+        });
+      } else if ((r.status === 'signed' || r.status === 'unknown') && isExpired(r, now, this.grace)) {
+        this.mutate(st, ch, r, () => {
+          enter(r, 'released', now);
+          r.errorReason = reason;
+        });
+      }
       return { ...r };
     });
   }

@@ -57,6 +57,11 @@ export interface PaymentRecord {
   claimedTxHash?: string;
   /** A page's settlement claim was already checked on chain: further page claims are ignored (one RPC check per payment). */
   pageChecked?: boolean;
+  /**
+   * Released when its authorization expired without the chain being asked (no RPC, RPC down):
+   * it may still have settled before expiry. Reconciliation keeps asking; the history says so.
+   */
+  unverified?: boolean;
   /** Who confirmed the settlement: the chain (receipt / signature status checked) or only the server (no RPC to ask). */
   confirmedBy?: 'chain' | 'server';
   /** Paid automatically within a budget (false: approved by the user). */

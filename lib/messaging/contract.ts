@@ -181,6 +181,8 @@ export interface PaymentDto {
   paymentIdentifier?: string;
   /** network the settlement reported, when it differs */
   settledNetwork?: string;
+  /** released at expiry without the chain's answer (no RPC): it may have settled; still being checked */
+  unverified?: boolean;
   /** EVM transaction hash or Solana transaction signature */
   txHash?: string;
   explorerUrl?: string;

@@ -52,6 +52,12 @@ export interface ExtensionBrowser {
   call<T = unknown>(type: string, payload?: unknown): Promise<{ ok: boolean; value?: T; error?: { code: string; message: string } }>;
   /** Chromium only: kill the MV3 service worker the way Chrome does when idle. */
   stopServiceWorker(): Promise<void>;
+  /**
+   * Kill the background and let it start again, losing everything in memory: Chromium stops the
+   * service worker (the next event starts it); Firefox reloads the extension. Resolves once the
+   * background answers again.
+   */
+  restartBackground(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -155,6 +161,10 @@ export async function launchChromium(dir = extensionDir('chromium')): Promise<Ex
       await cdp.send('ServiceWorker.stopAllWorkers');
       await until(async () => status.size > 0 && [...status.values()].every((s) => s === 'stopped'), 5_000, 'service worker to stop');
       await cdp.detach();
+    },
+    restartBackground: async () => {
+      await api.stopServiceWorker();
+      await until(async () => (await api.call('wallet.status')).ok, 15_000, 'the restarted service worker');
     },
     close: async () => {
       await ctx.close();
@@ -268,6 +278,18 @@ export async function launchFirefox(hookPageUrl: string, dir = extensionDir('fir
     },
     stopServiceWorker: async () => {
       throw new Error('Firefox runs the background as an event page; use Chromium to test worker restarts');
+    },
+    restartBackground: async () => {
+      const ask = async () => {
+        const c = caller && !caller.isClosed() ? caller : null;
+        if (!c) throw new Error('no extension page to ask from');
+        return c.evaluate(() => (globalThis as any).browser.runtime.sendMessage({ channel: 'x402.test', type: 'test.reloadExtension' }));
+      };
+      await api.call('wallet.status'); // makes sure an extension page is open to ask from
+      await ask();
+      await until(async () => caller === null || caller.isClosed() || !(await realUrl(caller)).startsWith(origin), 10_000, 'the extension to unload');
+      caller = null;
+      await until(async () => (await api.call('wallet.status')).ok, 20_000, 'the reloaded extension');
     },
     close: async () => {
       await browser.close();

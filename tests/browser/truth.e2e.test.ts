@@ -2,7 +2,9 @@
  * Truth from the chain, in both browsers: a settlement counts when the chain shows it. A page
  * that reports a made-up successful settlement for its own ticket does not make the payment
  * "settled" — the wallet asks the chain, which does not know the hash — and the real outcome
- * (the same authorization re-sent, settled once) is recorded as checked on chain.
+ * (the same authorization re-sent, settled once) is recorded as checked on chain. And when the
+ * background dies after signing, while the settlement is in flight (settled on chain, its answer
+ * never heard), the restarted background asks the chain and records it settled — once.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_CHANNEL } from '../../lib/messaging/contract';
@@ -96,6 +98,38 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const list2 = await ext.call<{ network: string; asset: string; pending?: unknown }[]>('balances.list');
       expect(list2.value!.find((b) => b.network === net.v2.network && b.asset.toLowerCase() === net.v2.usdc.toLowerCase())?.pending).toBeUndefined();
       expect(after.merchant - before.merchant).toBe(PRICES.data);
+    });
+
+    it('the background dies after signing, mid-settlement: on restart the chain decides (settled, counted once)', async () => {
+      const { net } = w;
+      const url = net.v2.url('/api/echo');
+      const before = await balances(net, 'v2');
+      const settles = net.v2.facilitatorCalls().settle;
+      net.v2.holdNextSettles(1); // settles on chain; the server's answer is held
+      await noApprovalPending(ext);
+      const pending = page.evaluate(() => (window as any).demo.fetchPost()).catch((e: Error) => ({ status: -1, error: e.message }));
+      await answerApproval(ext, 'approve-pay-once');
+      // the money moved on chain, while the wallet has only signed
+      await expect.poll(async () => net.v2.facilitatorCalls().settle, { timeout: 15_000 }).toBe(settles + 1);
+      await expect.poll(async () => (await balances(net, 'v2')).payer, { timeout: 15_000 }).toBe(before.payer - PRICES.echo);
+      expect((await historyFor(ext, url))[0]?.status).toBe('signed');
+
+      // the tab goes away (nobody will ever report the answer) and the background dies:
+      // everything in memory is gone; storage and the chain remain
+      await page.goto('about:blank');
+      await Promise.race([pending, new Promise((r) => setTimeout(r, 2_000))]);
+      await ext.restartBackground();
+      net.v2.releaseHeld(); // the server's answer reaches no one
+
+      // the restarted background reconciles on start: the chain shows the authorization used
+      const [h] = await settledFor(ext, url, 1, 20_000);
+      expect(h).toMatchObject({ status: 'settled', confirmedBy: 'chain' });
+      const after = await balances(net, 'v2');
+      expect(before.payer - after.payer).toBe(PRICES.echo);
+      expect(after.merchant - before.merchant).toBe(PRICES.echo);
+      expect((await historyFor(ext, url)).filter((x) => x.status === 'settled')).toHaveLength(1);
+      expect(net.v2.facilitatorCalls().settle).toBe(settles + 1); // nothing re-sent or signed again
+      page = await suite.open(w.net.v2.url('/page')); // the old tab may have lost its bridge in the reload
     });
   });
 }

@@ -4,7 +4,8 @@
  * authorizationState, against stubbed RPCs with the real wire shapes. The real chains answer in
  * tests/browser (anvil receipts, litesvm signatures).
  */
-import { custom, encodeAbiParameters, encodeEventTopics, erc20Abi, numberToHex, pad, type EIP1193RequestFn } from 'viem';
+import { PERMIT2_ADDRESS } from '@x402/evm';
+import { custom, decodeFunctionData, parseAbi, encodeAbiParameters, encodeEventTopics, erc20Abi, numberToHex, pad, type EIP1193RequestFn } from 'viem';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readEvmAuthorizationUsed, readEvmSettlement } from '../../lib/rails/evm/balance';
 import { localPlaygroundAsset } from '../../lib/rails/evm/assets';
@@ -87,6 +88,30 @@ describe('EVM: readSettlement (receipt + Transfer log of the trusted token)', ()
     expect(await readEvmAuthorizationUsed(a, node({ used: false }))).toBe(false);
     expect(await readEvmAuthorizationUsed(a, node({ used: true, chainId: 5 }))).toBeUndefined();
     expect(await readEvmAuthorizationUsed({ ...a, nonce: '42' }, node({ used: true }))).toBeUndefined();
+  });
+  it('Permit2 (permit2:<nonce>): the nonce\'s bit in nonceBitmap(owner, nonce >> 8) on the canonical Permit2 contract', async () => {
+    const nonce = (5n << 8n) | 37n; // word 5, bit 37
+    const calls: Array<{ to: string; owner: string; word: bigint }> = [];
+    const bitmapNode = (bitmap: bigint, chainId = 31337) => {
+      const request = (async ({ method, params }: { method: string; params: any[] }) => {
+        if (method === 'eth_chainId') return numberToHex(chainId);
+        if (method === 'eth_call') {
+          const { to, data } = params[0] as { to: string; data: `0x${string}` };
+          const [owner, word] = decodeFunctionData({ abi: parseAbi(['function nonceBitmap(address owner, uint256 wordPos) view returns (uint256)']), data }).args as [string, bigint];
+          calls.push({ to, owner, word });
+          return pad(numberToHex(bitmap));
+        }
+        throw new Error(`unexpected ${method}`);
+      }) as EIP1193RequestFn;
+      return () => custom({ request }, { retryCount: 0 });
+    };
+    const q = { asset, from: FROM, nonce: `permit2:${nonce}`, rpcUrl: 'http://x/', timeoutMs: 1_000 };
+    expect(await readEvmAuthorizationUsed(q, bitmapNode(1n << 37n))).toBe(true);
+    expect({ ...calls[0], to: calls[0]!.to.toLowerCase() }).toEqual({ to: PERMIT2_ADDRESS.toLowerCase(), owner: FROM, word: 5n });
+    expect(await readEvmAuthorizationUsed(q, bitmapNode((1n << 36n) | (1n << 38n)))).toBe(false); // neighbours used, not this one
+    expect(await readEvmAuthorizationUsed(q, bitmapNode(1n << 37n, 5))).toBeUndefined(); // another chain
+    expect(await readEvmAuthorizationUsed({ ...q, nonce: 'permit2:0x12' }, bitmapNode(1n))).toBeUndefined();
+    expect(await readEvmAuthorizationUsed({ ...q, nonce: `permit2:${2n ** 256n}` }, bitmapNode(1n))).toBeUndefined();
   });
 });
 

@@ -15,13 +15,24 @@ function setup() {
   const policies = new PolicyStore();
   const settings = new Settings();
   const approvals = new ApprovalQueue();
-  const h = createHandlers({ custody, ledger: new Ledger(), policies, approvals, settings, timeZone: () => 'UTC' });
+  const unlocked: number[] = [];
+  const h = createHandlers({ custody, ledger: new Ledger(), policies, approvals, settings, timeZone: () => 'UTC', onUnlocked: () => unlocked.push(Date.now()) });
   const sender = {} as never;
-  return { h, custody, policies, settings, sender };
+  return { h, custody, policies, settings, sender, unlocked };
 }
 
 describe('privileged handlers', () => {
   beforeEach(() => fakeBrowser.reset());
+
+  it('a successful unlock triggers reconciliation with the chain; a wrong password does not', async () => {
+    const { h, sender, unlocked } = setup();
+    await h['wallet.create']({ mnemonic: PHRASE, password: 'a long enough password 1' } as never, sender);
+    await h['wallet.lock'](undefined as never, sender);
+    await expect(h['wallet.unlock']({ password: 'wrong password here' } as never, sender)).rejects.toBeTruthy();
+    expect(unlocked).toHaveLength(0);
+    await h['wallet.unlock']({ password: 'a long enough password 1' } as never, sender);
+    expect(unlocked).toHaveLength(1);
+  });
 
   it('the global daily cap is saved as the global policy, shown back in dollars, and cleared with an empty value', async () => {
     const { h, policies, sender } = setup();

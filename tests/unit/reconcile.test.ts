@@ -1,14 +1,15 @@
 /**
  * Reconciliation (PaymentService.reconcile) over the real ledger: the chain decides the payments
  * whose outcome the wallet did not see — a claimed transaction it confirms, or an EIP-3009
- * authorization it reports used, settles them (counted, checked on chain); anything else stays as
- * it is for the expiry sweep. The chain here is a stub of ChainTruth (its rail readings are tested
+ * authorization it reports used, settles them (counted, checked on chain); an expired one it
+ * reports unused is released on its word; payments released unverified at expiry (the chain could
+ * not be asked) are asked again until they are decided. The chain here is a stub of ChainTruth (its rail readings are tested
  * in chain-truth.test.ts and end to end in the browser suites).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { ChainTruth } from '../../lib/background/chain';
-import { PaymentService, type PaymentDeps } from '../../lib/background/payments';
+import { PaymentService, UNVERIFIED_RECHECK_MS, type PaymentDeps } from '../../lib/background/payments';
 import { Ledger } from '../../lib/ledger/ledger';
 import type { PaymentRecord } from '../../lib/ledger/types';
 import type { SettlementCheck } from '../../lib/rails';
@@ -45,7 +46,7 @@ describe('reconcile: the chain decides unseen outcomes', () => {
     await l.fail(rec.id, 'The server reported settlement …, but it is not on the chain', { definite: false, claimedTxHash: tx });
     const asked: string[] = [];
     const svc = service(l, { settlement: async (_r, t): Promise<SettlementCheck> => (asked.push(t), { state: 'confirmed' }), authorizationUsed: async () => undefined });
-    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 1 });
+    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 1, released: 0 });
     expect(asked).toEqual([tx]);
     expect(await l.get(rec.id)).toMatchObject({ status: 'settled', txHash: tx, confirmedBy: 'chain' });
     expect((await l.get(rec.id))!.claimedTxHash).toBeUndefined();
@@ -55,7 +56,7 @@ describe('reconcile: the chain decides unseen outcomes', () => {
     const l = new Ledger();
     const rec = await signedRecord(l, `0x${'11'.repeat(32)}`);
     const svc = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async (r) => r.authorizationId === `0x${'11'.repeat(32)}` });
-    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 1 });
+    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 1, released: 0 });
     expect(await l.get(rec.id)).toMatchObject({ status: 'settled', confirmedBy: 'chain' });
   });
 
@@ -67,7 +68,7 @@ describe('reconcile: the chain decides unseen outcomes', () => {
     await l.fail(rec.id, 'a later claim', { definite: false, claimedTxHash: `0x${'ff'.repeat(32)}` });
     expect((await l.get(rec.id))!.claimedTxHash).toBe(real);
     const svc = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async () => true });
-    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 1 });
+    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 1, released: 0 });
     expect(await l.get(rec.id)).toMatchObject({ status: 'settled', confirmedBy: 'chain' });
   });
 
@@ -79,7 +80,7 @@ describe('reconcile: the chain decides unseen outcomes', () => {
     const b = await signedRecord(l);
     await l.fail(b.id, 'claimed', { definite: false, claimedTxHash: tx });
     const svc = service(l, { settlement: async () => ({ state: 'confirmed' }), authorizationUsed: async () => undefined });
-    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 0 });
+    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 0, released: 0 });
     expect((await l.get(b.id))!.status).toBe('unknown');
   });
 
@@ -89,8 +90,61 @@ describe('reconcile: the chain decides unseen outcomes', () => {
     const b = await signedRecord(l);
     await l.fail(b.id, 'claimed', { definite: false, claimedTxHash: `0x${'cd'.repeat(32)}` });
     const svc = service(l, { settlement: async () => ({ state: 'unknown', reason: 'no RPC' }), authorizationUsed: async () => false });
-    expect(await svc.reconcile()).toEqual({ checked: 2, settled: 0 });
+    expect(await svc.reconcile()).toEqual({ checked: 2, settled: 0, released: 0 });
     expect((await l.get(a.id))!.status).toBe('signed');
     expect((await l.get(b.id))!.status).toBe('unknown');
+  });
+
+  it('an expired authorization the chain reports unused is released on the chain’s word; a valid one is left', async () => {
+    const l = new Ledger();
+    const valid = await signedRecord(l, `0x${'55'.repeat(32)}`);
+    const expired = await signedRecord(l, `0x${'44'.repeat(32)}`);
+    await l.markSigned(expired.id, { expiresAt: Date.now() - 120_000 });
+    const svc = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async () => false });
+    expect(await svc.reconcile()).toEqual({ checked: 2, settled: 0, released: 1 });
+    expect(await l.get(expired.id)).toMatchObject({ status: 'released', errorReason: expect.stringMatching(/never used/) });
+    expect((await l.get(expired.id))!.unverified).toBeUndefined();
+    expect((await l.get(valid.id))!.status).toBe('signed');
+  });
+
+  it('released unverified at expiry (RPC down) → asked again later: used → settled and counted; unused → confirmed released', async () => {
+    const l = new Ledger();
+    const a = await signedRecord(l, `0x${'66'.repeat(32)}`);
+    const b = await signedRecord(l, `0x${'77'.repeat(32)}`);
+    const c = await signedRecord(l, `0x${'88'.repeat(32)}`);
+    for (const r of [a, b, c]) await l.markSigned(r.id, { expiresAt: Date.now() - 120_000 });
+    expect((await l.list({ status: 'signed' })).length).toBe(3); // expired, not swept yet
+    // the RPC is down: reconcile learns nothing, the sweep releases them — unverified
+    const down = service(l, { settlement: async () => ({ state: 'unknown', reason: 'down' }), authorizationUsed: async () => undefined });
+    expect(await down.reconcile()).toEqual({ checked: 3, settled: 0, released: 0 });
+    await l.sweep();
+    for (const r of [a, b, c]) expect(await l.get(r.id)).toMatchObject({ status: 'released', unverified: true });
+    expect((await l.snapshot('http://127.0.0.1:1')).site.usd.day).toBe(0n);
+    // the RPC is back: a was used (settled before it expired), b never was, c still unknown
+    const answers: Record<string, boolean | undefined> = { [a.id]: true, [b.id]: false, [c.id]: undefined };
+    const up = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async (r) => answers[r.id] });
+    expect(await up.reconcile()).toEqual({ checked: 3, settled: 1, released: 0 });
+    expect(await l.get(a.id)).toMatchObject({ status: 'settled', confirmedBy: 'chain' });
+    expect((await l.get(a.id))!.unverified).toBeUndefined();
+    expect(await l.get(b.id)).toMatchObject({ status: 'released', errorReason: expect.stringMatching(/never used/) });
+    expect((await l.get(b.id))!.unverified).toBeUndefined();
+    expect(await l.get(c.id)).toMatchObject({ status: 'released', unverified: true });
+    expect((await l.snapshot('http://127.0.0.1:1')).site.usd.day).toBe(10_000n); // budgets follow the chain
+    // decided ones are not asked again
+    const asked: string[] = [];
+    const again = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async (r) => (asked.push(r.id), undefined) });
+    await again.reconcile();
+    expect(asked).toEqual([c.id]);
+  });
+
+  it('an unverified release older than the recheck window is no longer asked', async () => {
+    const l = new Ledger();
+    const a = await signedRecord(l, `0x${'99'.repeat(32)}`);
+    await l.markSigned(a.id, { expiresAt: Date.now() - 120_000 });
+    await l.sweep();
+    const asked: string[] = [];
+    const svc = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async (r) => (asked.push(r.id), undefined) });
+    await svc.reconcile(Date.now() + UNVERIFIED_RECHECK_MS + 1000);
+    expect(asked).toEqual([]);
   });
 });

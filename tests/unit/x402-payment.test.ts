@@ -322,6 +322,8 @@ describe('createPaymentHeader — v2 Permit2', () => {
     });
     expect(recovered).toBe(account.address);
     expect(out.summary).toMatchObject({ transferMethod: 'permit2', value: 10n ** 16n, validBefore: BigInt(NOW + 300) });
+    // reconciliation asks Permit2's nonce bitmap about exactly this nonce
+    expect(out.summary.authorizationId).toBe(`permit2:${BigInt(p.nonce)}`);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   type PublicClient,
   type Transport,
 } from 'viem';
+import { PERMIT2_ADDRESS } from '@x402/evm';
 import type { BalanceQuery, BalanceRead, EvmAsset, SettlementCheck, SettlementQuery } from '../types.ts';
 
 export type TransportFactory = (rpcUrl: string, timeoutMs: number) => Transport;
@@ -115,19 +116,43 @@ const AUTHORIZATION_STATE_ABI = [
   },
 ] as const;
 
-/** EIP-3009 `authorizationState(from, nonce)`: true once the authorization was used (or cancelled). */
+const PERMIT2_NONCE_BITMAP_ABI = [
+  {
+    type: 'function',
+    name: 'nonceBitmap',
+    stateMutability: 'view',
+    inputs: [
+      { name: 'owner', type: 'address' },
+      { name: 'wordPos', type: 'uint256' },
+    ],
+    outputs: [{ name: '', type: 'uint256' }],
+  },
+] as const;
+
+/** Prefix of a Permit2 authorization id: `permit2:<nonce, decimal>` (EIP-3009 ids are the bytes32 nonce). */
+export const PERMIT2_AUTHORIZATION_PREFIX = 'permit2:';
+
+/**
+ * Whether a signed authorization was used (or cancelled): EIP-3009 `authorizationState(from,
+ * nonce)` on the token, or — for a Permit2 signature transfer (`permit2:<nonce>`) — the bit of
+ * `nonce` in Permit2's `nonceBitmap(owner, nonce >> 8)`. Undefined when it cannot be known.
+ */
 export async function readEvmAuthorizationUsed(
   q: { asset: EvmAsset; from: string; nonce: string; rpcUrl: string; timeoutMs: number },
   transport: TransportFactory = defaultTransport,
 ): Promise<boolean | undefined> {
-  if (!/^0x[0-9a-fA-F]{64}$/.test(q.nonce)) return undefined;
+  const permit2 = q.nonce.startsWith(PERMIT2_AUTHORIZATION_PREFIX) ? q.nonce.slice(PERMIT2_AUTHORIZATION_PREFIX.length) : undefined;
+  if (permit2 !== undefined ? !/^[0-9]{1,78}$/.test(permit2) || BigInt(permit2) >= 2n ** 256n : !/^0x[0-9a-fA-F]{64}$/.test(q.nonce)) return undefined;
   try {
     const c = client(q.rpcUrl, q.timeoutMs, transport);
-    const [chainId, used] = await Promise.all([
-      c.getChainId(),
-      c.readContract({ address: getAddress(q.asset.address), abi: AUTHORIZATION_STATE_ABI, functionName: 'authorizationState', args: [getAddress(q.from), q.nonce as `0x${string}`] }),
-    ]);
-    return chainId === q.asset.chainId ? used : undefined;
+    const used =
+      permit2 !== undefined
+        ? c
+            .readContract({ address: PERMIT2_ADDRESS, abi: PERMIT2_NONCE_BITMAP_ABI, functionName: 'nonceBitmap', args: [getAddress(q.from), BigInt(permit2) >> 8n] })
+            .then((bitmap) => ((bitmap >> (BigInt(permit2) & 0xffn)) & 1n) === 1n)
+        : c.readContract({ address: getAddress(q.asset.address), abi: AUTHORIZATION_STATE_ABI, functionName: 'authorizationState', args: [getAddress(q.from), q.nonce as `0x${string}`] });
+    const [chainId, isUsed] = await Promise.all([c.getChainId(), used]);
+    return chainId === q.asset.chainId ? isUsed : undefined;
   } catch {
     return undefined;
   }

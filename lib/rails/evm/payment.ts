@@ -17,6 +17,7 @@
  * different from what was validated.
  */
 import { PERMIT2_ADDRESS, x402ExactPermit2ProxyAddress } from '@x402/evm';
+import { PERMIT2_AUTHORIZATION_PREFIX } from './balance.ts';
 import { ExactEvmScheme } from '@x402/evm/exact/client';
 import { ExactEvmSchemeV1 } from '@x402/evm/v1';
 import { isAddress, isAddressEqual, recoverTypedDataAddress } from 'viem';
@@ -101,6 +102,8 @@ function checkAndSummarize(
       nonce: uint(p.nonce, 'nonce').toString(),
       network: o.network,
       transferMethod: o.transferMethod,
+      // Permit2's nonce bitmap tells whether it was used (reconciliation asks it)
+      authorizationId: `${PERMIT2_AUTHORIZATION_PREFIX}${uint(p.nonce, 'nonce').toString()}`,
     };
   }
   if (!isAddress(s.from, { strict: false }) || !isAddressEqual(s.from, signer.address)) fail('from');
