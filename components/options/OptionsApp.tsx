@@ -6,6 +6,7 @@ import { useRefresh } from '../hooks';
 import { UnlockForm } from '../UnlockForm';
 import { ActivitySection } from './ActivitySection';
 import { HistorySection } from './HistorySection';
+import { NetworksSection } from './NetworksSection';
 import { SettingsSection } from './SettingsSection';
 import { SitesSection } from './SitesSection';
 import { WalletSection } from './WalletSection';
@@ -15,6 +16,7 @@ const TABS = [
   { id: 'history', label: 'History' },
   { id: 'activity', label: 'Activity' },
   { id: 'settings', label: 'Settings' },
+  { id: 'networks', label: 'Networks & tokens' },
   { id: 'wallet', label: 'Wallet' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -76,6 +78,7 @@ export function OptionsApp() {
         {tab === 'history' && <HistorySection />}
         {tab === 'activity' && <ActivitySection />}
         {tab === 'settings' && <SettingsSection />}
+        {tab === 'networks' && <NetworksSection />}
         {tab === 'wallet' && <WalletSection />}
       </section>
     </main>

@@ -6,13 +6,14 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { ApiError, SettingsDto } from '../../lib/messaging/contract';
-import { compareRpcKeys, DEFAULT_RPC_URLS, parseRpcKey, rpcKeyText, SOLANA_DEVNET_ID, SOLANA_MAINNET_ID } from '../../lib/ui/rails';
+import { compareRpcKeys, DEFAULT_RPC_URLS, isTestNetwork, parseRpcKey, rpcKeyText, SOLANA_DEVNET_ID, SOLANA_MAINNET_ID } from '../../lib/ui/rails';
 import { ErrorText } from '../ErrorText';
 
-/** The background's built-in endpoints (lib/rails/networks.ts), shown for reference: [settings key, URL]. */
-const BUILT_IN: [string, string][] = Object.entries(DEFAULT_RPC_URLS).map(([network, url]) => [
+/** The background's built-in endpoints (lib/rails/networks.ts), shown for reference: [settings key, URL, test network]. */
+const BUILT_IN: [string, string, boolean][] = Object.entries(DEFAULT_RPC_URLS).map(([network, url]) => [
   network.startsWith('eip155:') ? network.slice('eip155:'.length) : network,
   url,
+  isTestNetwork(network),
 ]);
 
 /** A quick check before asking the background (which validates again). */
@@ -28,6 +29,8 @@ export function rpcUrlProblem(text: string): string | null {
 
 export function RpcEndpoints(props: {
   rpcUrls: Record<string, string>;
+  /** "Show test networks": the built-in test network endpoints are listed only when on */
+  showTestnets?: boolean;
   busy: boolean;
   apply: (patch: Partial<SettingsDto>) => Promise<boolean>;
 }) {
@@ -35,6 +38,7 @@ export function RpcEndpoints(props: {
   const [url, setUrl] = useState('');
   const [error, setError] = useState<ApiError | string | null>(null);
   const entries = Object.entries(props.rpcUrls).sort(([a], [b]) => compareRpcKeys(a, b));
+  const builtIn = BUILT_IN.filter(([, , test]) => props.showTestnets || !test);
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -66,8 +70,8 @@ export function RpcEndpoints(props: {
         the endpoint), and on Solana also to build the payment transaction. Name an EVM network by its chain id (
         <code>8453</code>) and a Solana network by its network id (<code>{SOLANA_MAINNET_ID}</code> for mainnet,{' '}
         <code>{SOLANA_DEVNET_ID}</code> for devnet). Built in, unless you set your own:{' '}
-        {BUILT_IN.map(([id, u], i) => (
-          <span key={id}>
+        {builtIn.map(([id, u], i) => (
+          <span key={id} data-testid="rpc-built-in" data-key={id}>
             {i > 0 ? ', ' : ''}
             {rpcKeyText(id)} <code>{u}</code>
           </span>

@@ -132,7 +132,7 @@ export function SettingsSection() {
       </form>
       <ErrorText error={error} />
       <PlaygroundTokens tokens={settings.playgroundTokens ?? []} busy={busy} apply={apply} />
-      <RpcEndpoints rpcUrls={settings.rpcUrls ?? {}} busy={busy} apply={apply} />
+      <RpcEndpoints rpcUrls={settings.rpcUrls ?? {}} showTestnets={settings.showTestnets} busy={busy} apply={apply} />
     </div>
   );
 }

@@ -45,9 +45,14 @@ export function rpcKey(network: string): string {
 
 /**
  * The RPC endpoint for a token: the playground token's own `rpcUrl`, else the user's URL for
- * the network (an empty string turns lookups off for it), else the rail's built-in default.
+ * the network (an empty string turns lookups off for it), else the custom network's RPC (a
+ * network the user added), else the rail's built-in default.
  */
-export function resolveRpcUrl(settings: Pick<StoredSettings, 'playgroundTokens' | 'rpcUrls'>, network: string, asset: string): string | undefined {
+export function resolveRpcUrl(
+  settings: Pick<StoredSettings, 'playgroundTokens' | 'rpcUrls' | 'customNetworks'>,
+  network: string,
+  asset: string,
+): string | undefined {
   const rail = railOfNetwork(network);
   if (!rail) return undefined;
   const tok = settings.playgroundTokens.find(
@@ -57,6 +62,8 @@ export function resolveRpcUrl(settings: Pick<StoredSettings, 'playgroundTokens' 
   const key = rpcKey(network);
   const user = settings.rpcUrls ?? {};
   if (Object.prototype.hasOwnProperty.call(user, key)) return user[key] || undefined;
+  const custom = (settings.customNetworks ?? []).find((n) => `eip155:${n.chainId}` === network);
+  if (custom) return custom.rpcUrl;
   return rail.defaultRpcUrl(network);
 }
 
@@ -173,10 +180,15 @@ export class Balances {
     return out;
   }
 
-  /** Balances of every trusted asset that has a known RPC and an account on its rail (the popup's list). */
+  /**
+   * Balances of every trusted asset that has a known RPC and an account on its rail (the popup's
+   * list); built-in tokens of test networks only while "Show test networks" is on (the registry knows).
+   */
   async list(registry: Registry, owners: Owners, pending: ReadonlyMap<string, bigint> = new Map()): Promise<BalanceDto[]> {
     const settings = await this.deps.settings.get();
-    const assets = registry.assets().filter((a) => owners[a.rail] && resolveRpcUrl(settings, a.network, a.address));
+    const assets = registry
+      .assets()
+      .filter((a) => owners[a.rail] && !registry.testnetHidden(a) && resolveRpcUrl(settings, a.network, a.address));
     // A network's playground label belongs to the playground token, not to the real tokens there.
     const plain = createRegistry();
     return Promise.all(

@@ -27,6 +27,7 @@ import type { ApprovalQueue } from './approvals';
 import type { Balances } from './balances';
 import { HandlerError, type PrivilegedHandlers } from './router';
 import type { Settings } from './settings';
+import { UserChains } from './user-chains';
 
 /** The wallet's background services, as the privileged API (and the payment flow) use them. */
 export interface HandlerDeps {
@@ -37,6 +38,8 @@ export interface HandlerDeps {
   settings: Settings;
   /** on-chain balances (absent: unknown, never blocks paying); an option known to be unfundable is never signed */
   balances?: Balances;
+  /** custom networks and tokens, checked on chain (default: over HTTP to the networks' RPCs) */
+  chains?: UserChains;
   timeZone: () => string;
   /** after a successful unlock (the background reconciles signed-but-unseen payments with the chain) */
   onUnlocked?: () => void;
@@ -113,18 +116,25 @@ export function siteDto(p: SitePolicy, snap: SpendSnapshot, tz: string, last?: P
   return { policy: policyToDto(p), usage, lastPaymentAt: last?.createdAt, timeZone: tz };
 }
 
-/** The public explorer link of a settled payment; none for playground (local) tokens, which no explorer knows. */
-function explorer(r: PaymentRecord, registry: Registry): string | undefined {
+/**
+ * The explorer link of a settled payment: the custom network's explorer, else the rail's public
+ * one; none for playground (local) tokens, which no explorer knows.
+ */
+function explorer(r: PaymentRecord, registry: Registry, customExplorers: ReadonlyMap<string, string>): string | undefined {
   if (!r.txHash) return undefined;
   const asset = registry.lookup(r.network, r.asset.address);
   if (!asset || asset.local) return undefined;
+  const custom = customExplorers.get(r.network);
+  if (custom) return /^0x[0-9a-fA-F]{64}$/.test(r.txHash) ? `${custom.replace(/\/+$/, '')}/tx/${r.txHash}` : undefined;
   return railOfNetwork(r.network)?.explorerTxUrl(r.network, r.txHash);
 }
 
 export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
+  const chains = d.chains ?? new UserChains(d.settings);
   const networks = async () => {
     const registry = await d.settings.registry();
-    return [...new Set(registry.assets().map((a) => a.networkLabel ?? registry.networkName(a.network)))];
+    const shown = registry.assets().filter((a) => !registry.testnetHidden(a));
+    return [...new Set(shown.map((a) => a.networkLabel ?? registry.networkName(a.network)))];
   };
   const settingsDto = async (): Promise<SettingsDto> => {
     const [s, g] = await Promise.all([d.settings.get(), d.policies.getGlobal()]);
@@ -159,7 +169,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
     return siteDto(p, snap, tz, last[0]);
   };
 
-  const paymentDto = (r: PaymentRecord, registry: Registry): PaymentDto => {
+  const paymentDto = (r: PaymentRecord, registry: Registry, customExplorers: ReadonlyMap<string, string>): PaymentDto => {
     const asset = { ...r.asset };
     return {
       id: r.id,
@@ -188,7 +198,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       settledNetwork: r.settledNetwork,
       unverified: r.unverified,
       txHash: r.txHash,
-      explorerUrl: explorer(r, registry),
+      explorerUrl: explorer(r, registry, customExplorers),
       confirmedBy: r.confirmedBy,
       errorReason: r.errorReason,
     };
@@ -313,8 +323,9 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       const i = input === undefined ? {} : obj(input);
       const limit = i.limit === undefined ? 200 : Math.min(int(i, 'limit'), 1000);
       const records = await d.ledger.list({ site: typeof i.site === 'string' ? siteKey(i.site) : undefined, limit });
-      const registry = await d.settings.registry();
-      return records.map((r) => paymentDto(r, registry));
+      const [registry, s] = await Promise.all([d.settings.registry(), d.settings.get()]);
+      const customExplorers = new Map(s.customNetworks.flatMap((n) => (n.explorerUrl ? [[`eip155:${n.chainId}`, n.explorerUrl] as const] : [])));
+      return records.map((r) => paymentDto(r, registry, customExplorers));
     },
     'history.export': async (input) => {
       const format = obj(input).format;
@@ -330,6 +341,24 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       const cap = globalDailyUsd === undefined ? undefined : usdCap(globalDailyUsd, 'The daily cap across all sites');
       await d.settings.update(rest);
       if (globalDailyUsd !== undefined) await d.policies.setGlobal({ ...(await d.policies.getGlobal()), dailyCap: cap });
+      return settingsDto();
+    },
+    'networks.list': () => chains.list(),
+    'networks.add': async (input) => {
+      await chains.addNetwork(input);
+      return settingsDto();
+    },
+    'networks.remove': async (input) => {
+      await chains.removeNetwork(input);
+      return settingsDto();
+    },
+    'tokens.lookup': (input) => chains.lookup(input),
+    'tokens.add': async (input) => {
+      await chains.addToken(input);
+      return settingsDto();
+    },
+    'tokens.remove': async (input) => {
+      await chains.removeToken(input);
       return settingsDto();
     },
     'activity.list': () => d.settings.activity(),

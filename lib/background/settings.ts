@@ -4,25 +4,41 @@
  */
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import type { ActivityDto, SettingsDto } from '../messaging/contract';
+import type { ActivityDto, CustomNetworkDto, CustomTokenDto, SettingsDto, SettingsPatch } from '../messaging/contract';
 import { siteKey } from '../policy/units';
 import { createMutex } from '../util/mutex';
-import { railOfNetwork, type TrustedAsset } from '../rails';
+import { railOfNetwork, type EvmAsset, type TrustedAsset } from '../rails';
+import { customEvmAsset } from '../rails/evm/assets';
 import { SOLANA_NAMES } from '../rails/networks';
-import { createRegistry, type Registry } from '../x402';
+import { createRegistry, type Registry, type UserNetwork } from '../x402';
 
 /** A token the user (or the local playground) added to the trusted table by hand. */
 export type PlaygroundToken = SettingsDto['playgroundTokens'][number];
-export type StoredSettings = SettingsDto;
+/** Fields added after the first stored version: absent in settings saved before them. */
+type LaterFields = 'showTestnets' | 'customNetworks' | 'customTokens';
+/** Settings as stored (older versions lack the later fields); `Settings.get()` fills them in. */
+export type StoredSettings = Omit<SettingsDto, LaterFields> & Partial<Pick<SettingsDto, LaterFields>>;
 
-const DEFAULTS: StoredSettings = { notifications: true, allowedSites: [], playgroundTokens: [], rpcUrls: {} };
+/** Fields added later get their default here, so settings stored by older versions still load. */
+const DEFAULTS: SettingsDto = {
+  notifications: true,
+  allowedSites: [],
+  playgroundTokens: [],
+  rpcUrls: {},
+  showTestnets: false,
+  customNetworks: [],
+  customTokens: [],
+};
+
+export const MAX_CUSTOM_NETWORKS = 20;
+export const MAX_CUSTOM_TOKENS = 50;
 
 const settingsItem = storage.defineItem<StoredSettings>('local:settings', { fallback: DEFAULTS, version: 1 });
 const activityItem = storage.defineItem<ActivityDto[]>('local:activity', { fallback: [] });
 const MAX_ACTIVITY = 100;
 
-function settingsError(message: string): Error {
-  return Object.assign(new Error(message), { code: 'invalid-settings' });
+export function settingsError(message: string, code = 'invalid-settings'): Error {
+  return Object.assign(new Error(message), { code });
 }
 
 function validSites(list: unknown): string[] {
@@ -33,7 +49,7 @@ function validSites(list: unknown): string[] {
   }))];
 }
 
-/** An RPC endpoint: an absolute http(s) URL without credentials. Returns it normalized. */
+/** An RPC endpoint (or explorer): an absolute http(s) URL without credentials. Returns it normalized. */
 export function validRpcUrl(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw settingsError(`${what}: enter an http:// or https:// URL.`);
   const text = value.trim();
@@ -112,19 +128,63 @@ function validTokens(list: unknown): PlaygroundToken[] {
   });
 }
 
+/** The CAIP-2 id of a custom network. */
+export const customNetworkId = (n: Pick<CustomNetworkDto, 'chainId'>): string => `eip155:${n.chainId}`;
+
+/** The trusted-table entry of a custom token (throws on a malformed one). */
+export function customAsset(t: CustomTokenDto, networks: readonly CustomNetworkDto[]): EvmAsset {
+  const net = networks.find((n) => n.chainId === t.chainId);
+  return customEvmAsset({
+    chainId: t.chainId,
+    address: t.address,
+    symbol: t.symbol,
+    decimals: t.decimals,
+    eip712: t.eip712,
+    usdPegged: t.usdPegged === true,
+    permit2Only: t.eip3009 === false,
+    ...(net ? { networkLabel: net.name } : {}),
+  });
+}
+
+/** Custom networks as the registry sees them (names and testnet flags). */
+export function userNetworks(s: Pick<StoredSettings, 'customNetworks'>): UserNetwork[] {
+  return (s.customNetworks ?? []).map((n) => ({ network: customNetworkId(n), name: n.name, testnet: n.testnet === true }));
+}
+
+/** Every user-added asset: playground tokens, then custom tokens. Malformed stored entries are left out. */
+export function userAssets(s: Pick<StoredSettings, 'playgroundTokens' | 'customTokens' | 'customNetworks'>): TrustedAsset[] {
+  const out: TrustedAsset[] = s.playgroundTokens.map(playgroundAsset);
+  for (const t of s.customTokens ?? []) {
+    try {
+      out.push(customAsset(t, s.customNetworks ?? []));
+    } catch {
+      // written only by the background after checks; a damaged entry must not stop every payment
+      console.warn('[x402] a stored custom token is malformed and was ignored');
+    }
+  }
+  return out;
+}
+
 export class Settings {
   private mutex = createMutex();
 
   /** The stored settings, with defaults for fields added after they were saved (e.g. rpcUrls). */
-  async get(): Promise<StoredSettings> {
+  async get(): Promise<SettingsDto> {
     return { ...DEFAULTS, ...(await settingsItem.getValue()) };
   }
 
-  async update(patch: Partial<StoredSettings>): Promise<StoredSettings> {
+  async update(patch: SettingsPatch): Promise<SettingsDto> {
+    const p = patch as SettingsPatch & Partial<Pick<StoredSettings, 'customNetworks' | 'customTokens'>>;
+    if (p.customNetworks !== undefined || p.customTokens !== undefined)
+      throw settingsError('Custom networks and tokens are added under Networks & tokens, where the wallet checks them on chain.');
     return this.mutex(async () => {
       const cur = await settingsItem.getValue();
-      const next: StoredSettings = { ...DEFAULTS, ...cur };
+      const next: SettingsDto = { ...DEFAULTS, ...cur };
       if (patch.notifications !== undefined) next.notifications = patch.notifications === true;
+      if (patch.showTestnets !== undefined) {
+        if (typeof patch.showTestnets !== 'boolean') throw settingsError('"Show test networks" is on or off.');
+        next.showTestnets = patch.showTestnets;
+      }
       if (patch.allowedSites !== undefined) next.allowedSites = validSites(patch.allowedSites);
       if (patch.playgroundTokens !== undefined) {
         next.playgroundTokens = validTokens(patch.playgroundTokens);
@@ -134,6 +194,11 @@ export class Settings {
         } catch (e) {
           throw settingsError(`Playground tokens: ${(e as Error).message} (it is already a built-in token with other facts).`);
         }
+        const custom = next.playgroundTokens.find((t) =>
+          (next.customTokens ?? []).some((c) => t.chainId === c.chainId && t.address.toLowerCase() === c.address.toLowerCase()),
+        );
+        if (custom)
+          throw settingsError(`Playground tokens: ${custom.address} on chain ${custom.chainId} is already one of your custom tokens (remove it there first).`);
       }
       if (patch.rpcUrls !== undefined) next.rpcUrls = validRpcUrls(patch.rpcUrls);
       await settingsItem.setValue(next);
@@ -141,14 +206,27 @@ export class Settings {
     });
   }
 
-  private async trustedExtras(): Promise<TrustedAsset[]> {
-    const s = await this.get();
-    return s.playgroundTokens.map(playgroundAsset);
+  /**
+   * Change the stored settings with `fn` in one serialized step (custom networks and tokens,
+   * whose checks on chain ran before). `fn` throws to change nothing.
+   */
+  async mutate(fn: (cur: SettingsDto) => SettingsDto): Promise<SettingsDto> {
+    return this.mutex(async () => {
+      const next = fn({ ...DEFAULTS, ...(await settingsItem.getValue()) });
+      // the whole table must still build: a user asset never redefines another one
+      createRegistry(userAssets(next), { networks: userNetworks(next) });
+      await settingsItem.setValue(next);
+      return next;
+    });
   }
 
-  /** The trusted network/asset table: the built-in assets plus the user's playground tokens. */
+  /**
+   * The trusted network/asset table: the built-in assets plus the user's playground and custom
+   * tokens, the custom networks' names, and the "Show test networks" setting.
+   */
   async registry(): Promise<Registry> {
-    return createRegistry(await this.trustedExtras());
+    const s = await this.get();
+    return createRegistry(userAssets(s), { networks: userNetworks(s), showTestnets: s.showTestnets });
   }
 
   async siteAllowed(site: string): Promise<boolean> {

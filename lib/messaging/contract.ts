@@ -202,6 +202,81 @@ export interface PlaygroundTokenDto {
   rpcUrl?: string;
 }
 
+/**
+ * An EVM network the user added (Settings → Networks & tokens). Its chain id was checked against
+ * the RPC (`eth_chainId`) by the background when it was saved; a built-in chain id cannot be added.
+ */
+export interface CustomNetworkDto {
+  chainId: number;
+  /** display name (approvals, balances, history) */
+  name: string;
+  /** JSON-RPC endpoint: balances, chain checks, token look-ups */
+  rpcUrl: string;
+  /** block explorer base URL; transaction links are `<explorerUrl>/tx/<hash>` */
+  explorerUrl?: string;
+  /** the user marked it as a test network (shown as such; never hidden: the user added it) */
+  testnet: boolean;
+}
+
+/**
+ * An EVM token the user added. Every fact was read from the contract by the background
+ * (`tokens.add` re-reads them; nothing here is taken from a page) and its EIP-712 domain checked
+ * against the contract's DOMAIN_SEPARATOR().
+ */
+export interface CustomTokenDto {
+  chainId: number;
+  /** checksummed */
+  address: `0x${string}`;
+  /** ERC-20 name() */
+  name: string;
+  symbol: string;
+  decimals: number;
+  /** the EIP-712 domain x402 signs with (from eip712Domain() or name() + version()) */
+  eip712: { name: string; version: string };
+  /** DOMAIN_SEPARATOR() as read, equal to the hash of the domain above */
+  domainSeparator: `0x${string}`;
+  /** false: the token has no EIP-3009 (transferWithAuthorization), only Permit2 payments */
+  eip3009: boolean;
+  /** the user ticked "counts as dollars" (1 token = $1 in budgets); default false */
+  usdPegged: boolean;
+  addedAt: number;
+}
+
+/** The facts of a token contract as `tokens.lookup` read them, for the user to confirm. */
+export interface TokenLookupDto {
+  chainId: number;
+  network: string; // CAIP-2
+  networkName: string;
+  address: `0x${string}`;
+  name: string;
+  symbol: string;
+  decimals: number;
+  /** the EIP-712 domain name/version and where they came from */
+  eip712?: { name: string; version: string; source: 'eip712Domain' | 'version' };
+  /** DOMAIN_SEPARATOR() of the contract, when it has one */
+  domainSeparator?: `0x${string}`;
+  /** the separator the wallet computed from (name, version, chainId, address) */
+  computedSeparator?: `0x${string}`;
+  domainMatches: boolean;
+  eip3009: boolean;
+  /** set: the token cannot be added, and why */
+  problem?: string;
+  /** things to look at before adding (e.g. the symbol of a built-in token on another contract) */
+  warnings: string[];
+}
+
+/** An EVM network a custom token can be added on (network pickers). */
+export interface NetworkDto {
+  chainId: number;
+  network: string; // CAIP-2
+  name: string;
+  testnet: boolean;
+  /** added by the user */
+  custom: boolean;
+  /** an RPC endpoint is known (needed to look up a token) */
+  hasRpc: boolean;
+}
+
 export interface SettingsDto {
   notifications: boolean;
   /** only act on these sites when non-empty */
@@ -221,7 +296,20 @@ export interface SettingsDto {
   rpcUrls: Record<string, string>;
   /** a cap across all sites per calendar day, in dollars ("5.00"); absent = none */
   globalDailyUsd?: string;
+  /**
+   * "Show test networks" (default off): when off, built-in test networks (Base Sepolia, Solana
+   * devnet, …) are hidden from balances, pickers and RPC lists, and offers on them are refused —
+   * tokens the user added (playground, custom) are always allowed.
+   */
+  showTestnets: boolean;
+  /** EVM networks the user added (changed only through `networks.add` / `networks.remove`) */
+  customNetworks: CustomNetworkDto[];
+  /** EVM tokens the user added (changed only through `tokens.add` / `tokens.remove`) */
+  customTokens: CustomTokenDto[];
 }
+
+/** What `settings.update` may change (custom networks and tokens have their own checked requests). */
+export type SettingsPatch = Partial<Omit<SettingsDto, 'customNetworks' | 'customTokens'>>;
 
 export interface ActivityDto {
   id: string;
@@ -255,7 +343,18 @@ export interface PrivilegedApi {
   'history.list': [{ site?: string; limit?: number }, PaymentDto[]];
   'history.export': [{ format: 'csv' | 'json' }, { text: string; filename: string }];
   'settings.get': [void, SettingsDto];
-  'settings.update': [Partial<SettingsDto>, SettingsDto];
+  'settings.update': [SettingsPatch, SettingsDto];
+  /** EVM networks a custom token can be added on (test networks only while they are shown) */
+  'networks.list': [void, NetworkDto[]];
+  /** add (or change) a custom EVM network; its RPC must serve `chainId` */
+  'networks.add': [{ chainId: number; name: string; rpcUrl: string; explorerUrl?: string; testnet?: boolean }, SettingsDto];
+  /** remove a custom network (refused while custom tokens on it remain) */
+  'networks.remove': [{ chainId: number }, SettingsDto];
+  /** read a token's facts from the chain, for the user to confirm (stores nothing) */
+  'tokens.lookup': [{ chainId: number; address: string }, TokenLookupDto];
+  /** read the facts again, check them, and add the token; `usdPegged`: the user's "counts as dollars" */
+  'tokens.add': [{ chainId: number; address: string; usdPegged?: boolean }, SettingsDto];
+  'tokens.remove': [{ chainId: number; address: string }, SettingsDto];
   'activity.list': [void, ActivityDto[]];
   /** the active account's balance of each trusted token with a known RPC (cached briefly) */
   'balances.list': [void, BalanceDto[]];

@@ -27,6 +27,36 @@ export function solanaNetworkName(caip2: string): string | undefined {
   return SOLANA_NAMES[caip2];
 }
 
+/**
+ * The built-in networks that are test networks (no real money): hidden from balances, network
+ * pickers and RPC lists, and refused when offered, while "Show test networks" is off — except
+ * tokens the user added by hand (see docs/ARCHITECTURE.md, "Test networks"). Every testnet that
+ * the trusted tables (@x402/evm, @x402/svm) or the v1 network names know; checked in tests.
+ */
+export const TEST_NETWORKS: ReadonlySet<string> = new Set([
+  'eip155:84532', // Base Sepolia
+  'eip155:11155111', // Sepolia
+  'eip155:43113', // Avalanche Fuji
+  'eip155:80002', // Polygon Amoy
+  'eip155:421614', // Arbitrum Sepolia
+  'eip155:1328', // Sei Testnet
+  'eip155:2201', // Stable Testnet
+  'eip155:11124', // Abstract Testnet
+  'eip155:324705682', // SKALE Base Sepolia
+  'eip155:11142220', // Celo Sepolia
+  'eip155:31611', // Mezo Testnet
+  'eip155:72344', // Radius Testnet
+  'eip155:181228', // HPP Sepolia
+  'eip155:51', // XDC Apothem
+  SOLANA_DEVNET,
+  SOLANA_TESTNET,
+]);
+
+/** Is this built-in network a test network? (User-added networks carry their own flag.) */
+export function isTestNetwork(caip2: string): boolean {
+  return TEST_NETWORKS.has(caip2);
+}
+
 /** Built-in public RPC endpoints by CAIP-2 network. */
 export const DEFAULT_RPC_URLS: Readonly<Record<string, string>> = Object.freeze({
   'eip155:8453': 'https://mainnet.base.org',

@@ -23,6 +23,8 @@ interface AssetBase {
   networkLabel?: string;
   /** A user-added (playground) token: no public explorer knows it. */
   local?: boolean;
+  /** A user-added custom token: its facts were read from the contract and confirmed by the user. */
+  custom?: boolean;
 }
 
 /** An ERC-20 the wallet trusts: decimals, symbol and EIP-712 domain come from here, never from a server. */
@@ -101,7 +103,8 @@ export type RejectionCode =
   | 'domain-mismatch'
   | 'unsupported-transfer-method'
   | 'permit2-required'
-  | 'invalid-fee-payer';
+  | 'invalid-fee-payer'
+  | 'testnets-off';
 
 /** Thrown by a rail's checks; turned into a `RejectedOption` by the evaluator. */
 export class OptionRejected extends Error {
@@ -242,6 +245,8 @@ export interface Rail<A extends TrustedAsset = TrustedAsset, O extends PayableOp
   isNetwork(caip2: string): boolean;
   /** Display name of a network, when the rail knows it. */
   networkName(caip2: string): string | undefined;
+  /** Is this one of the rail's built-in test networks (Base Sepolia, Solana devnet, …)? */
+  isTestnet(caip2: string): boolean;
 
   /** The assets trusted out of the box. */
   defaultAssets(): A[];

@@ -11,10 +11,20 @@ import type { BalanceDto, PlaygroundTokenDto } from '../messaging/contract';
 
 export type UiRail = 'evm' | 'svm';
 
-import { DEFAULT_RPC_URLS, SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET, isSolanaNetwork, solanaNetworkName } from '../rails/networks';
+import { DEFAULT_RPC_URLS, SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET, isSolanaNetwork, isTestNetwork, solanaNetworkName } from '../rails/networks';
 
 /** CAIP-2 ids of the public Solana clusters (shared with the rails: lib/rails/networks.ts). */
 export { DEFAULT_RPC_URLS, SOLANA_MAINNET as SOLANA_MAINNET_ID, SOLANA_DEVNET as SOLANA_DEVNET_ID, SOLANA_TESTNET as SOLANA_TESTNET_ID };
+
+/** Is this built-in network a test network (shared with the rails)? */
+export { isTestNetwork };
+
+/** A quick check of a typed chain id ("31337"); null when it is fine. The background checks again. */
+export function chainIdProblem(input: string): string | null {
+  const s = input.trim();
+  if (!/^[1-9][0-9]{0,15}$/.test(s) || !Number.isSafeInteger(Number(s))) return 'Enter the chain id as a whole number, like 31337.';
+  return null;
+}
 
 /** Default network id for a new Solana test mint (the fixture's local validator answers as devnet). */
 export const DEFAULT_SOLANA_PLAYGROUND_NETWORK = SOLANA_DEVNET;

@@ -34,6 +34,27 @@ export interface Registry {
   networkName(network: string): string;
   /** All trusted assets. */
   assets(): readonly TrustedAsset[];
+  /** Is the network a test network (built-in table, or the flag of a user-added network)? */
+  isTestnet(network: string): boolean;
+  /**
+   * True when "Show test networks" is off and this asset is a built-in one on a test network:
+   * hidden from lists and refused when offered. Tokens the user added (playground, custom) never are.
+   */
+  testnetHidden(asset: TrustedAsset): boolean;
+}
+
+/** A network the user added (EVM): its display name and testnet flag. */
+export interface UserNetwork {
+  network: string;
+  name: string;
+  testnet: boolean;
+}
+
+export interface RegistryOptions {
+  /** user-added networks: names for display, testnet flags */
+  networks?: readonly UserNetwork[];
+  /** "Show test networks"; default true (the pure table hides nothing; the background passes the setting) */
+  showTestnets?: boolean;
 }
 
 function keyOf(a: { network: string; address: string; rail: TrustedAsset['rail'] }): string {
@@ -63,7 +84,7 @@ export function defaultTrustedAssets(): TrustedAsset[] {
  * Build a registry: every rail's defaults plus `extra` assets. An extra asset that duplicates
  * a default with different data throws.
  */
-export function createRegistry(extra: readonly TrustedAsset[] = []): Registry {
+export function createRegistry(extra: readonly TrustedAsset[] = [], opts: RegistryOptions = {}): Registry {
   const table = new Map<string, TrustedAsset>();
   for (const a of [...defaultTrustedAssets(), ...extra.map(checkAsset)]) {
     const k = keyOf(a);
@@ -74,6 +95,14 @@ export function createRegistry(extra: readonly TrustedAsset[] = []): Registry {
   const labels = new Map<string, string>();
   for (const a of table.values()) if (a.networkLabel && !labels.has(a.network)) labels.set(a.network, a.networkLabel);
   const all = Object.freeze([...table.values()]);
+  const userNetworks = new Map((opts.networks ?? []).map((n) => [n.network, n]));
+  const showTestnets = opts.showTestnets !== false;
+  const isTestnet = (network: string): boolean => {
+    const caip2 = toCaip2(network) ?? network;
+    const user = userNetworks.get(caip2);
+    if (user) return user.testnet;
+    return railOfNetwork(caip2)?.isTestnet(caip2) ?? false;
+  };
 
   return {
     lookup(network, assetAddress) {
@@ -84,8 +113,10 @@ export function createRegistry(extra: readonly TrustedAsset[] = []): Registry {
     },
     networkName(network) {
       const caip2 = toCaip2(network) ?? network;
-      return labels.get(caip2) ?? railOfNetwork(caip2)?.networkName(caip2) ?? caip2;
+      return userNetworks.get(caip2)?.name ?? labels.get(caip2) ?? railOfNetwork(caip2)?.networkName(caip2) ?? caip2;
     },
     assets: () => all,
+    isTestnet,
+    testnetHidden: (asset) => !showTestnets && !asset.local && !asset.custom && isTestnet(asset.network),
   };
 }

@@ -40,6 +40,9 @@ export interface Evaluation {
   rejected: RejectedOption[];
 }
 
+/** Why an offer on a built-in test network is refused while test networks are hidden. */
+export const TESTNETS_OFF_REASON = 'Test networks are turned off (Settings → Show test networks)';
+
 const DECIMAL_UINT = /^(0|[1-9][0-9]*)$/;
 
 /** Parse a canonical non-negative decimal integer string (no sign, dot, exponent, leading zeros). */
@@ -81,6 +84,8 @@ function evaluateOne(
   }
   const asset = registry.lookup(network, raw.asset);
   if (!asset || asset.rail !== rail.id) throw new OptionRejected('untrusted-asset', `asset ${raw.asset.slice(0, 64)} on ${network} is not in the trusted table`);
+  // A built-in token on a test network while they are hidden (tokens the user added are always allowed).
+  if (registry.testnetHidden(asset)) throw new OptionRejected('testnets-off', TESTNETS_OFF_REASON);
 
   const amountField = pr.version === 2 ? 'amount' : 'maxAmountRequired';
   const amount = parseAtomicAmount(raw[amountField]);

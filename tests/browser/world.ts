@@ -29,6 +29,9 @@ export async function startWorld(kind: BrowserKind, opts: { wallet?: boolean; rp
       if (!imp.ok) throw new Error(`wallet.import failed: ${JSON.stringify(imp.error)}`);
     }
     const set = await ext.call('settings.update', {
+      // a developer's wallet: built-in test networks (Base Sepolia, Solana Devnet, …) listed and
+      // payable; the default for users is off (tokens.e2e checks both)
+      showTestnets: true,
       playgroundTokens: [
         {
           chainId: net.v2.chainId,

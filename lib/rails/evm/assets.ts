@@ -38,6 +38,17 @@ const DISPLAY_NAMES: Readonly<Record<string, string>> = {
   'eip155:14': 'Flare',
   'eip155:988': 'Stable',
   'eip155:2201': 'Stable Testnet',
+  'eip155:11142220': 'Celo Sepolia',
+  'eip155:31612': 'Mezo',
+  'eip155:31611': 'Mezo Testnet',
+  'eip155:723487': 'Radius',
+  'eip155:72344': 'Radius Testnet',
+  'eip155:36900': 'ADI Chain',
+  'eip155:190415': 'HPP',
+  'eip155:181228': 'HPP Sepolia',
+  'eip155:50': 'XDC Network',
+  'eip155:51': 'XDC Apothem',
+  'eip155:38833': 'Igra',
 };
 
 const EIP155 = /^eip155:([1-9][0-9]{0,15})$/;
@@ -55,6 +66,34 @@ export function evmNetworkName(caip2: string): string | undefined {
   const id = evmChainIdOf(caip2);
   if (id === undefined) return undefined;
   return Object.keys(V1_EVM_NETWORKS).find((n) => V1_EVM_NETWORKS[n] === id);
+}
+
+/**
+ * The chain ids the wallet knows by itself: a display name, a v1 network name or a trusted token
+ * of @x402/evm. A user-added network may not redefine any of them (its name, RPC or testnet flag
+ * would then contradict the built-in facts); the user sets a built-in network's RPC instead.
+ */
+export function builtInEvmChains(): { chainId: number; network: string; name: string }[] {
+  const ids = new Set<number>();
+  for (const n of [...Object.keys(DISPLAY_NAMES), ...Object.keys(DEFAULT_ASSETS)]) {
+    const id = evmChainIdOf(n);
+    if (id !== undefined) ids.add(id);
+  }
+  for (const id of Object.values(V1_EVM_NETWORKS)) ids.add(id);
+  return [...ids].sort((a, b) => a - b).map((chainId) => {
+    const network = `eip155:${chainId}`;
+    return { chainId, network, name: evmNetworkName(network) ?? network };
+  });
+}
+
+/** Is this chain id one of the built-in networks (see builtInEvmChains)? */
+export function isBuiltInEvmChain(chainId: number): boolean {
+  const network = `eip155:${chainId}`;
+  return (
+    Object.prototype.hasOwnProperty.call(DISPLAY_NAMES, network) ||
+    Object.prototype.hasOwnProperty.call(DEFAULT_ASSETS, network) ||
+    Object.values(V1_EVM_NETWORKS).includes(chainId)
+  );
 }
 
 /** Validate and freeze an EVM asset (address checksummed). Throws RegistryError. */
@@ -84,6 +123,7 @@ export function checkEvmAsset(a: EvmAsset): EvmAsset {
   if (a.permit2Only) out.permit2Only = true;
   if (typeof a.networkLabel === 'string' && a.networkLabel) out.networkLabel = a.networkLabel;
   if (a.local) out.local = true;
+  if (a.custom) out.custom = true;
   return Object.freeze(out);
 }
 
@@ -134,5 +174,35 @@ export function localPlaygroundAsset(args: {
     usdPegged: true,
     networkLabel: args.networkLabel ?? `Local chain ${args.chainId}`,
     local: true,
+  });
+}
+
+/**
+ * A custom token the user added: every fact (symbol, decimals, EIP-712 name and version, whether
+ * it has EIP-3009) was read from the contract by the background and checked against its
+ * DOMAIN_SEPARATOR (lib/rails/evm/token-facts.ts); `usdPegged` only when the user said so.
+ */
+export function customEvmAsset(args: {
+  chainId: number;
+  address: string;
+  symbol: string;
+  decimals: number;
+  eip712: { name: string; version: string };
+  usdPegged: boolean;
+  permit2Only?: boolean;
+  networkLabel?: string;
+}): EvmAsset {
+  return checkEvmAsset({
+    rail: 'evm',
+    chainId: args.chainId,
+    network: `eip155:${args.chainId}`,
+    address: args.address as `0x${string}`,
+    symbol: args.symbol,
+    decimals: args.decimals,
+    eip712: { name: args.eip712.name, version: args.eip712.version },
+    usdPegged: args.usdPegged === true,
+    ...(args.permit2Only ? { permit2Only: true } : {}),
+    ...(args.networkLabel ? { networkLabel: args.networkLabel } : {}),
+    custom: true,
   });
 }

@@ -2,7 +2,7 @@
 import { isAddress } from 'viem';
 import type { EvmAsset, EvmOption, EvmSigner, Rail } from '../types.ts';
 import { V1_EVM_CAIP2, checkEvmAsset, defaultEvmAssets, evmChainIdOf, evmNetworkName, localPlaygroundAsset } from './assets.ts';
-import { DEFAULT_RPC_URLS } from '../networks.ts';
+import { DEFAULT_RPC_URLS, isTestNetwork } from '../networks.ts';
 import { readEvmAuthorizationUsed, readEvmBalance, readEvmSettlement } from './balance.ts';
 import { createEvmPayment } from './payment.ts';
 import { evaluateEvmOption } from './validate.ts';
@@ -21,6 +21,7 @@ export const evmRail: Rail<EvmAsset, EvmOption, EvmSigner> = {
   v1Networks: V1_EVM_CAIP2,
   isNetwork: (caip2) => evmChainIdOf(caip2) !== undefined,
   networkName: evmNetworkName,
+  isTestnet: (caip2) => caip2.startsWith('eip155:') && isTestNetwork(caip2),
   defaultAssets: defaultEvmAssets,
   checkAsset: checkEvmAsset,
   playgroundAsset: ({ network, address, label }) => {

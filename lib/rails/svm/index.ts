@@ -12,7 +12,7 @@ import {
   localSvmPlaygroundAsset,
   solanaNetworkName,
 } from './assets.ts';
-import { DEFAULT_RPC_URLS } from '../networks.ts';
+import { DEFAULT_RPC_URLS, isTestNetwork } from '../networks.ts';
 import { readSvmBalance, readSvmSettlement } from './balance.ts';
 import { createSvmPayment } from './payment.ts';
 import { evaluateSvmOption } from './validate.ts';
@@ -26,6 +26,7 @@ export const svmRail: Rail<SvmAsset, SvmOption, SvmSigner> = {
   v1Networks: V1_SOLANA_NETWORKS,
   isNetwork: isSolanaNetwork,
   networkName: solanaNetworkName,
+  isTestnet: (caip2) => caip2.startsWith('solana:') && isTestNetwork(caip2),
   defaultAssets: defaultSvmAssets,
   checkAsset: checkSvmAsset,
   playgroundAsset: localSvmPlaygroundAsset,
