@@ -147,4 +147,21 @@ describe('reconcile: the chain decides unseen outcomes', () => {
     await svc.reconcile(Date.now() + UNVERIFIED_RECHECK_MS + 1000);
     expect(asked).toEqual([]);
   });
+
+  it('replays are harmless: reconciling again with the same chain answers changes nothing and counts nothing twice', async () => {
+    const l = new Ledger();
+    const a = await signedRecord(l, `0x${'ab'.repeat(32)}`);
+    const b = await signedRecord(l);
+    await l.fail(b.id, 'claimed', { definite: false, claimedTxHash: `0x${'cd'.repeat(32)}` });
+    const svc = service(l, { settlement: async () => ({ state: 'confirmed' }), authorizationUsed: async () => true });
+    expect(await svc.reconcile()).toEqual({ checked: 2, settled: 2, released: 0 });
+    const records = await l.list();
+    const at = Date.now();
+    const spend = await l.snapshot('http://127.0.0.1:1', at);
+    for (let i = 0; i < 3; i++) expect(await svc.reconcile()).toEqual({ checked: 0, settled: 0, released: 0 });
+    expect(await l.list()).toEqual(records);
+    expect(await l.snapshot('http://127.0.0.1:1', at)).toEqual(spend);
+    expect(spend.site.usd.day).toBe(20_000n);
+    expect((await l.get(a.id))!.status).toBe('settled');
+  });
 });
