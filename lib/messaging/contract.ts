@@ -50,8 +50,8 @@ export interface WalletStatusDto {
 /** One payable option of a 402, as the approval window shows it (all values from the trusted table). */
 export interface OptionDto {
   index: number;
-  /** the chain family: 'evm' or 'svm' (Solana) */
-  rail: 'evm' | 'svm';
+  /** the chain family: 'evm', 'svm' (Solana) or 'tron' */
+  rail: 'evm' | 'svm' | 'tron';
   network: string; // CAIP-2
   networkName: string; // e.g. "Base Sepolia", "Local playground (31337)"
   /** token contract (EVM) or mint (Solana) */
@@ -63,7 +63,20 @@ export interface OptionDto {
   amountUsd: string | null; // "$0.01" for USD stablecoins, null otherwise
   payTo: string;
   maxTimeoutSeconds: number;
-  transferMethod: 'eip3009' | 'permit2' | 'spl-transfer-checked';
+  transferMethod: 'eip3009' | 'permit2' | 'spl-transfer-checked' | 'tron-payment-permit' | 'tron-gasfree';
+  /** x402 scheme ('exact'; TRON 'exact_permit' / 'exact_gasfree') */
+  scheme?: string;
+  /**
+   * TRON: the facilitator's fee, paid ON TOP of the amount from the same token (the budget and the
+   * balance check count amount + fee); exact_gasfree: the most the GasFree service may take.
+   */
+  fee?: { atomic: string; token: string; to: string; totalToken: string; totalUsd: string | null };
+  /**
+   * TRON exact_permit: the facilitator moves the tokens with transferFrom through the
+   * PaymentPermit contract, so this account must have approved that contract for at least
+   * amount + fee. `atomic`/`token` null = the allowance could not be read.
+   */
+  allowance?: { spender: string; needed: string; atomic: string | null; token: string | null; sufficient: boolean | null };
   /** Solana: the facilitator account that pays the transaction fee (never the user) */
   feePayer?: string;
   /**
@@ -76,7 +89,7 @@ export interface OptionDto {
 
 /** One trusted token's balance for the active account (popup); only tokens with a known RPC. */
 export interface BalanceDto {
-  rail: 'evm' | 'svm';
+  rail: 'evm' | 'svm' | 'tron';
   network: string; // CAIP-2
   networkName: string;
   asset: string;

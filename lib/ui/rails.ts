@@ -1,17 +1,18 @@
 /**
- * Display helpers for the payment rails (EVM, Solana) on the extension pages: which rail a
+ * Display helpers for the payment rails (EVM, Solana, TRON) on the extension pages: which rail a
  * network belongs to, its label, quick input checks for settings forms, grouping of balances,
  * and texts for playground tokens and RPC keys. Pure; no browser APIs and no chain libraries
  * (the background validates everything again with the rails themselves, lib/rails).
  *
- * Addresses are shown exactly as the background sends them: EVM checksummed, Solana base58.
+ * Addresses are shown exactly as the background sends them: EVM checksummed, Solana base58,
+ * TRON base58check (T…).
  * Nothing here changes their case.
  */
 import type { BalanceDto, PlaygroundTokenDto } from '../messaging/contract';
 
-export type UiRail = 'evm' | 'svm';
+export type UiRail = 'evm' | 'svm' | 'tron';
 
-import { DEFAULT_RPC_URLS, SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET, isSolanaNetwork, solanaNetworkName } from '../rails/networks';
+import { DEFAULT_RPC_URLS, SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET, TRON_NAMES, isSolanaNetwork, isTronNetwork, solanaNetworkName } from '../rails/networks';
 
 /** CAIP-2 ids of the public Solana clusters (shared with the rails: lib/rails/networks.ts). */
 export { DEFAULT_RPC_URLS, SOLANA_MAINNET as SOLANA_MAINNET_ID, SOLANA_DEVNET as SOLANA_DEVNET_ID, SOLANA_TESTNET as SOLANA_TESTNET_ID };
@@ -28,12 +29,21 @@ const EVM_ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
 export function railOfNetwork(network: string): UiRail | undefined {
   if (network.startsWith('eip155:')) return 'evm';
   if (network.startsWith('solana:')) return 'svm';
+  if (network.startsWith('tron:')) return 'tron';
   return undefined;
 }
 
-/** "EVM" / "Solana" */
+/** "EVM" / "Solana" / "TRON" */
 export function railLabel(rail: UiRail): string {
-  return rail === 'svm' ? 'Solana' : 'EVM';
+  return rail === 'svm' ? 'Solana' : rail === 'tron' ? 'TRON' : 'EVM';
+}
+
+/** The TRON networks (tron:mainnet|shasta|nile) and their names, shared with the rails. */
+export { TRON_NAMES, isTronNetwork as isTronNetworkId };
+
+/** Looks like a TRON address (base58check `T…`, 34 characters); the background checks the checksum. */
+export function looksLikeTronAddress(s: string): boolean {
+  return /^T[1-9A-HJ-NP-Za-km-z]{33}$/.test(s);
 }
 
 /** Shared with the rails (lib/rails/networks.ts). */

@@ -1,0 +1,412 @@
+/**
+ * The TRON rail (lib/rails/tron) against the reference client, run here in the test — its
+ * outputs are never pasted:
+ *  - the trusted tables equal the installed `@bankofai/x402` 0.5.8 (chain ids, PaymentPermit and
+ *    GasFree contracts, GasFree API, tokens, TIP-712 types);
+ *  - addresses and accounts equal TronWeb's (base58check ⇄ hex; m/44'/195'/0'/0/i);
+ *  - signatures BYTE-IDENTICAL to `ExactPermitTronClientMechanism` and
+ *    `ExactGasFreeClientMechanism` with `TronClientSigner` (over agent-wallet's `TronSigner`) for
+ *    the same key and requirements, several vectors per scheme, the permit in the payload deep
+ *    equal, and the signer recovered from each payload with the reference's own type
+ *    definitions and address conversion;
+ *  - hostile offers refused with a clear reason, before anything is signed.
+ * The reference logs signatures to the console: its console output is silenced here.
+ */
+import { TronWeb } from 'tronweb';
+import * as ref from '@bankofai/x402';
+import { TronSigner as RefTronWallet } from '@bankofai/agent-wallet';
+import { mnemonicToSeedSync } from '@scure/bip39';
+import { decodePaymentSignatureHeader } from '@x402/core/http';
+import { hexToBytes, recoverTypedDataAddress } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { hexToTron, isTronAddress, tronAddressKey, tronToEvmHex, tronToHex41, TRON_ZERO_ADDRESS } from '../../lib/rails/tron/address';
+import { deriveTronKey, tronAddressOfPrivateKey, tronDerivationPath } from '../../lib/rails/tron/accounts';
+import { TRON_TOKENS, defaultTronAssets, localTronPlaygroundAsset } from '../../lib/rails/tron/assets';
+import { TRON_NETWORK_TABLE, TRON_MAINNET, TRON_NILE, TRON_SHASTA } from '../../lib/rails/tron/networks';
+import { GASFREE_TYPES, PAYMENT_PERMIT_TYPES, createTronPayment, type FetchLike } from '../../lib/rails/tron/payment';
+import { tronRail } from '../../lib/rails/tron';
+import type { TronOption, TronSigner } from '../../lib/rails/types';
+import { encodeBase64Utf8 } from '../../lib/x402/base64';
+import { parsePaymentRequired } from '../../lib/x402/parse';
+import { createRegistry } from '../../lib/x402/registry';
+import { evaluateOptions } from '../../lib/x402/validate';
+import { PaymentBuildError } from '../../lib/x402/payload';
+
+const TEST_PHRASE = 'test test test test test test test test test test test junk';
+const USDT_MAIN = 'TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t';
+const USDD_MAIN = 'TXDk8mbtRbXeYuMNS83CfKPaYYT8XWv9Hz';
+const USDT_NILE = 'TXYZopYRdj2D9XRtbG411XZZ3kM5VkAeBf';
+const USDT_SHASTA = 'TG3XXyExBkPp9nzdajDZsozEu4BkaSJozs';
+const PAYEE = 'TPjjvMwjPoDC32V2dGDYTkLH4E5LAtBZ6C';
+const FEE_TO = 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv8';
+const CALLER = 'TNPeeaaFB7K9cmo4uQpcU32zGK8G1NYqeL';
+
+let quiet: ReturnType<typeof vi.spyOn>[] = [];
+beforeEach(() => {
+  quiet = (['log', 'debug', 'warn', 'info'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => undefined));
+});
+afterEach(() => {
+  for (const s of quiet) s.mockRestore();
+  vi.restoreAllMocks();
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+
+function keyOf(i: number): `0x${string}` {
+  return deriveTronKey(mnemonicToSeedSync(TEST_PHRASE), i).privateKey;
+}
+
+function ourSigner(pk: `0x${string}`): TronSigner {
+  const account = privateKeyToAccount(pk);
+  return { rail: 'tron', address: tronAddressOfPrivateKey(pk), signTypedData: (req) => account.signTypedData(req as never) };
+}
+
+async function refSigner(pk: `0x${string}`) {
+  const wallet = new RefTronWallet(hexToBytes(pk), 'tron');
+  const signer = new ref.TronClientSigner(wallet as never);
+  signer.setAddress(await wallet.getAddress());
+  // the reference would otherwise read (and send) an approval over the network
+  vi.spyOn(signer, 'ensureAllowance').mockResolvedValue(true);
+  vi.spyOn(signer, 'checkBalance').mockResolvedValue(10n ** 30n);
+  return signer;
+}
+
+interface Offer {
+  scheme?: string;
+  network?: string;
+  amount?: string;
+  asset?: string;
+  payTo?: string;
+  maxTimeoutSeconds?: number;
+  extra?: Record<string, unknown>;
+}
+
+function requirement(o: Offer = {}) {
+  return {
+    scheme: o.scheme ?? 'exact_permit',
+    network: o.network ?? TRON_MAINNET,
+    amount: o.amount ?? '1500000',
+    asset: o.asset ?? USDT_MAIN,
+    payTo: o.payTo ?? PAYEE,
+    maxTimeoutSeconds: o.maxTimeoutSeconds ?? 600,
+    ...(o.extra ? { extra: o.extra } : {}),
+  };
+}
+
+function context(meta: Partial<{ paymentId: string; nonce: string; validAfter: number; validBefore: number }> = {}) {
+  return {
+    meta: {
+      kind: 'PAYMENT_ONLY',
+      paymentId: meta.paymentId ?? '0x' + 'ab'.repeat(16),
+      nonce: meta.nonce ?? '123456789012345678901234567890',
+      validAfter: meta.validAfter ?? now() - 5,
+      validBefore: meta.validBefore ?? now() + 300,
+    },
+  };
+}
+
+function paymentRequired(accepts: unknown[], extensions?: Record<string, unknown>) {
+  const doc = { x402Version: 2, error: 'Payment required', resource: { url: 'https://api.example/paid', description: 'a paid thing' }, accepts, ...(extensions ? { extensions } : {}) };
+  const parsed = parsePaymentRequired({ status: 402, headers: { 'payment-required': encodeBase64Utf8(JSON.stringify(doc)) } });
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.value;
+}
+
+function evaluate(accepts: unknown[], extensions?: Record<string, unknown>, registry = createRegistry()) {
+  const pr = paymentRequired(accepts, extensions);
+  return { pr, ...evaluateOptions(pr, registry) };
+}
+
+describe('trusted tables equal the reference SDK', () => {
+  it('networks: chain ids, PaymentPermit and GasFree contracts, GasFree API', () => {
+    for (const n of [TRON_MAINNET, TRON_SHASTA, TRON_NILE]) {
+      const t = TRON_NETWORK_TABLE[n]!;
+      expect(t.chainId).toBe(ref.getChainId(n));
+      expect(t.paymentPermit).toBe(ref.getPaymentPermitAddress(n));
+      expect(t.gasFreeController).toBe(ref.getGasFreeControllerAddress(n));
+      expect(t.gasFreeApi).toBe(ref.getGasFreeApiBaseUrl(n));
+    }
+    expect(Object.keys(TRON_NETWORK_TABLE).sort()).toEqual(Object.keys(ref.CHAIN_IDS).filter((k) => k.startsWith('tron:')).sort());
+    expect(TRON_ZERO_ADDRESS).toBe(ref.TRON_ZERO_ADDRESS);
+  });
+
+  it('tokens: the reference TRON token list, as trusted assets', () => {
+    for (const n of [TRON_MAINNET, TRON_SHASTA, TRON_NILE]) {
+      const theirs = Object.values(ref.getNetworkTokens(n)).map((t) => ({ address: t.address, decimals: t.decimals, name: t.name, symbol: t.symbol }));
+      expect(TRON_TOKENS[n]).toEqual(theirs);
+    }
+    const assets = defaultTronAssets();
+    expect(assets.map((a) => `${a.network}|${a.symbol}`)).toEqual(['tron:mainnet|USDT', 'tron:mainnet|USDD', 'tron:shasta|USDT', 'tron:nile|USDT', 'tron:nile|USDD']);
+    for (const a of assets) {
+      expect(a.chainId).toBe(ref.getChainId(a.network));
+      expect(a.hex).toBe(ref.toEvmHex(a.address).toLowerCase());
+    }
+  });
+
+  it('TIP-712 types', () => {
+    expect(PAYMENT_PERMIT_TYPES).toEqual(ref.PAYMENT_PERMIT_TYPES);
+    expect(GASFREE_TYPES).toEqual(ref.GASFREE_TYPES);
+  });
+});
+
+describe('addresses and accounts equal TronWeb', () => {
+  it('base58check ⇄ 41-hex ⇄ 20-byte hex', () => {
+    for (const a of [USDT_MAIN, USDD_MAIN, USDT_NILE, PAYEE, FEE_TO, TRON_ZERO_ADDRESS, ...Object.values(TRON_NETWORK_TABLE).map((n) => n.paymentPermit)]) {
+      const hex41 = TronWeb.address.toHex(a).toLowerCase();
+      expect(tronToHex41(a)).toBe(hex41);
+      expect(tronToEvmHex(a)).toBe(`0x${hex41.slice(2)}`);
+      expect(hexToTron(`0x${hex41.slice(2)}`)).toBe(a);
+      expect(hexToTron(hex41)).toBe(a);
+      expect(tronAddressKey(a)).toBe(tronAddressKey(hex41));
+      expect(isTronAddress(a)).toBe(true);
+    }
+    expect(tronToEvmHex(TRON_ZERO_ADDRESS)).toBe('0x' + '0'.repeat(40));
+    // one character changed: the checksum fails
+    const bad = USDT_MAIN.slice(0, 10) + (USDT_MAIN[10] === 'a' ? 'b' : 'a') + USDT_MAIN.slice(11);
+    expect(isTronAddress(bad)).toBe(false);
+    expect(TronWeb.isAddress(bad)).toBe(false);
+    expect(isTronAddress('41' + '00'.repeat(20))).toBe(false);
+    expect(isTronAddress('0x' + '00'.repeat(20))).toBe(false);
+  });
+
+  it("m/44'/195'/0'/0/i from the seed, as TronWeb derives it", () => {
+    const seed = mnemonicToSeedSync(TEST_PHRASE);
+    for (const i of [0, 1, 2, 7]) {
+      const theirs = TronWeb.fromMnemonic(TEST_PHRASE, tronDerivationPath(i));
+      const ours = deriveTronKey(seed, i);
+      expect(ours.address).toBe(theirs.address);
+      expect(ours.privateKey.slice(2).toLowerCase()).toBe(theirs.privateKey.replace(/^0x/, '').toLowerCase());
+    }
+    expect(deriveTronKey(seed, 0).address).toBe('TWer2Ygk5TEheHp3TPuYeqxmB6SsGZmaL6');
+  });
+
+  it('a raw secp256k1 key has a TRON account: the same key, TRON form', () => {
+    const pk = ('0x' + '11'.repeat(32)) as `0x${string}`;
+    expect(tronAddressOfPrivateKey(pk)).toBe(TronWeb.address.fromPrivateKey(pk.slice(2)));
+  });
+});
+
+/** Recover the payer from a payload with the reference's own definitions and conversion. */
+async function recoverWithReference(network: string, permit: ref.PaymentPermit, signature: string): Promise<string> {
+  const conv = new ref.TronAddressConverter();
+  return recoverTypedDataAddress({
+    domain: { name: 'PaymentPermit', chainId: ref.getChainId(network), verifyingContract: conv.toEvmFormat(ref.getPaymentPermitAddress(network)) as `0x${string}` },
+    types: ref.PAYMENT_PERMIT_TYPES,
+    primaryType: ref.PAYMENT_PERMIT_PRIMARY_TYPE,
+    message: {
+      meta: { ...permit.meta, kind: ref.KIND_MAP[permit.meta.kind], nonce: BigInt(permit.meta.nonce), validAfter: BigInt(permit.meta.validAfter), validBefore: BigInt(permit.meta.validBefore) },
+      buyer: conv.toEvmFormat(permit.buyer),
+      caller: conv.toEvmFormat(permit.caller),
+      payment: { payToken: conv.toEvmFormat(permit.payment.payToken), payAmount: BigInt(permit.payment.payAmount), payTo: conv.toEvmFormat(permit.payment.payTo) },
+      fee: { feeTo: conv.toEvmFormat(permit.fee.feeTo), feeAmount: BigInt(permit.fee.feeAmount) },
+    } as never,
+    signature: `0x${signature.replace(/^0x/, '')}`,
+  });
+}
+
+const PERMIT_VECTORS: { name: string; key: number | `0x${string}`; offer: Offer; meta?: Parameters<typeof context>[0] }[] = [
+  { name: 'mainnet USDT, no fee', key: 0, offer: {} },
+  { name: 'mainnet USDT, fee + caller', key: 1, offer: { amount: '2500000', extra: { name: 'Tether USD', version: '1', fee: { facilitatorId: 'https://facilitator.example', feeTo: FEE_TO, feeAmount: '100000', caller: CALLER } } } },
+  { name: 'mainnet USDD (18 decimals), large amount, fee without caller', key: 2, offer: { asset: USDD_MAIN, amount: '123456789000000000000000', extra: { fee: { feeTo: FEE_TO, feeAmount: '1000000000000000' } } }, meta: { nonce: '0', paymentId: '0x' + '00'.repeat(16) } },
+  { name: 'nile USDT', key: 3, offer: { network: TRON_NILE, asset: USDT_NILE, amount: '1' }, meta: { nonce: String(2n ** 255n), validAfter: 0 } },
+  { name: 'shasta USDT, raw key', key: ('0x' + '42'.repeat(32)) as `0x${string}`, offer: { network: TRON_SHASTA, asset: USDT_SHASTA, amount: '999999', extra: { fee: { feeTo: FEE_TO, feeAmount: '1' } } } },
+];
+
+describe('exact_permit: byte-identical to ExactPermitTronClientMechanism', () => {
+  for (const v of PERMIT_VECTORS) {
+    it(v.name, async () => {
+      const pk = typeof v.key === 'number' ? keyOf(v.key) : v.key;
+      const req = requirement(v.offer);
+      const ctx = context(v.meta);
+      const { pr, payable, rejected } = evaluate([req], { paymentPermitContext: ctx });
+      expect(rejected).toEqual([]);
+      const option = payable[0] as TronOption;
+      expect(option.rail).toBe('tron');
+      expect(option.fee.amount).toBe(BigInt((v.offer.extra?.fee as { feeAmount?: string } | undefined)?.feeAmount ?? '0'));
+
+      const signer = ourSigner(pk);
+      const header = await createTronPayment({ pr, option, signer });
+      const ours = decodePaymentSignatureHeader(header.headerValue) as unknown as { payload: { signature: string; paymentPermit: ref.PaymentPermit }; accepted: unknown };
+
+      const mech = new ref.ExactPermitTronClientMechanism(await refSigner(pk));
+      const theirs = await mech.createPaymentPayload(req as never, pr.resource.url, { paymentPermitContext: ctx } as never);
+
+      expect(ours.payload.signature).toMatch(/^[0-9a-f]{130}$/);
+      expect(ours.payload.signature).toBe(theirs.payload.signature);
+      expect(ours.payload.paymentPermit).toEqual(theirs.payload.paymentPermit);
+      expect(ours.accepted).toEqual(theirs.accepted);
+      const recovered = await recoverWithReference(req.network, ours.payload.paymentPermit, ours.payload.signature);
+      expect(recovered.toLowerCase()).toBe(ref.toEvmHex(signer.address).toLowerCase());
+      expect(header.summary).toMatchObject({ from: signer.address, to: req.payTo, value: BigInt(req.amount), validBefore: BigInt(ctx.meta.validBefore), nonce: ctx.meta.nonce });
+    });
+  }
+
+  it('a validBefore beyond the clamped timeout is clamped, not followed', async () => {
+    const ctx = context({ validBefore: now() + 86_400 });
+    const { pr, payable } = evaluate([requirement({ maxTimeoutSeconds: 120 })], { paymentPermitContext: ctx });
+    const t0 = now();
+    const header = await createTronPayment({ pr, option: payable[0] as TronOption, signer: ourSigner(keyOf(0)) });
+    const p = decodePaymentSignatureHeader(header.headerValue).payload as unknown as { paymentPermit: ref.PaymentPermit; signature: string };
+    expect(p.paymentPermit.meta.validBefore).toBeGreaterThanOrEqual(t0 + 120);
+    expect(p.paymentPermit.meta.validBefore).toBeLessThanOrEqual(now() + 120);
+    expect((await recoverWithReference(TRON_MAINNET, p.paymentPermit, p.signature)).toLowerCase()).toBe(ref.toEvmHex(tronAddressOfPrivateKey(keyOf(0))).toLowerCase());
+  });
+});
+
+function gasFreeAccount(asset: string, o: { nonce?: number; transferFee?: string; activateFee?: string; active?: boolean } = {}) {
+  return {
+    gasFreeAddress: 'TNPeeaaFB7K9cmo4uQpcU32zGK8G1NYqeL',
+    active: o.active ?? true,
+    allowSubmit: o.active ?? true,
+    nonce: o.nonce ?? 0,
+    assets: [{ tokenAddress: asset, transferFee: o.transferFee ?? '1000', activateFee: o.activateFee ?? '0' }],
+  };
+}
+
+function fakeFetch(data: unknown, seen: string[] = []): FetchLike {
+  return async (url) => {
+    seen.push(url);
+    return { ok: true, status: 200, json: async () => ({ code: 200, data }) };
+  };
+}
+
+const GASFREE_VECTORS: { name: string; key: number; offer: Offer; account: Parameters<typeof gasFreeAccount>[1]; meta?: Parameters<typeof context>[0] }[] = [
+  { name: 'mainnet USDT', key: 0, offer: { scheme: 'exact_gasfree', extra: { fee: { feeTo: FEE_TO, feeAmount: '2000' } } }, account: { nonce: 3 } },
+  { name: 'nile USDT, transfer fee equal to the quote', key: 4, offer: { scheme: 'exact_gasfree', network: TRON_NILE, asset: USDT_NILE, amount: '7', extra: { fee: { feeTo: FEE_TO, feeAmount: '1000' } } }, account: { nonce: 41, transferFee: '1000' } },
+  { name: 'shasta USDT, big nonce', key: 5, offer: { scheme: 'exact_gasfree', network: TRON_SHASTA, asset: USDT_SHASTA, amount: '31415926', extra: { name: 'Tether USD', fee: { feeTo: CALLER, feeAmount: '500000', facilitatorId: 'x' } } }, account: { nonce: 9_007_199, transferFee: '10' }, meta: { validBefore: now() + 3000 } },
+];
+
+describe('exact_gasfree: byte-identical to ExactGasFreeClientMechanism', () => {
+  for (const v of GASFREE_VECTORS) {
+    it(v.name, async () => {
+      const pk = keyOf(v.key);
+      const req = requirement({ maxTimeoutSeconds: 3600, ...v.offer });
+      const ctx = context(v.meta);
+      const acct = gasFreeAccount(req.asset, v.account);
+      const { pr, payable, rejected } = evaluate([req], { paymentPermitContext: ctx }, createRegistry());
+      expect(rejected).toEqual([]);
+      const option = payable[0] as TronOption;
+      // our clamp (3600 s) above the reference's own bounds must not change the deadline
+      const signer = ourSigner(pk);
+      const seen: string[] = [];
+      const header = await createTronPayment({ pr, option: { ...option, maxTimeoutSeconds: 3600 }, signer }, { fetch: fakeFetch(acct, seen) });
+      expect(seen).toEqual([`${TRON_NETWORK_TABLE[req.network]!.gasFreeApi}/api/v1/address/${signer.address}`]);
+      const ours = decodePaymentSignatureHeader(header.headerValue) as unknown as { payload: { signature: string; paymentPermit: ref.PaymentPermit }; extensions: Record<string, unknown> };
+
+      const api = { getAddressInfo: async () => acct, getProviders: async () => [] };
+      const mech = new ref.ExactGasFreeClientMechanism(await refSigner(pk), { [req.network]: api } as never);
+      const theirs = await mech.createPaymentPayload(req as never, pr.resource.url, { paymentPermitContext: ctx } as never);
+
+      expect(ours.payload.signature).toMatch(/^[0-9a-f]{130}$/);
+      expect(ours.payload.signature).toBe(theirs.payload.signature);
+      expect(ours.payload.paymentPermit).toEqual(theirs.payload.paymentPermit);
+      expect(ours.extensions).toEqual(theirs.extensions);
+
+      // recovered with the reference's GasFree definitions (its SDK builds the domain)
+      const gf = (await import('@gasfree/gasfree-sdk')).default as unknown as { TronGasFree: new (p: { chainId: number }) => { getGasFreeTypedDataDomain(): Record<string, unknown> } };
+      const domain = new gf.TronGasFree({ chainId: ref.getChainId(req.network) }).getGasFreeTypedDataDomain();
+      const p = ours.payload.paymentPermit;
+      const recovered = await recoverTypedDataAddress({
+        domain: domain as never,
+        types: ref.GASFREE_TYPES,
+        primaryType: ref.GASFREE_PRIMARY_TYPE,
+        message: {
+          token: ref.toEvmHex(p.payment.payToken),
+          serviceProvider: ref.toEvmHex(p.fee.feeTo),
+          user: ref.toEvmHex(p.buyer),
+          receiver: ref.toEvmHex(p.payment.payTo),
+          value: BigInt(p.payment.payAmount),
+          maxFee: BigInt(p.fee.feeAmount),
+          deadline: BigInt(p.meta.validBefore),
+          version: 1n,
+          nonce: BigInt(p.meta.nonce),
+        } as never,
+        signature: `0x${ours.payload.signature}`,
+      });
+      expect(recovered.toLowerCase()).toBe(ref.toEvmHex(signer.address).toLowerCase());
+    });
+  }
+
+  it('a GasFree service asking more than the fee the offer showed is refused (no signature)', async () => {
+    const req = requirement({ scheme: 'exact_gasfree', extra: { fee: { feeTo: FEE_TO, feeAmount: '1000' } } });
+    const { pr, payable } = evaluate([req], { paymentPermitContext: context() });
+    const sign = vi.fn();
+    const signer: TronSigner = { ...ourSigner(keyOf(0)), signTypedData: sign };
+    await expect(createTronPayment({ pr, option: payable[0] as TronOption, signer }, { fetch: fakeFetch(gasFreeAccount(req.asset, { transferFee: '5000' })) })).rejects.toThrow(PaymentBuildError);
+    await expect(
+      createTronPayment({ pr, option: payable[0] as TronOption, signer }, { fetch: fakeFetch(gasFreeAccount(req.asset, { transferFee: '10', active: false, activateFee: '1000000' })) }),
+    ).rejects.toThrow(/not activated|activation/);
+    expect(sign).not.toHaveBeenCalled();
+  });
+});
+
+describe('hostile TRON offers are refused with a reason', () => {
+  const ctx = { paymentPermitContext: context() };
+  const hexUsdt = tronToHex41(USDT_MAIN);
+  const cases: [string, Offer, string, RegExp, Record<string, unknown>?][] = [
+    ['unknown token', { asset: 'TJRabPrwbZy45sbavfcjinPJC18kjpRTv8' }, 'untrusted-asset', /not in the trusted table/],
+    ['token in hex form (41…)', { asset: hexUsdt }, 'untrusted-asset', /base58check/],
+    ['token in 0x hex form', { asset: tronToEvmHex(USDT_MAIN) }, 'untrusted-asset', /base58check/],
+    ['payTo in hex form', { payTo: tronToHex41(PAYEE) }, 'invalid-pay-to', /base58check/],
+    ['payTo with a broken checksum', { payTo: PAYEE.slice(0, -1) + (PAYEE.endsWith('C') ? 'D' : 'C') }, 'invalid-pay-to', /checksum/],
+    ['zero payTo', { payTo: TRON_ZERO_ADDRESS }, 'zero-pay-to', /zero address/],
+    ['fee hidden in extra', { extra: { feeAmount: '100000' } }, 'invalid-fee', /outside extra\.fee/],
+    ['fee hidden in extra.fee', { extra: { fee: { feeTo: FEE_TO, feeAmount: '1', tip: '5000000' } } }, 'invalid-fee', /not a fee field/],
+    ['fee as a number', { extra: { fee: { feeTo: FEE_TO, feeAmount: 100 } } }, 'invalid-fee', /decimal integer string/],
+    ['fee to a hex address', { extra: { fee: { feeTo: tronToHex41(FEE_TO), feeAmount: '1' } } }, 'invalid-fee', /base58check/],
+    ['fee to the zero address', { extra: { fee: { feeTo: TRON_ZERO_ADDRESS, feeAmount: '1' } } }, 'invalid-fee', /zero address/],
+    ['wrong chain id for the network name', { extra: { chainId: 1 } }, 'domain-mismatch', /728126428/],
+    ["the nile chain id on mainnet", { extra: { chainId: '3448148188' } }, 'domain-mismatch', /tron:mainnet/],
+    ["PaymentPermit address not the table's", { extra: { paymentPermitAddress: TRON_NETWORK_TABLE[TRON_NILE]!.paymentPermit } }, 'domain-mismatch', /PaymentPermit contract of tron:mainnet/],
+    ['verifying contract not the table’s', { extra: { verifyingContract: '0x' + '11'.repeat(20) } }, 'domain-mismatch', /trusted table/],
+    ['unknown extra field', { extra: { delivery: {} } }, 'invalid-option', /not a field/],
+    ["TRON 'exact' (TransferWithAuthorization)", { scheme: 'exact' }, 'unsupported-scheme', /exact_permit/],
+    ['upto', { scheme: 'upto' }, 'unsupported-scheme', /not supported/],
+    ['no permit context', {}, 'invalid-permit', /paymentPermitContext/, {}],
+    ['permit context with a bad paymentId', {}, 'invalid-permit', /paymentId/, { paymentPermitContext: context({ paymentId: '0x1234' }) }],
+    ['permit context already expiring', {}, 'timeout-too-short', /expires/, { paymentPermitContext: context({ validBefore: now() + 2 }) }],
+    ['permit context not valid yet', {}, 'invalid-permit', /not valid yet/, { paymentPermitContext: context({ validAfter: now() + 3600 }) }],
+    ['gasfree without a fee quote', { scheme: 'exact_gasfree' }, 'invalid-fee', /extra\.fee/],
+    ['gasfree with too short a timeout', { scheme: 'exact_gasfree', maxTimeoutSeconds: 30, extra: { fee: { feeTo: FEE_TO, feeAmount: '1' } } }, 'timeout-too-short', /GasFree needs/],
+    ['a network the wallet does not know', { network: 'tron:devnet' }, 'unsupported-network', /tron:mainnet\|shasta\|nile/],
+  ];
+  for (const [name, offer, code, why, extensions] of cases) {
+    it(name, () => {
+      const { payable, rejected } = evaluate([requirement(offer)], extensions ?? ctx);
+      expect(payable).toEqual([]);
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0]!.code).toBe(code);
+      expect(rejected[0]!.reason).toMatch(why);
+    });
+  }
+
+  it('a payload is never built for an option that is not the server’s', async () => {
+    const { pr, payable } = evaluate([requirement()], ctx);
+    const option = payable[0] as TronOption;
+    const sign = vi.fn();
+    const signer: TronSigner = { ...ourSigner(keyOf(0)), signTypedData: sign };
+    await expect(createTronPayment({ pr, option: { ...option, payTo: FEE_TO }, signer })).rejects.toThrow(/payTo/);
+    await expect(createTronPayment({ pr, option: { ...option, amount: 1n }, signer })).rejects.toThrow(/amount/);
+    expect(sign).not.toHaveBeenCalled();
+  });
+});
+
+describe('rail facts', () => {
+  it('networks, explorer links, playground tokens', () => {
+    expect(tronRail.isNetwork('tron:mainnet')).toBe(true);
+    expect(tronRail.isNetwork('tron:devnet')).toBe(false);
+    expect(tronRail.networkName('tron:nile')).toBe('TRON Nile');
+    const tx = 'ab'.repeat(32);
+    expect(tronRail.explorerTxUrl('tron:mainnet', tx)).toBe(`https://tronscan.org/#/transaction/${tx}`);
+    expect(tronRail.explorerTxUrl('tron:shasta', `0x${tx}`)).toBe(`https://shasta.tronscan.org/#/transaction/${tx}`);
+    expect(tronRail.explorerTxUrl('tron:nile', tx)).toBe(`https://nile.tronscan.org/#/transaction/${tx}`);
+    expect(tronRail.explorerTxUrl('tron:nile', 'nope')).toBeUndefined();
+    expect(tronRail.defaultRpcUrl('tron:mainnet')).toBe('https://api.trongrid.io/jsonrpc');
+    const p = localTronPlaygroundAsset({ network: TRON_NILE, address: PAYEE });
+    expect(p).toMatchObject({ rail: 'tron', chainId: 3448148188, symbol: 'USDT', decimals: 6, local: true, hex: tronToEvmHex(PAYEE) });
+    expect(() => localTronPlaygroundAsset({ network: 'tron:devnet', address: PAYEE })).toThrow();
+    expect(() => localTronPlaygroundAsset({ network: TRON_NILE, address: tronToHex41(PAYEE) })).toThrow();
+    expect(tronRail.addressKey(PAYEE)).toBe(tronRail.addressKey(tronToHex41(PAYEE)));
+  });
+});
