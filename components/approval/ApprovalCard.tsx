@@ -4,7 +4,7 @@ import type { ApiError, ApprovalDecision, ApprovalDto } from '../../lib/messagin
 import { defaultAllowanceUsd } from '../../lib/ui/allowance';
 import { toApiError } from '../../lib/ui/errors';
 import { formatCountdown, formatSeconds } from '../../lib/ui/format';
-import { feePayerText } from '../../lib/ui/rails';
+import { allowanceText, feePayerText, feeText, totalText } from '../../lib/ui/rails';
 import { formatUsd, formatUsdPlain, tryParseUsd } from '../../lib/policy/money';
 import { amountText } from '../AmountView';
 import { ErrorText } from '../ErrorText';
@@ -68,7 +68,9 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
   // An option the wallet cannot fund (balance known and too small) cannot be paid from here;
   // an unknown balance never blocks paying.
   const insufficient = option?.balance?.sufficient === false;
-  const canPay = !!option && !closed && !busy && !locked && !insufficient;
+  // TRON exact_permit: a known missing PaymentPermit allowance would make the facilitator fail
+  const noAllowance = option?.allowance?.sufficient === false;
+  const canPay = !!option && !closed && !busy && !locked && !insufficient && !noAllowance;
 
   const run = useCallback(
     async (decision: ApprovalDecision) => {
@@ -143,6 +145,12 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
       {option ? (
         <p className="amount" data-testid="approval-amount">
           {amountText(option.amountToken, option.amountUsd)}
+          {option.fee && option.fee.atomic !== '0' && (
+            <span className="small muted" data-testid="approval-total">
+              {' '}
+              + fee · {totalText(option.fee)}
+            </span>
+          )}
         </p>
       ) : (
         <p className="error" role="alert" data-testid="approval-amount">
@@ -180,6 +188,20 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
             <dd className="mono" data-testid="approval-payto">
               {option.payTo}
             </dd>
+            {option.fee && (
+              <>
+                <dt>Fee</dt>
+                <dd data-testid="approval-fee">{feeText(option.fee, option.scheme)}</dd>
+              </>
+            )}
+            {option.allowance && (
+              <>
+                <dt>Allowance</dt>
+                <dd data-testid="approval-allowance" data-state={String(option.allowance.sufficient)} className={noAllowance ? 'danger-text' : undefined}>
+                  {allowanceText(option.allowance)}
+                </dd>
+              </>
+            )}
             {option.rail === 'svm' && option.feePayer && (
               <>
                 <dt>Network fee</dt>

@@ -27,6 +27,8 @@ export interface AccountDto {
   address: `0x${string}`;
   /** Solana address (m/44'/501'/i'/0'); absent for a wallet imported from a raw EVM key */
   svmAddress?: string;
+  /** TRON address, base58check T… (m/44'/195'/0'/0/i; a raw-key wallet: the same key) */
+  tronAddress?: string;
 }
 
 export interface WalletStatusDto {
@@ -38,6 +40,7 @@ export interface WalletStatusDto {
   activeIndex: number;
   activeAddress?: `0x${string}`;
   activeSvmAddress?: string;
+  activeTronAddress?: string;
   autoLock: AutoLock;
   /** epoch ms until which unlock attempts are refused after wrong passwords */
   lockoutUntil?: number;

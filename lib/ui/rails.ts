@@ -153,3 +153,29 @@ export function compareRpcKeys(a: string, b: string): number {
 export function feePayerText(feePayer: string): string {
   return `Fee paid by ${feePayer} (the facilitator, not you)`;
 }
+
+type FeeView = { atomic: string; token: string; to: string; totalToken: string; totalUsd: string | null };
+type AllowanceView = { spender: string; needed: string; atomic: string | null; token: string | null; sufficient: boolean | null };
+
+/** The fee an x402-tron option charges on top of its amount, in full. */
+export function feeText(fee: FeeView, scheme?: string): string {
+  if (fee.atomic === '0') return 'No fee';
+  const most = scheme === 'exact_gasfree' ? 'at most ' : '';
+  return `${most}${fee.token} to ${fee.to} (the facilitator), paid on top of the amount from the same token`;
+}
+
+/** "Total 1.6 USDT ($1.60)" — amount + fee, what the payment can take and what budgets count. */
+export function totalText(fee: FeeView): string {
+  return `Total ${fee.totalToken}${fee.totalUsd ? ` (${fee.totalUsd})` : ''}, fee included`;
+}
+
+/**
+ * The PaymentPermit allowance of an x402-tron exact_permit option: the facilitator moves the
+ * tokens with transferFrom through that contract, so the account must have approved it.
+ */
+export function allowanceText(a: AllowanceView): string {
+  const why = `The facilitator moves the tokens with transferFrom through the PaymentPermit contract ${a.spender}, so this account must have approved it for at least ${a.needed}.`;
+  if (a.sufficient === null) return `Unknown: the allowance could not be read. ${why}`;
+  if (a.sufficient) return `Approved: that contract may move ${a.token} of this account's tokens. ${why}`;
+  return `Missing: that contract may move only ${a.token}. ${why} Approve it from your TRON wallet, then pay again.`;
+}

@@ -17,7 +17,7 @@ import * as ref from '@bankofai/x402';
 import { TronSigner as RefTronWallet } from '@bankofai/agent-wallet';
 import { mnemonicToSeedSync } from '@scure/bip39';
 import { decodePaymentSignatureHeader } from '@x402/core/http';
-import { hexToBytes, recoverTypedDataAddress } from 'viem';
+import { custom, hexToBytes, recoverTypedDataAddress } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hexToTron, isTronAddress, tronAddressKey, tronToEvmHex, tronToHex41, TRON_ZERO_ADDRESS } from '../../lib/rails/tron/address';
@@ -26,6 +26,7 @@ import { TRON_TOKENS, defaultTronAssets, localTronPlaygroundAsset } from '../../
 import { TRON_NETWORK_TABLE, TRON_MAINNET, TRON_NILE, TRON_SHASTA } from '../../lib/rails/tron/networks';
 import { GASFREE_TYPES, PAYMENT_PERMIT_TYPES, createTronPayment, type FetchLike } from '../../lib/rails/tron/payment';
 import { tronRail } from '../../lib/rails/tron';
+import { readTronAllowance, readTronBalance, readTronSettlement } from '../../lib/rails/tron/balance';
 import type { TronOption, TronSigner } from '../../lib/rails/types';
 import { encodeBase64Utf8 } from '../../lib/x402/base64';
 import { parsePaymentRequired } from '../../lib/x402/parse';
@@ -408,5 +409,79 @@ describe('rail facts', () => {
     expect(() => localTronPlaygroundAsset({ network: 'tron:devnet', address: PAYEE })).toThrow();
     expect(() => localTronPlaygroundAsset({ network: TRON_NILE, address: tronToHex41(PAYEE) })).toThrow();
     expect(tronRail.addressKey(PAYEE)).toBe(tronRail.addressKey(tronToHex41(PAYEE)));
+  });
+});
+
+describe('reads over a fake TRON JSON-RPC (eth_chainId + eth_call / eth_getTransactionReceipt)', () => {
+  const asset = defaultTronAssets()[0]!; // mainnet USDT
+  const owner = tronAddressOfPrivateKey(keyOf(0));
+  const spender = TRON_NETWORK_TABLE[TRON_MAINNET]!.paymentPermit;
+  const word = (n: bigint) => `0x${n.toString(16).padStart(64, '0')}` as const;
+  const topic = (hex: string) => `0x${hex.slice(2).padStart(64, '0')}`;
+  const TRANSFER = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
+
+  function fakeRpc(o: { chainId?: number; balance?: bigint; allowance?: bigint; receipt?: unknown } = {}) {
+    const calls: { method: string; params: unknown }[] = [];
+    const transport = () =>
+      custom({
+        async request({ method, params }: { method: string; params: unknown }) {
+          calls.push({ method, params });
+          if (method === 'eth_chainId') return `0x${(o.chainId ?? asset.chainId).toString(16)}`;
+          if (method === 'eth_call') {
+            const { to, data } = (params as [{ to: string; data: string }])[0];
+            expect(to.toLowerCase()).toBe(asset.hex);
+            if (data.startsWith('0x70a08231')) {
+              expect(data.slice(-40)).toBe(tronToEvmHex(owner).slice(2));
+              return word(o.balance ?? 0n);
+            }
+            if (data.startsWith('0xdd62ed3e')) {
+              expect(data.slice(34, 74)).toBe(tronToEvmHex(owner).slice(2));
+              expect(data.slice(-40)).toBe(tronToEvmHex(spender).slice(2));
+              return word(o.allowance ?? 0n);
+            }
+          }
+          if (method === 'eth_getTransactionReceipt') return o.receipt ?? null;
+          throw new Error(`unexpected ${method}`);
+        },
+      });
+    return { transport, calls };
+  }
+
+  it('TRC-20 balanceOf and the PaymentPermit allowance, chain id checked', async () => {
+    const rpc = fakeRpc({ balance: 12_345_678n, allowance: 2n ** 160n - 1n });
+    expect(await readTronBalance({ asset, owner, rpcUrl: 'http://rpc', timeoutMs: 1000 }, rpc.transport)).toEqual({ ok: true, atomic: 12_345_678n });
+    expect(await readTronAllowance({ asset, owner, spender, rpcUrl: 'http://rpc', timeoutMs: 1000 }, rpc.transport)).toEqual({ ok: true, atomic: 2n ** 160n - 1n });
+    const other = fakeRpc({ chainId: 3448148188, balance: 5n });
+    expect(await readTronBalance({ asset, owner, rpcUrl: 'http://rpc', timeoutMs: 1000 }, other.transport)).toMatchObject({ ok: false, reason: /serves chain 3448148188/ });
+  });
+
+  it('a settlement is confirmed when the payer’s outflow (amount + fee) and the payee’s Transfer are in the receipt', async () => {
+    const from = tronToEvmHex(owner);
+    const to = tronToEvmHex(PAYEE);
+    const feeTo = tronToEvmHex(FEE_TO);
+    const log = (dst: string, value: bigint, i: number) => ({
+      address: asset.hex,
+      topics: [TRANSFER, topic(from), topic(dst)],
+      data: word(value),
+      blockHash: '0x' + '11'.repeat(32),
+      blockNumber: '0x1',
+      logIndex: `0x${i.toString(16)}`,
+      transactionHash: '0x' + 'ab'.repeat(32),
+      transactionIndex: '0x0',
+      removed: false,
+    });
+    const receipt = (status: string, logs: unknown[]) => ({
+      transactionHash: '0x' + 'ab'.repeat(32), transactionIndex: '0x0', blockHash: '0x' + '11'.repeat(32), blockNumber: '0x1', from, to: '0x' + '22'.repeat(20),
+      cumulativeGasUsed: '0x1', gasUsed: '0x1', effectiveGasPrice: '0x1', contractAddress: null, logs, logsBloom: '0x' + '00'.repeat(256), status, type: '0x0',
+    });
+    const q = { asset, tx: 'ab'.repeat(32), from: owner, to: PAYEE, amount: 1_600_000n, rpcUrl: 'http://rpc', timeoutMs: 1000 };
+    const ok = fakeRpc({ receipt: receipt('0x1', [log(to, 1_500_000n, 0), log(feeTo, 100_000n, 1)]) });
+    expect(await readTronSettlement(q, ok.transport)).toEqual({ state: 'confirmed' });
+    const short = fakeRpc({ receipt: receipt('0x1', [log(to, 1_500_000n, 0)]) });
+    expect((await readTronSettlement(q, short.transport)).state).toBe('mismatch');
+    const reverted = fakeRpc({ receipt: receipt('0x0', []) });
+    expect((await readTronSettlement(q, reverted.transport)).state).toBe('failed');
+    expect((await readTronSettlement(q, fakeRpc().transport)).state).toBe('not-found');
+    expect((await readTronSettlement({ ...q, tx: 'nope' }, ok.transport)).state).toBe('mismatch');
   });
 });
