@@ -130,11 +130,16 @@ export function parseRpcKey(input: string): RpcKeyCheck {
     if (isSolanaNetwork(s)) return { ok: true, key: s, rail: 'svm' };
     return { ok: false, error: 'A Solana network id is "solana:" followed by 32 base58 characters, like solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp.' };
   }
+  if (s.startsWith('tron:')) {
+    if (isTronNetwork(s)) return { ok: true, key: s, rail: 'tron' };
+    return { ok: false, error: 'A TRON network is tron:mainnet, tron:shasta or tron:nile.' };
+  }
   return { ok: false, error: 'Enter a chain id as a whole number (like 8453) or a Solana network id (solana:…).' };
 }
 
 /** "chain 8453" or "Solana Devnet (solana:EtWT…)" / "solana:…" for an RPC key. */
 export function rpcKeyText(key: string): string {
+  if (key.startsWith('tron:')) return TRON_NAMES[key] ? `${TRON_NAMES[key]} (${key})` : key;
   if (!key.startsWith('solana:')) return `chain ${key}`;
   const name = solanaNetworkName(key);
   return name ? `${name} (${key})` : key;

@@ -485,3 +485,24 @@ describe('reads over a fake TRON JSON-RPC (eth_chainId + eth_call / eth_getTrans
     expect((await readTronSettlement({ ...q, tx: 'nope' }, ok.transport)).state).toBe('mismatch');
   });
 });
+
+describe('display helpers for TRON (lib/ui/rails.ts)', () => {
+  it('rail, RPC keys, fee, total and allowance texts', async () => {
+    const ui = await import('../../lib/ui/rails');
+    expect(ui.railOfNetwork('tron:nile')).toBe('tron');
+    expect(ui.railLabel('tron')).toBe('TRON');
+    expect(ui.parseRpcKey('tron:mainnet')).toEqual({ ok: true, key: 'tron:mainnet', rail: 'tron' });
+    expect(ui.parseRpcKey('tron:devnet').ok).toBe(false);
+    expect(ui.rpcKeyText('tron:shasta')).toBe('TRON Shasta (tron:shasta)');
+    expect(ui.looksLikeTronAddress(PAYEE)).toBe(true);
+    const fee = { atomic: '1000', token: '0.001 USDT', to: FEE_TO, totalToken: '0.011 USDT', totalUsd: '$0.011' };
+    expect(ui.feeText(fee)).toBe(`0.001 USDT to ${FEE_TO} (the facilitator), paid on top of the amount from the same token`);
+    expect(ui.feeText(fee, 'exact_gasfree')).toMatch(/^at most /);
+    expect(ui.feeText({ ...fee, atomic: '0' })).toBe('No fee');
+    expect(ui.totalText(fee)).toBe('Total 0.011 USDT ($0.011), fee included');
+    const a = { spender: TRON_NETWORK_TABLE[TRON_NILE]!.paymentPermit, needed: '0.011 USDT' };
+    expect(ui.allowanceText({ ...a, atomic: '5000000', token: '5 USDT', sufficient: true })).toMatch(/^Approved: that contract may move 5 USDT .*transferFrom/);
+    expect(ui.allowanceText({ ...a, atomic: '0', token: '0 USDT', sufficient: false })).toMatch(/^Missing: .*at least 0\.011 USDT.*Approve it/);
+    expect(ui.allowanceText({ ...a, atomic: null, token: null, sufficient: null })).toMatch(/^Unknown/);
+  });
+});
