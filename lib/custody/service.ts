@@ -12,6 +12,8 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import {
+  bytesToHex,
+  hexToBytes,
   recoverMessageAddress,
   type Address,
   type Hex,
@@ -23,6 +25,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import type { EvmSigner, RailId, RailKey, SvmSigner, TronSigner } from '../rails/types';
 import { hexToTron } from '../rails/tron/address';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { signEd25519, verifyEd25519 } from '../rails/svm/accounts';
 import { addressOfPrivateKey, deriveAccountFromSeed, deriveSolanaKey, deriveTronKey, seedFromMnemonic, MAX_ACCOUNT_INDEX } from './accounts';
 import { bytesToBase64 } from './encoding';
@@ -766,6 +769,13 @@ export class CustodyService {
           const account = await this.tronAccountFor(await this.unlockedSecret(false), pinned.index);
           if (hexToTron(account.address) !== tronAddress) throw new CustodyError('integrity', 'The key does not match the stored TRON address.');
           return account.signTypedData(request as never);
+        },
+        signTransaction: async (raw: Uint8Array) => {
+          await this.signingAccount(pinned);
+          const account = await this.tronAccountFor(await this.unlockedSecret(false), pinned.index);
+          if (hexToTron(account.address) !== tronAddress || !account.sign) throw new CustodyError('integrity', 'The key does not match the stored TRON address.');
+          const signature = await account.sign({ hash: bytesToHex(sha256(raw)) });
+          return hexToBytes(signature);
         },
       };
     }

@@ -217,6 +217,11 @@ export interface TronSigner {
   /** base58check `T…` */
   readonly address: string;
   signTypedData(args: TypedDataRequest): Promise<`0x${string}`>;
+  /**
+   * Sign a TRON transaction the rail built (protobuf `Transaction.raw`): secp256k1 over
+   * sha256(raw), 65 bytes r ‖ s ‖ v (27/28). Only the allowance approval uses it.
+   */
+  signTransaction?(raw: Uint8Array): Promise<Uint8Array>;
 }
 
 export type RailSigner = EvmSigner | SvmSigner | TronSigner;

@@ -27,6 +27,7 @@ import { TRON_NETWORK_TABLE, TRON_MAINNET, TRON_NILE, TRON_SHASTA } from '../../
 import { GASFREE_TYPES, PAYMENT_PERMIT_TYPES, createTronPayment, type FetchLike } from '../../lib/rails/tron/payment';
 import { tronRail } from '../../lib/rails/tron';
 import { readTronAllowance, readTronBalance, readTronSettlement } from '../../lib/rails/tron/balance';
+import { MAX_FEE_LIMIT_SUN, approveCallData, approveTransactionRaw, signedTransactionHex, transactionId } from '../../lib/rails/tron/transaction';
 import type { TronOption, TronSigner } from '../../lib/rails/types';
 import { encodeBase64Utf8 } from '../../lib/x402/base64';
 import { parsePaymentRequired } from '../../lib/x402/parse';
@@ -504,5 +505,57 @@ describe('display helpers for TRON (lib/ui/rails.ts)', () => {
     expect(ui.allowanceText({ ...a, atomic: '5000000', token: '5 USDT', sufficient: true })).toMatch(/^Approved: that contract may move 5 USDT .*transferFrom/);
     expect(ui.allowanceText({ ...a, atomic: '0', token: '0 USDT', sufficient: false })).toMatch(/^Missing: .*at least 0\.011 USDT.*Approve it/);
     expect(ui.allowanceText({ ...a, atomic: null, token: null, sufficient: null })).toMatch(/^Unknown/);
+  });
+});
+
+describe('the allowance approval transaction equals TronWeb’s encoding and signature', () => {
+  it('raw bytes, transaction id and signature', async () => {
+    const { utils } = await import('tronweb');
+    const pk = keyOf(0);
+    const owner = tronAddressOfPrivateKey(pk);
+    const spender = TRON_NETWORK_TABLE[TRON_NILE]!.paymentPermit;
+    const cases = [
+      { amount: 11_000n, feeLimitSun: 30_000_000n },
+      { amount: 2n ** 256n - 1n, feeLimitSun: 1n },
+      { amount: 1n, feeLimitSun: MAX_FEE_LIMIT_SUN },
+    ];
+    for (const c of cases) {
+      const t = { owner, token: USDT_NILE, spender, amount: c.amount, refBlock: { number: 51_234_567n, hash: '0x' + '0000000003'.padEnd(64, 'ab') }, timestamp: 1_767_000_000_123, expiration: 1_767_000_060_123, feeLimitSun: c.feeLimitSun };
+      const raw = approveTransactionRaw(t);
+      const json = {
+        visible: false,
+        raw_data: {
+          contract: [{ parameter: { value: { data: approveCallData(spender, c.amount), owner_address: tronToHex41(owner), contract_address: tronToHex41(USDT_NILE) }, type_url: 'type.googleapis.com/protocol.TriggerSmartContract' }, type: 'TriggerSmartContract' }],
+          ref_block_bytes: (51_234_567).toString(16).padStart(16, '0').slice(12),
+          ref_block_hash: t.refBlock.hash.slice(2 + 16, 2 + 32),
+          expiration: t.expiration,
+          timestamp: t.timestamp,
+          fee_limit: Number(c.feeLimitSun),
+        },
+      };
+      const theirs = utils.transaction.txPbToRawDataHex(utils.transaction.txJsonToPb(json as never)).toLowerCase();
+      expect(Buffer.from(raw).toString('hex')).toBe(theirs);
+      const txID = transactionId(raw);
+      expect(txID).toBe(utils.transaction.txPbToTxID(utils.transaction.txJsonToPb(json as never)).replace(/^0x/, ''));
+      const signed = utils.crypto.signTransaction(pk.slice(2), { txID, raw_data_hex: theirs } as never) as { signature: string[] };
+      const account = privateKeyToAccount(pk);
+      const ours = hexToBytes(await account.sign({ hash: `0x${txID}` }));
+      expect(Buffer.from(ours).toString('hex')).toBe(signed.signature[0]!.toLowerCase());
+      expect(signedTransactionHex(raw, ours)).toMatch(/^0a/);
+    }
+    expect(() => approveTransactionRaw({ owner, token: USDT_NILE, spender, amount: 1n, refBlock: { number: 1n, hash: '0x' + '00'.repeat(32) }, timestamp: 1, expiration: 2, feeLimitSun: MAX_FEE_LIMIT_SUN + 1n })).toThrow();
+  });
+
+  it('custody signs sha256(raw) with the TRON key, as TronWeb does', async () => {
+    const { fakeBrowser } = await import('wxt/testing/fake-browser');
+    fakeBrowser.reset();
+    const { createCustodyService } = await import('../../lib/custody/service');
+    const svc = createCustodyService({ vaultPolicy: { iterations: 2_000, minIterations: 1_000 } });
+    await svc.importMnemonic(TEST_PHRASE, 'hunter2-but-longer');
+    const signer = await svc.getSigner('tron');
+    const raw = approveTransactionRaw({ owner: signer.address, token: USDT_NILE, spender: PAYEE, amount: 5n, refBlock: { number: 7n, hash: '0x' + '12'.repeat(32) }, timestamp: 10, expiration: 20, feeLimitSun: 5n });
+    const { utils } = await import('tronweb');
+    const signed = utils.crypto.signTransaction(keyOf(0).slice(2), { txID: transactionId(raw) } as never) as { signature: string[] };
+    expect(Buffer.from(await signer.signTransaction!(raw)).toString('hex')).toBe(signed.signature[0]!.toLowerCase());
   });
 });
