@@ -11,6 +11,8 @@ import { ErrorText } from '../ErrorText';
 import { useNow } from '../hooks';
 import { RailTag } from '../RailTag';
 import { balanceText, OptionsPicker } from './OptionsPicker';
+import { AllowanceGrant } from './AllowanceGrant';
+import { useApprovalsStore } from '../../lib/ui/stores/approvals';
 
 type Period = 'day' | 'week' | 'month';
 
@@ -70,6 +72,8 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
   const insufficient = option?.balance?.sufficient === false;
   // TRON exact_permit: a known missing PaymentPermit allowance would make the facilitator fail
   const noAllowance = option?.allowance?.sufficient === false;
+  /** the option whose allowance was granted from this window (its grant section stays, saying so) */
+  const [grantedFor, setGrantedFor] = useState<number | null>(null);
   const canPay = !!option && !closed && !busy && !locked && !insufficient && !noAllowance;
 
   const run = useCallback(
@@ -252,6 +256,19 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
           {option.networkName ? ` on ${option.networkName}` : ''}. Paying is disabled because the payment would be refused
           {approval.options.some((o) => o.balance?.sufficient !== false) ? ': choose another option, or add funds.' : '. Add funds to this account, or reject.'}
         </p>
+      )}
+
+      {option && (noAllowance || grantedFor === option.index) && (
+        <AllowanceGrant
+          key={option.index}
+          approvalId={approval.id}
+          option={option}
+          disabled={closed || locked}
+          onGranted={() => {
+            setGrantedFor(option.index);
+            void useApprovalsStore.getState().load();
+          }}
+        />
       )}
 
       <OptionsPicker approval={approval} selected={option?.index ?? -1} onSelect={setSelected} disabled={closed || busy} />

@@ -2,6 +2,7 @@
  * The privileged API: what extension pages may ask the background to do. One function per
  * request; each validates its input (the router guarantees only the sender).
  */
+import { grantAllowance, quoteAllowance } from './tron-allowance';
 import { browser } from 'wxt/browser';
 import type { CustodyService, CustodyStatus } from '../custody/service';
 import type { Ledger } from '../ledger/ledger';
@@ -255,6 +256,15 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       if (!(await d.approvals.decide(id, decision)))
         throw new HandlerError('not-found', 'This approval is no longer waiting (it expired or was answered).');
       return { done: true as const };
+    },
+
+    'approvals.allowanceQuote': async (input) => {
+      const i = obj(input);
+      return quoteAllowance(d, i, str(i, 'id', 100), int(i, 'optionIndex'));
+    },
+    'approvals.grantAllowance': async (input) => {
+      const i = obj(input);
+      return grantAllowance(d, i, str(i, 'id', 100), int(i, 'optionIndex'));
     },
 
     'sites.list': async () => {

@@ -296,7 +296,11 @@ export class PaymentService {
     // The window disables paying an option the wallet cannot fund; the background agrees.
     const chosenBalance = balances.get(chosen.index);
     if (chosenBalance && !chosenBalance.sufficient) return { action: 'pass', reason: notEnoughText(chosen, chosenBalance) };
-    const chosenAllowance = allowed.get(chosen.index);
+    let chosenAllowance = allowed.get(chosen.index);
+    // the user may have granted it from the window meanwhile: ask the chain again
+    if (chosenAllowance && !chosenAllowance.sufficient && chosen.rail === 'tron' && chosen.spender && owners.tron && this.deps.balances) {
+      chosenAllowance = await this.deps.balances.allowanceFor(chosen.asset, owners.tron, chosen.spender, optionCost(chosen)).catch(() => null);
+    }
     if (chosenAllowance && !chosenAllowance.sufficient) return { action: 'pass', reason: allowanceText(chosen, chosenAllowance) };
     if (outcome.kind === 'allow') await this.allowSite(req.site, outcome.period, outcome.capUsd);
     const res = await ledger.reserve({

@@ -104,6 +104,32 @@ export interface BalanceDto {
   error?: string;
 }
 
+/**
+ * Which allowance to grant for a waiting approval's TRON option: exactly what the payment needs
+ * (no amount), a larger cap (`amountAtomic`), or unlimited (`unlimited` AND `confirmUnlimited`).
+ */
+export interface AllowanceRequest {
+  id: string;
+  optionIndex: number;
+  amountAtomic?: string;
+  unlimited?: boolean;
+  confirmUnlimited?: boolean;
+}
+
+export interface AllowanceQuoteDto {
+  spender: string;
+  amountAtomic: string;
+  /** "0.011 USDT" or "unlimited" */
+  amountToken: string;
+  energy: string;
+  energyPriceSun: string;
+  /** the most TRX (in sun) the transaction may burn: the wallet's fee limit */
+  feeLimitSun: string;
+  bandwidthBytes: number;
+  /** the cost in words: energy, TRX burned without staked energy, the cap, bandwidth */
+  costText: string;
+}
+
 export type ApprovalKind = 'request' | 'navigation';
 
 export interface ApprovalDto {
@@ -260,6 +286,10 @@ export interface PrivilegedApi {
   'accounts.select': [{ index: number }, WalletStatusDto];
   'approvals.list': [void, ApprovalDto[]];
   'approvals.decide': [{ id: string; decision: ApprovalDecision }, { done: true }];
+  /** TRON exact_permit: what approving the PaymentPermit contract would cost (nothing is signed) */
+  'approvals.allowanceQuote': [AllowanceRequest, AllowanceQuoteDto];
+  /** TRON exact_permit: sign and send approve(PaymentPermit, amount); resolves once the chain shows it */
+  'approvals.grantAllowance': [AllowanceRequest, { txId: string; allowance: NonNullable<OptionDto['allowance']> }];
   'sites.list': [void, SiteDto[]];
   'sites.get': [{ site: string }, SiteDto | null];
   /** the site of the active tab, for the popup */

@@ -182,5 +182,15 @@ export function allowanceText(a: AllowanceView): string {
   const why = `The facilitator moves the tokens with transferFrom through the PaymentPermit contract ${a.spender}, so this account must have approved it for at least ${a.needed}.`;
   if (a.sufficient === null) return `Unknown: the allowance could not be read. ${why}`;
   if (a.sufficient) return `Approved: that contract may move ${a.token} of this account's tokens. ${why}`;
-  return `Missing: that contract may move only ${a.token}. ${why} Approve it from your TRON wallet, then pay again.`;
+  return `Missing: that contract may move only ${a.token}. ${why} Approve it below (or from another TRON wallet), then pay.`;
+}
+
+/** "1.5" (token units) → atomic units with `decimals`; undefined when not a plain positive decimal. */
+export function parseTokenAmount(text: string, decimals: number): bigint | undefined {
+  const m = /^\s*(\d{1,30})(?:\.(\d+))?\s*$/.exec(text);
+  if (!m) return undefined;
+  const frac = m[2] ?? '';
+  if (frac.length > decimals) return undefined;
+  const n = BigInt(m[1]!) * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, '0') || '0');
+  return n > 0n ? n : undefined;
 }

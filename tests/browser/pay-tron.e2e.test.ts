@@ -138,6 +138,41 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect(net.calls()).toEqual(calls0);
     });
 
+    it('grant the missing allowance from the window: the cost is shown first, unlimited needs its own confirmation, exactly what is needed is approved on chain, then pay → 200', async () => {
+      const calls0 = net.calls();
+      const token = net.tokenNoAllowance;
+      const before = { payer: await net.balanceOf(token, net.payer), merchant: await net.balanceOf(token, net.merchant) };
+      expect(await net.allowanceOf(token, net.payer)).toBe(0n);
+      await noApprovalPending(ext);
+      const result = fetchPath(page, '/tron/api/noallow');
+      const win = await ext.waitForPage(isApproval(ext), 20_000);
+      await win.waitForText('[data-testid="approval-allowance"]', /Missing/, 15_000);
+      await win.waitFor('[data-testid="allowance-grant"]', 5_000);
+      // unlimited: nothing can be sent until its own confirmation is ticked
+      await win.click('[data-testid="grant-unlimited"]');
+      await win.waitFor('[data-testid="grant-send"][disabled]', 5_000);
+      await win.click('[data-testid="grant-exact"]');
+      const cost = await win.waitForText('[data-testid="grant-cost"]', /energy/, 15_000);
+      expect(cost).toMatch(/Approving 0\.011 USDT costs about \d+ energy \([\d.]+ TRX burned at 210 sun per energy/);
+      expect(cost).toMatch(/bandwidth/);
+      expect(net.calls().broadcasts).toBe(calls0.broadcasts); // a quote signs and sends nothing
+      await win.waitFor('[data-testid="grant-send"]:not([disabled])', 5_000);
+      await win.click('[data-testid="grant-send"]');
+      await win.waitFor('[data-testid="grant-sent"]', 30_000).catch(async (e) => {
+        throw new Error(`no grant: ${await win.text('[data-testid="allowance-grant"]').catch(() => '?')} ${net.lastVerifyError()} ${JSON.stringify(net.calls())}`, { cause: e });
+      });
+      expect(net.calls().broadcasts).toBe(calls0.broadcasts + 1);
+      expect(await net.allowanceOf(token, net.payer)).toBe(TRON_PRICES.noallow + TRON_FEE); // exactly what is needed
+      await win.waitForText('[data-testid="approval-allowance"]', /Approved/, 10_000);
+      await win.waitFor('[data-testid="approve-pay-once"]:not([disabled])', 10_000);
+      await win.click('[data-testid="approve-pay-once"]');
+      const r = await result;
+      expect(r.status).toBe(200);
+      expect(before.payer - (await net.balanceOf(token, net.payer))).toBe(TRON_PRICES.noallow + TRON_FEE);
+      expect((await net.balanceOf(token, net.merchant)) - before.merchant).toBe(TRON_PRICES.noallow);
+      expect(await net.allowanceOf(token, net.payer)).toBe(0n);
+    });
+
     for (const route of TRON_HOSTILE_ROUTES) {
       it(`hostile offer "${route}": refused with a reason, no window, no signature`, async () => {
         const calls0 = net.calls();

@@ -559,3 +559,20 @@ describe('the allowance approval transaction equals TronWeb’s encoding and sig
     expect(Buffer.from(await signer.signTransaction!(raw)).toString('hex')).toBe(signed.signature[0]!.toLowerCase());
   });
 });
+
+describe('granting the PaymentPermit allowance (lib/background/tron-allowance.ts)', () => {
+  it('exactly what is needed by default; a cap must cover it; unlimited only with its own confirmation', async () => {
+    const { amountOf, httpApiOf, MAX_UINT256 } = await import('../../lib/background/tron-allowance');
+    const t = { needed: 11_000n, asset: defaultTronAssets()[0]! } as Parameters<typeof amountOf>[0];
+    expect(amountOf(t, {})).toBe(11_000n);
+    expect(amountOf(t, { amountAtomic: '5000000' })).toBe(5_000_000n);
+    expect(() => amountOf(t, { amountAtomic: '10999' })).toThrow(/must cover this payment/);
+    expect(() => amountOf(t, { amountAtomic: '1.5' })).toThrow(/whole number/);
+    expect(() => amountOf(t, { unlimited: true })).toThrow(/own confirmation/);
+    expect(() => amountOf(t, { amountAtomic: MAX_UINT256.toString() })).toThrow(/own confirmation/);
+    expect(amountOf(t, { unlimited: true, confirmUnlimited: true })).toBe(MAX_UINT256);
+    expect(httpApiOf('https://api.trongrid.io/jsonrpc')).toBe('https://api.trongrid.io');
+    expect(httpApiOf('http://127.0.0.1:9/node/jsonrpc/')).toBe('http://127.0.0.1:9/node');
+    expect(() => httpApiOf('https://api.trongrid.io')).toThrow(/jsonrpc/);
+  });
+});
