@@ -1,7 +1,8 @@
 /**
- * Both addresses of one account, each with its rail tag and copy button: the EVM address
- * (m/44'/60'/0'/0/i) and the Solana address (m/44'/501'/i'/0'). A wallet imported from a raw
- * EVM private key has no Solana account; that is said instead of an address.
+ * The addresses of one account, each with its rail tag and copy button: the EVM address
+ * (m/44'/60'/0'/0/i), the Solana address (m/44'/501'/i'/0') and the TRON address
+ * (m/44'/195'/0'/0/i, base58check T…). A wallet imported from a raw EVM private key has no
+ * Solana account (that is said instead of an address); its TRON account is the same key.
  */
 import { AddressView } from './AddressView';
 import { RailTag } from './RailTag';
@@ -12,6 +13,10 @@ export const NO_SVM = 'No Solana address for this account';
 export interface AccountAddressesProps {
   evm?: string;
   svm?: string;
+  /** TRON address (base58check), when the account has one */
+  tron?: string;
+  /** data-testid of the TRON address */
+  tronTestId?: string;
   /** the wallet's kind: explains a missing Solana address */
   kind?: 'mnemonic' | 'privateKey';
   full?: boolean;
@@ -58,6 +63,18 @@ export function AccountAddresses(p: AccountAddressesProps) {
           </span>
         )}
       </li>
+      {p.tron && (
+        <li>
+          <RailTag rail="tron" />
+          <AddressView
+            address={p.tron}
+            full={p.full}
+            testId={p.tronTestId}
+            copyLabel={`Copy TRON address${of}`}
+            copyTestId={`copy-tron-address${suffix}`}
+          />
+        </li>
+      )}
     </ul>
   );
 }

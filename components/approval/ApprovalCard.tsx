@@ -4,13 +4,15 @@ import type { ApiError, ApprovalDecision, ApprovalDto } from '../../lib/messagin
 import { defaultAllowanceUsd } from '../../lib/ui/allowance';
 import { toApiError } from '../../lib/ui/errors';
 import { formatCountdown, formatSeconds } from '../../lib/ui/format';
-import { feePayerText } from '../../lib/ui/rails';
+import { allowanceText, feePayerText, feeText, totalText } from '../../lib/ui/rails';
 import { formatUsd, formatUsdPlain, tryParseUsd } from '../../lib/policy/money';
 import { amountText } from '../AmountView';
 import { ErrorText } from '../ErrorText';
 import { useNow } from '../hooks';
 import { RailTag } from '../RailTag';
 import { balanceText, OptionsPicker } from './OptionsPicker';
+import { AllowanceGrant } from './AllowanceGrant';
+import { useApprovalsStore } from '../../lib/ui/stores/approvals';
 
 type Period = 'day' | 'week' | 'month';
 
@@ -68,7 +70,11 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
   // An option the wallet cannot fund (balance known and too small) cannot be paid from here;
   // an unknown balance never blocks paying.
   const insufficient = option?.balance?.sufficient === false;
-  const canPay = !!option && !closed && !busy && !locked && !insufficient;
+  // TRON exact_permit: a known missing PaymentPermit allowance would make the facilitator fail
+  const noAllowance = option?.allowance?.sufficient === false;
+  /** the option whose allowance was granted from this window (its grant section stays, saying so) */
+  const [grantedFor, setGrantedFor] = useState<number | null>(null);
+  const canPay = !!option && !closed && !busy && !locked && !insufficient && !noAllowance;
 
   const run = useCallback(
     async (decision: ApprovalDecision) => {
@@ -143,6 +149,12 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
       {option ? (
         <p className="amount" data-testid="approval-amount">
           {amountText(option.amountToken, option.amountUsd)}
+          {option.fee && option.fee.atomic !== '0' && (
+            <span className="small muted" data-testid="approval-total">
+              {' '}
+              + fee · {totalText(option.fee)}
+            </span>
+          )}
         </p>
       ) : (
         <p className="error" role="alert" data-testid="approval-amount">
@@ -180,6 +192,20 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
             <dd className="mono" data-testid="approval-payto">
               {option.payTo}
             </dd>
+            {option.fee && (
+              <>
+                <dt>Fee</dt>
+                <dd data-testid="approval-fee">{feeText(option.fee, option.scheme)}</dd>
+              </>
+            )}
+            {option.allowance && (
+              <>
+                <dt>Allowance</dt>
+                <dd data-testid="approval-allowance" data-state={String(option.allowance.sufficient)} className={noAllowance ? 'danger-text' : undefined}>
+                  {allowanceText(option.allowance)}
+                </dd>
+              </>
+            )}
             {option.rail === 'svm' && option.feePayer && (
               <>
                 <dt>Network fee</dt>
@@ -230,6 +256,19 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
           {option.networkName ? ` on ${option.networkName}` : ''}. Paying is disabled because the payment would be refused
           {approval.options.some((o) => o.balance?.sufficient !== false) ? ': choose another option, or add funds.' : '. Add funds to this account, or reject.'}
         </p>
+      )}
+
+      {option && (noAllowance || grantedFor === option.index) && (
+        <AllowanceGrant
+          key={option.index}
+          approvalId={approval.id}
+          option={option}
+          disabled={closed || locked}
+          onGranted={() => {
+            setGrantedFor(option.index);
+            void useApprovalsStore.getState().load();
+          }}
+        />
       )}
 
       <OptionsPicker approval={approval} selected={option?.index ?? -1} onSelect={setSelected} disabled={closed || busy} />

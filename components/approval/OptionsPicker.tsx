@@ -53,6 +53,8 @@ export function OptionsPicker({ approval, selected, onSelect, disabled }: Option
                   to <span className="mono">{shortAddress(o.payTo)}</span>
                   {o.transferMethod === 'permit2' ? ' · Permit2' : ''}
                   {o.rail === 'svm' ? ' · network fee paid by the facilitator' : ''}
+                  {o.fee && o.fee.atomic !== '0' ? ` · + ${o.fee.token} fee` : ''}
+                  {o.allowance?.sufficient === false ? ' · allowance missing' : ''}
                 </span>
                 <br />
                 <span

@@ -22,6 +22,8 @@ export function DoneView({ status }: { status: WalletStatusDto }) {
             evmTestId="onboarding-address"
             svmTestId="done-svm-address"
             noSvmTestId="done-svm-none"
+            tron={active?.tronAddress ?? status.activeTronAddress}
+            tronTestId="done-tron-address"
           />
           <p className="small muted">
             To pay for content, send USDC on an EVM network (such as Base) to the EVM address

@@ -14,12 +14,14 @@ function AccountRow({
   name,
   address,
   svmAddress,
+  tronAddress,
   kind,
 }: {
   index: number;
   name: string;
   address: string;
   svmAddress?: string;
+  tronAddress?: string;
   kind?: 'mnemonic' | 'privateKey';
 }) {
   const rename = useWalletStore((s) => s.renameAccount);
@@ -67,6 +69,8 @@ function AccountRow({
         evmTestId={`account-address-${index}`}
         svmTestId={`account-svm-address-${index}`}
         noSvmTestId={`account-svm-none-${index}`}
+        tron={tronAddress}
+        tronTestId={`account-tron-address-${index}`}
         copySuffix={`-${index}`}
       />
       <ErrorText error={error} />
@@ -91,6 +95,7 @@ export function WalletSection() {
                 name={a.name}
                 address={a.address}
                 svmAddress={a.svmAddress}
+                tronAddress={a.tronAddress}
                 kind={status.kind}
               />
             ))}

@@ -30,6 +30,7 @@ export function UnlockedView({ status }: { status: WalletStatusDto }) {
   const address = active?.address ?? status.activeAddress;
   // the Solana address of the same account (absent for a wallet imported from a raw EVM key)
   const svmAddress = active ? active.svmAddress ?? (active.address === status.activeAddress ? status.activeSvmAddress : undefined) : status.activeSvmAddress;
+  const tronAddress = active ? active.tronAddress ?? (active.address === status.activeAddress ? status.activeTronAddress : undefined) : status.activeTronAddress;
   const lastNetwork = history[0]?.networkName;
   const networks = status.networks ?? [];
 
@@ -58,6 +59,8 @@ export function UnlockedView({ status }: { status: WalletStatusDto }) {
           evmTestId="account-address"
           svmTestId="svm-address"
           noSvmTestId="svm-address-none"
+          tron={tronAddress}
+          tronTestId="tron-address"
         />
         <p className="small muted" data-testid="network-label" title={`Pays on: ${networks.join(', ')}`}>
           {lastNetwork ? `Last payment on ${lastNetwork}` : `Pays on ${networks.length} networks`}

@@ -69,6 +69,18 @@ export class ApprovalQueue {
     return outcome;
   }
 
+  /** Update one option of a waiting approval (e.g. the TRON allowance after the user granted it). */
+  async updateOption(id: string, index: number, patch: Partial<ApprovalDto['options'][number]>): Promise<void> {
+    await this.mutex(async () => {
+      const q = await queueItem.getValue();
+      const a = q.find((x) => x.id === id);
+      const o = a?.options.find((x) => x.index === index);
+      if (!a || !o) return;
+      Object.assign(o, patch);
+      await queueItem.setValue(q);
+    });
+  }
+
   /** The user's decision from the approval window. Refused (false) once the approval expired. */
   async decide(id: string, decision: ApprovalDecision): Promise<boolean> {
     const a = (await queueItem.getValue()).find((x) => x.id === id);

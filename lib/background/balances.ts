@@ -13,6 +13,8 @@
 import type { BalanceDto } from '../messaging/contract';
 import { railById, railOfNetwork, type BalanceRead, type RailId, type TrustedAsset } from '../rails';
 import { readEvmBalance, type TransportFactory } from '../rails/evm/balance';
+import { readTronAllowance } from '../rails/tron/balance';
+import type { TronAsset } from '../rails/types';
 import { createRegistry, formatTokenAmount, type Registry } from '../x402';
 import { tokenKey } from '../policy/units';
 import { tokenNetwork, type StoredSettings } from './settings';
@@ -148,8 +150,12 @@ export interface OptionBalance {
 export type Owners = Partial<Record<RailId, string>>;
 
 /** The active account's address per rail, from the custody status. */
-export function ownersOf(s: { activeAddress?: string | null; activeSvmAddress?: string | null }): Owners {
-  return { ...(s.activeAddress ? { evm: s.activeAddress } : {}), ...(s.activeSvmAddress ? { svm: s.activeSvmAddress } : {}) };
+export function ownersOf(s: { activeAddress?: string | null; activeSvmAddress?: string | null; activeTronAddress?: string | null }): Owners {
+  return {
+    ...(s.activeAddress ? { evm: s.activeAddress } : {}),
+    ...(s.activeSvmAddress ? { svm: s.activeSvmAddress } : {}),
+    ...(s.activeTronAddress ? { tron: s.activeTronAddress } : {}),
+  };
 }
 
 /**
@@ -207,6 +213,24 @@ export class Balances {
         };
       }),
     );
+  }
+
+  /**
+   * TRON exact_permit: how much the PaymentPermit contract (`spender`, from the trusted table)
+   * may move of `owner`'s token, compared with what the payment needs (amount + fee). Not
+   * cached: an approval granted a moment ago must show. null = unknown (no RPC, failed, timeout).
+   */
+  async allowanceFor(asset: TronAsset, owner: string, spender: string, need: bigint): Promise<{ atomic: string; token: string; sufficient: boolean } | null> {
+    const settings = await this.deps.settings.get();
+    const rpcUrl = resolveRpcUrl(settings, asset.network, asset.address);
+    if (!rpcUrl) return null;
+    const timeoutMs = BALANCE_TIMEOUT_MS;
+    const r = await Promise.race([
+      readTronAllowance({ asset, owner, spender, rpcUrl, timeoutMs }),
+      new Promise<BalanceRead>((resolve) => setTimeout(() => resolve({ ok: false, reason: 'timeout' }), timeoutMs)),
+    ]);
+    if (!r.ok) return null;
+    return { atomic: r.atomic.toString(), token: formatTokenAmount(r.atomic, asset), sufficient: r.atomic >= need };
   }
 
   /** Drop cached balances of the token of a settled (or failed) payment. */

@@ -2,6 +2,7 @@
  * The privileged API: what extension pages may ask the background to do. One function per
  * request; each validates its input (the router guarantees only the sender).
  */
+import { grantAllowance, quoteAllowance } from './tron-allowance';
 import { browser } from 'wxt/browser';
 import type { CustodyService, CustodyStatus } from '../custody/service';
 import type { Ledger } from '../ledger/ledger';
@@ -146,10 +147,17 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       initialized: s.initialized,
       unlocked: s.unlocked,
       kind: s.kind ?? undefined,
-      accounts: s.accounts.map((a) => ({ index: a.index, name: a.name, address: a.address, ...(a.svmAddress ? { svmAddress: a.svmAddress } : {}) })),
+      accounts: s.accounts.map((a) => ({
+        index: a.index,
+        name: a.name,
+        address: a.address,
+        ...(a.svmAddress ? { svmAddress: a.svmAddress } : {}),
+        ...(a.tronAddress ? { tronAddress: a.tronAddress } : {}),
+      })),
       activeIndex: s.activeIndex,
       activeAddress: s.activeAddress ?? undefined,
       activeSvmAddress: s.activeSvmAddress ?? undefined,
+      activeTronAddress: s.activeTronAddress ?? undefined,
       autoLock: autoLockDto(s.autoLock),
       lockoutUntil: s.lockoutUntil,
       pendingApprovals: await d.approvals.count(),
@@ -264,6 +272,15 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       if (!(await d.approvals.decide(id, decision)))
         throw new HandlerError('not-found', 'This approval is no longer waiting (it expired or was answered).');
       return { done: true as const };
+    },
+
+    'approvals.allowanceQuote': async (input) => {
+      const i = obj(input);
+      return quoteAllowance(d, i, str(i, 'id', 100), int(i, 'optionIndex'));
+    },
+    'approvals.grantAllowance': async (input) => {
+      const i = obj(input);
+      return grantAllowance(d, i, str(i, 'id', 100), int(i, 'optionIndex'));
     },
 
     'sites.list': async () => {

@@ -27,7 +27,7 @@ import {
 import type { ApprovalOutcome } from './approvals';
 import { ownersOf, resolveRpcUrl, type OptionBalance, type Owners } from './balances';
 import type { ChainTruth } from './chain';
-import type { SettlementCheck } from '../rails';
+import { optionCost, railById, type SettlementCheck } from '../rails';
 import type { CommitInfo } from '../ledger/ledger';
 import type { PaymentRecord } from '../ledger/types';
 import type { HandlerDeps } from './handlers';
@@ -107,6 +107,7 @@ function origin(url: string): string {
 }
 
 export function optionDto(o: PayableOption, networkName: string): OptionDto {
+  const cost = optionCost(o);
   return {
     index: o.index,
     rail: o.rail,
@@ -122,7 +123,27 @@ export function optionDto(o: PayableOption, networkName: string): OptionDto {
     maxTimeoutSeconds: o.maxTimeoutSeconds,
     transferMethod: o.transferMethod,
     ...(o.rail === 'svm' ? { feePayer: o.feePayer } : {}),
+    ...(o.scheme !== 'exact' ? { scheme: o.scheme } : {}),
+    ...(o.fee
+      ? {
+          fee: {
+            atomic: o.fee.amount.toString(),
+            token: formatTokenAmount(o.fee.amount, o.asset),
+            to: o.fee.to,
+            totalToken: formatTokenAmount(cost, o.asset),
+            totalUsd: o.asset.usdPegged ? formatUsd(cost, o.asset) : null,
+          },
+        }
+      : {}),
   };
+}
+
+/** An allowance the facilitator needs (TRON exact_permit), as the approval shows it; null = unknown. */
+type AllowanceRead = { atomic: string; token: string; sufficient: boolean } | null;
+
+/** "The PaymentPermit contract may move only 0 USDT of this account's USDT; this payment needs 1.6 USDT." */
+function allowanceText(o: PayableOption, a: NonNullable<AllowanceRead>): string {
+  return `The facilitator moves the tokens with transferFrom through the PaymentPermit contract ${o.rail === 'tron' ? o.spender : ''}, which this account has allowed to move ${a.token}; this payment needs ${formatTokenAmount(optionCost(o), o.asset)}. Approve that contract for at least this amount from your TRON wallet first.`;
 }
 
 /** Balance lookups of a 402's payable options, started together; each resolves to null when unknown. */
@@ -131,7 +152,7 @@ type Funds = Map<number, Promise<OptionBalance | null>>;
 /** "Not enough USDC: you have 0.5 USDC (0.4 USDC of it for pending payments), this costs 1000000 USDC." */
 function notEnoughText(o: PayableOption, b: OptionBalance): string {
   const pending = b.pending ? ` (${b.pending} of it for payments not settled yet)` : '';
-  return `Not enough ${o.asset.symbol}: you have ${b.token}${pending}, this costs ${formatTokenAmount(o.amount, o.asset)}.`;
+  return `Not enough ${o.asset.symbol}: you have ${b.token}${pending}, this costs ${formatTokenAmount(optionCost(o), o.asset)}${o.fee && o.fee.amount > 0n ? ' including the fee' : ''}.`;
 }
 
 /**
@@ -162,7 +183,8 @@ export class PaymentService {
       requestOrigin: origin(url),
       network: o.network,
       asset: { address: o.asset.address, decimals: o.asset.decimals, usdPegged: o.asset.usdPegged, symbol: o.asset.symbol },
-      amount: o.amount,
+      // what the payment may take: the amount plus any fee the scheme charges on top
+      amount: optionCost(o),
       now,
     };
   }
@@ -193,7 +215,7 @@ export class PaymentService {
     // A rail the wallet has no account on (a raw EVM key has no Solana account) cannot pay.
     const payable = evaluated.payable.filter((o) => {
       if (owners[o.rail]) return true;
-      rejected.push({ index: o.index, code: 'unsupported-network', reason: `this wallet has no ${o.rail === 'svm' ? 'Solana' : 'EVM'} account` });
+      rejected.push({ index: o.index, code: 'unsupported-network', reason: `this wallet has no ${railById(o.rail).label} account` });
       return false;
     });
     if (payable.length === 0) {
@@ -208,6 +230,7 @@ export class PaymentService {
     // Can the active account fund each option? All lookups run in parallel, each bounded by a
     // short timeout; unknown never blocks paying.
     const funds = this.lookupFunds(payable, owners, await ledger.pending(Object.values(owners)));
+    const allowances = this.lookupAllowances(payable, owners);
 
     // 1. Automatic payment inside the site's budget (reserve + decide in one atomic step).
     let decision: Decision = { action: 'ask', reason: 'no-budget', detail: 'This site has no budget.' };
@@ -221,10 +244,14 @@ export class PaymentService {
       decision = res.decision;
       if (res.record) {
         const bal = await funds.get(auto.index);
+        const allowed = await allowances.get(auto.index);
         if (bal && !bal.sufficient) {
           // The facilitator would refuse it after signing: don't sign, ask (the window says why).
           await ledger.release(res.record.id);
           decision = { action: 'ask', reason: 'insufficient-balance', detail: notEnoughText(auto, bal) };
+        } else if (allowed && !allowed.sufficient) {
+          await ledger.release(res.record.id);
+          decision = { action: 'ask', reason: 'insufficient-balance', detail: allowanceText(auto, allowed) };
         } else if (status.unlocked) return this.sign(req, pr, auto, res.record.id, true);
         else {
           await ledger.release(res.record.id);
@@ -239,6 +266,12 @@ export class PaymentService {
     const balances = new Map<number, OptionBalance | null>(
       await Promise.all(payable.map(async (o) => [o.index, await funds.get(o.index)!] as const)),
     );
+    const allowed = new Map<number, AllowanceRead>(await Promise.all(payable.map(async (o) => [o.index, await allowances.get(o.index)!] as const)));
+    const allowanceDto = (o: PayableOption) => {
+      if (o.rail !== 'tron' || !o.spender) return {};
+      const a = allowed.get(o.index) ?? null;
+      return { allowance: { spender: o.spender, needed: formatTokenAmount(optionCost(o), o.asset), atomic: a?.atomic ?? null, token: a?.token ?? null, sufficient: a ? a.sufficient : null } };
+    };
     const outcome: ApprovalOutcome = await this.deps.approvals.request({
       site: req.site,
       requestOrigin: origin(req.url),
@@ -247,7 +280,7 @@ export class PaymentService {
       method: req.method,
       kind: req.kind,
       x402Version: pr.version,
-      options: payable.map((o) => ({ ...optionDto(o, names(o)), balance: balances.get(o.index) ?? null })),
+      options: payable.map((o) => ({ ...optionDto(o, names(o)), ...allowanceDto(o), balance: balances.get(o.index) ?? null })),
       rejected: rejected.map((r) => ({ index: r.index, reason: r.reason })),
       selectedIndex: preferFunded(payable, balances).index,
       whyAsked: decision.action === 'ask' ? decision.detail : undefined,
@@ -266,6 +299,12 @@ export class PaymentService {
     // The window disables paying an option the wallet cannot fund; the background agrees.
     const chosenBalance = balances.get(chosen.index);
     if (chosenBalance && !chosenBalance.sufficient) return { action: 'pass', reason: notEnoughText(chosen, chosenBalance) };
+    let chosenAllowance = allowed.get(chosen.index);
+    // the user may have granted it from the window meanwhile: ask the chain again
+    if (chosenAllowance && !chosenAllowance.sufficient && chosen.rail === 'tron' && chosen.spender && owners.tron && this.deps.balances) {
+      chosenAllowance = await this.deps.balances.allowanceFor(chosen.asset, owners.tron, chosen.spender, optionCost(chosen)).catch(() => null);
+    }
+    if (chosenAllowance && !chosenAllowance.sufficient) return { action: 'pass', reason: allowanceText(chosen, chosenAllowance) };
     if (outcome.kind === 'allow') await this.allowSite(req.site, outcome.period, outcome.capUsd);
     const res = await ledger.reserve({
       ...this.recordFields(req, pr.version, chosen, false),
@@ -283,7 +322,21 @@ export class PaymentService {
       payable.map((o) => {
         const owner = owners[o.rail];
         const p = pending.get(tokenKey(o.network, o.asset.address)) ?? 0n;
-        return [o.index, b && owner ? b.forPayment(o.asset, o.amount, owner, p).catch(() => null) : Promise.resolve(null)];
+        // exact_gasfree pays from the payer's GasFree account, whose balance is not read here: unknown
+        const unknown = o.rail === 'tron' && o.scheme === 'exact_gasfree';
+        return [o.index, b && owner && !unknown ? b.forPayment(o.asset, optionCost(o), owner, p).catch(() => null) : Promise.resolve(null)];
+      }),
+    );
+  }
+
+  /** TRON exact_permit: the PaymentPermit contract's allowance over the payer's token (null = unknown / not needed). */
+  private lookupAllowances(payable: readonly PayableOption[], owners: Owners): Map<number, Promise<AllowanceRead>> {
+    const b = this.deps.balances;
+    return new Map(
+      payable.map((o) => {
+        const owner = owners[o.rail];
+        const read = b && owner && o.rail === 'tron' && o.spender ? b.allowanceFor(o.asset, owner, o.spender, optionCost(o)).catch(() => null) : Promise.resolve(null);
+        return [o.index, read];
       }),
     );
   }
@@ -309,7 +362,8 @@ export class PaymentService {
       x402Version,
       network: o.network,
       asset: { address: o.asset.address, symbol: o.asset.symbol, decimals: o.asset.decimals, usdPegged: o.asset.usdPegged },
-      amount: o.amount,
+      // the amount plus any fee on top (TRON): budgets and pending funds count what the payer can lose
+      amount: optionCost(o),
       payTo: o.payTo,
       // Covers the approval wait and the authorization window; markSigned sets the real one.
       expiresAt: Date.now() + 5 * 60_000 + o.maxTimeoutSeconds * 1000,
@@ -387,7 +441,7 @@ export class PaymentService {
     // Not on the payment's critical path: the activity line and OS notification follow.
     if (auto)
       void settings.notify(
-        `Paid ${formatTokenAmount(option.amount, option.asset)}${option.asset.usdPegged ? ` (${formatMicroUsd(atomicToMicroUsd(option.amount, option.asset.decimals))})` : ''} to ${origin(req.url)} within its budget.`,
+        `Paid ${formatTokenAmount(optionCost(option), option.asset)}${option.asset.usdPegged ? ` (${formatMicroUsd(atomicToMicroUsd(optionCost(option), option.asset.decimals))})` : ''} to ${origin(req.url)} within its budget.`,
       ).catch(() => undefined);
     return { action: 'retry', headerName: header.headerName, headerValue: header.headerValue, ticket: recordId };
   }

@@ -9,7 +9,7 @@ import { siteKey } from '../policy/units';
 import { createMutex } from '../util/mutex';
 import { railOfNetwork, type EvmAsset, type TrustedAsset } from '../rails';
 import { customEvmAsset } from '../rails/evm/assets';
-import { SOLANA_NAMES } from '../rails/networks';
+import { SOLANA_NAMES, TRON_NAMES } from '../rails/networks';
 import { createRegistry, type Registry, type UserNetwork } from '../x402';
 
 /** A token the user (or the local playground) added to the trusted table by hand. */
@@ -93,7 +93,7 @@ export function playgroundAsset(t: PlaygroundToken): TrustedAsset {
   const network = tokenNetwork(t);
   const rail = railOfNetwork(network);
   if (!rail) throw new Error(`${network} is not a network the wallet speaks`);
-  const label = t.label ?? (t.chainId !== undefined ? `Local chain ${t.chainId}` : 'Local Solana');
+  const label = t.label ?? (t.chainId !== undefined ? `Local chain ${t.chainId}` : network.startsWith('tron:') ? 'Local TRON' : 'Local Solana');
   return rail.playgroundAsset({ network, address: t.address, label });
 }
 
@@ -106,9 +106,9 @@ function validTokens(list: unknown): PlaygroundToken[] {
       throw settingsError('A playground token needs an address and either a chain id (EVM) or a network id (Solana).');
     if (evm && (!Number.isInteger(tok.chainId) || (tok.chainId as number) <= 0))
       throw settingsError('A playground token needs a chain id and an address.');
-    if (!evm && (typeof tok.network !== 'string' || !SOLANA_NAMES[tok.network]))
+    if (!evm && (typeof tok.network !== 'string' || (!SOLANA_NAMES[tok.network] && !TRON_NAMES[tok.network])))
       throw settingsError(
-        'A Solana playground token needs the network id of mainnet, devnet or testnet (the official Solana client builds only for those), e.g. solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1.',
+        'A Solana playground token needs the network id of mainnet, devnet or testnet (the official Solana client builds only for those), e.g. solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1; a TRON one tron:mainnet, tron:shasta or tron:nile.',
       );
     const base = evm ? { chainId: tok.chainId as number } : { network: tok.network as string };
     let asset: TrustedAsset;

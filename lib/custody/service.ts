@@ -12,6 +12,8 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import {
+  bytesToHex,
+  hexToBytes,
   recoverMessageAddress,
   type Address,
   type Hex,
@@ -21,9 +23,11 @@ import {
   type TypedDataDefinition,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import type { EvmSigner, RailId, RailKey, SvmSigner } from '../rails/types';
+import type { EvmSigner, RailId, RailKey, SvmSigner, TronSigner } from '../rails/types';
+import { hexToTron } from '../rails/tron/address';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { signEd25519, verifyEd25519 } from '../rails/svm/accounts';
-import { addressOfPrivateKey, deriveAccountFromSeed, deriveSolanaKey, seedFromMnemonic, MAX_ACCOUNT_INDEX } from './accounts';
+import { addressOfPrivateKey, deriveAccountFromSeed, deriveSolanaKey, deriveTronKey, seedFromMnemonic, MAX_ACCOUNT_INDEX } from './accounts';
 import { bytesToBase64 } from './encoding';
 import { validateMnemonic, validatePrivateKey } from './mnemonic';
 import { checkPasswordPolicy } from './password';
@@ -58,6 +62,8 @@ export type { AccountInfo, AutoLockSetting, WalletKind } from './store';
 export const AUTOLOCK_ALARM = 'x402-autolock';
 /** Fixed message the Solana key signs on unlock (proves the derived key works). */
 const SVM_SELF_CHECK = new TextEncoder().encode('x402 Wallet Solana self-check');
+/** Fixed message the TRON key signs on unlock. */
+const TRON_SELF_CHECK = 'x402 Wallet TRON self-check';
 /** Failed password checks allowed before delays start. */
 export const FREE_ATTEMPTS = 3;
 export const LOCKOUT_BASE_MS = 1_000;
@@ -106,6 +112,8 @@ export interface CustodyStatus {
   activeAddress: Address | null;
   /** The active account's Solana address (recovery-phrase wallets). */
   activeSvmAddress: string | null;
+  /** The active account's TRON address (base58check). */
+  activeTronAddress: string | null;
   autoLock: AutoLockSetting;
   /** Epoch ms of the idle auto-lock, when unlocked with a minutes setting. */
   lockDeadline?: number;
@@ -153,6 +161,8 @@ interface Cache {
   accounts: Map<number, LocalAccount>;
   /** Solana keys by account index (recovery-phrase wallets only) */
   svmKeys: Map<number, RailKey>;
+  /** TRON secp256k1 accounts by index (a raw-key wallet: its one key) */
+  tronAccounts: Map<number, LocalAccount>;
 }
 
 export function createCustodyService(options: CustodyServiceOptions = {}): CustodyService {
@@ -253,7 +263,7 @@ export class CustodyService {
     await sessionItem.setValue({ key, deadline });
     await this.schedule(deadline);
     this.dropCache();
-    this.cache = { sessionKey: key, secret, seed: null, accounts: new Map(), svmKeys: new Map() };
+    this.cache = { sessionKey: key, secret, seed: null, accounts: new Map(), svmKeys: new Map(), tronAccounts: new Map() };
   }
 
   private async lockNow(): Promise<void> {
@@ -276,7 +286,7 @@ export class CustodyService {
       throw new CustodyError('locked', 'The wallet is locked.');
     }
     this.dropCache();
-    this.cache = { sessionKey: session.key, secret, seed: null, accounts: new Map(), svmKeys: new Map() };
+    this.cache = { sessionKey: session.key, secret, seed: null, accounts: new Map(), svmKeys: new Map(), tronAccounts: new Map() };
     return this.cache;
   }
 
@@ -306,11 +316,29 @@ export class CustodyService {
     return key;
   }
 
+  /**
+   * The TRON account `index`: m/44'/195'/0'/0/index of the seed; for a raw-key wallet the same
+   * secp256k1 key as its EVM account (TRON and EVM addresses of one key share the 20 bytes).
+   */
+  private async tronAccountFor(cache: Cache, index: number): Promise<LocalAccount> {
+    const hit = cache.tronAccounts.get(index);
+    if (hit) return hit;
+    let account: LocalAccount;
+    if (cache.secret.kind === 'privateKey') account = await this.accountFor(cache, index);
+    else {
+      cache.seed ??= await seedFromMnemonic(cache.secret.phrase);
+      account = privateKeyToAccount(deriveTronKey(cache.seed, index).privateKey);
+    }
+    cache.tronAccounts.set(index, account);
+    return account;
+  }
+
   /** The public record of account `index`: its address on every rail the secret derives. */
   private async accountInfo(cache: Cache, index: number, name: string): Promise<AccountInfo> {
     const info: AccountInfo = { index, name, address: (await this.accountFor(cache, index)).address };
     const svm = await this.svmKeyFor(cache, index);
     if (svm) info.svmAddress = svm.address;
+    info.tronAddress = hexToTron((await this.tronAccountFor(cache, index)).address);
     return info;
   }
 
@@ -345,6 +373,7 @@ export class CustodyService {
       activeIndex,
       activeAddress: active?.address ?? null,
       activeSvmAddress: active?.svmAddress ?? null,
+      activeTronAddress: active?.tronAddress ?? null,
       autoLock,
       failedAttempts: guard.failures,
     };
@@ -444,7 +473,7 @@ export class CustodyService {
     }
     const policyError = checkPasswordPolicy(password);
     if (policyError) throw new CustodyError('weak-password', policyError);
-    const probe: Cache = { sessionKey: '', secret, seed: null, accounts: new Map(), svmKeys: new Map() };
+    const probe: Cache = { sessionKey: '', secret, seed: null, accounts: new Map(), svmKeys: new Map(), tronAccounts: new Map() };
     let first: AccountInfo;
     try {
       first = await this.accountInfo(probe, 0, 'Account 1');
@@ -542,7 +571,7 @@ export class CustodyService {
    */
   private async verifyAgainstAccounts(secret: VaultSecret): Promise<WalletMeta> {
     const stored = await this.readMeta();
-    const probe: Cache = { sessionKey: '', secret, seed: null, accounts: new Map(), svmKeys: new Map() };
+    const probe: Cache = { sessionKey: '', secret, seed: null, accounts: new Map(), svmKeys: new Map(), tronAccounts: new Map() };
     try {
       if (stored && stored.accounts.length > 0 && stored.kind !== secret.kind) {
         throw new CustodyError('integrity', 'The vault does not match the stored accounts; refusing to unlock.');
@@ -558,10 +587,14 @@ export class CustodyService {
       const accounts: AccountInfo[] = [];
       for (const a of meta.accounts) {
         const derived = await this.accountInfo(probe, a.index, a.name);
-        if (derived.address !== a.address || (a.svmAddress !== undefined && derived.svmAddress !== a.svmAddress)) {
+        if (
+          derived.address !== a.address ||
+          (a.svmAddress !== undefined && derived.svmAddress !== a.svmAddress) ||
+          (a.tronAddress !== undefined && derived.tronAddress !== a.tronAddress)
+        ) {
           throw new CustodyError('integrity', `The vault does not match stored account ${a.index + 1}; refusing to unlock.`);
         }
-        // Records from before Solana get their Solana address (derived from the same seed).
+        // Records from before Solana / TRON get those addresses (derived from the same secret).
         accounts.push(derived);
       }
       const activeIndex = meta.accounts.some((a) => a.index === meta.activeIndex) ? meta.activeIndex : meta.accounts[0]!.index;
@@ -574,6 +607,11 @@ export class CustodyService {
       const svm = await this.svmKeyFor(probe, activeIndex);
       if (svm && !verifyEd25519(signEd25519(svm.privateKey, SVM_SELF_CHECK), SVM_SELF_CHECK, svm.address)) {
         throw new CustodyError('integrity', 'The unlocked Solana key failed its signing self-check; refusing to unlock.');
+      }
+      const tron = await this.tronAccountFor(probe, activeIndex);
+      const tronSig = await tron.signMessage({ message: TRON_SELF_CHECK });
+      if ((await recoverMessageAddress({ message: TRON_SELF_CHECK, signature: tronSig })) !== tron.address) {
+        throw new CustodyError('integrity', 'The unlocked TRON key failed its signing self-check; refusing to unlock.');
       }
       return { ...meta, accounts, activeIndex };
     } finally {
@@ -697,8 +735,9 @@ export class CustodyService {
   async getSigner(): Promise<CustodySigner>;
   async getSigner(rail: 'evm'): Promise<CustodySigner>;
   async getSigner(rail: 'svm'): Promise<SvmSigner>;
-  async getSigner(rail: RailId): Promise<EvmSigner | SvmSigner>;
-  async getSigner(rail: RailId = 'evm'): Promise<CustodySigner | SvmSigner> {
+  async getSigner(rail: 'tron'): Promise<TronSigner>;
+  async getSigner(rail: RailId): Promise<EvmSigner | SvmSigner | TronSigner>;
+  async getSigner(rail: RailId = 'evm'): Promise<CustodySigner | SvmSigner | TronSigner> {
     const account = await this.signingAccount();
     const meta = await this.requireMeta();
     const pinned = { index: meta.activeIndex, address: account.address };
@@ -714,6 +753,29 @@ export class CustodyService {
           const key = await this.svmKeyFor(await this.unlockedSecret(false), pinned.index);
           if (!key || key.address !== svmAddress) throw new CustodyError('integrity', 'The key does not match the stored Solana address.');
           return signEd25519(key.privateKey, message);
+        },
+      };
+    }
+    if (rail === 'tron') {
+      const info = meta.accounts.find((a) => a.index === pinned.index);
+      if (!info?.tronAddress) throw new CustodyError('unknown-account', 'This account has no TRON address yet: lock and unlock the wallet once.');
+      const tronAddress = info.tronAddress;
+      return {
+        rail: 'tron',
+        address: tronAddress,
+        // TIP-712 = EIP-712 over the 20-byte hex addresses (the TRON rail builds the typed data)
+        signTypedData: async (request) => {
+          await this.signingAccount(pinned);
+          const account = await this.tronAccountFor(await this.unlockedSecret(false), pinned.index);
+          if (hexToTron(account.address) !== tronAddress) throw new CustodyError('integrity', 'The key does not match the stored TRON address.');
+          return account.signTypedData(request as never);
+        },
+        signTransaction: async (raw: Uint8Array) => {
+          await this.signingAccount(pinned);
+          const account = await this.tronAccountFor(await this.unlockedSecret(false), pinned.index);
+          if (hexToTron(account.address) !== tronAddress || !account.sign) throw new CustodyError('integrity', 'The key does not match the stored TRON address.');
+          const signature = await account.sign({ hash: bytesToHex(sha256(raw)) });
+          return hexToBytes(signature);
         },
       };
     }

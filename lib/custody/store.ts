@@ -20,6 +20,11 @@ export interface AccountInfo {
   address: Address;
   /** Solana address (m/44'/501'/index'/0'); recovery-phrase wallets only. Added on unlock to older records. */
   svmAddress?: string;
+  /**
+   * TRON address, base58check `T…` (m/44'/195'/0'/0/index; a raw-key wallet: the same secp256k1
+   * key in TRON's form). Added on unlock to older records.
+   */
+  tronAddress?: string;
 }
 
 export type WalletKind = 'mnemonic' | 'privateKey';

@@ -27,6 +27,8 @@ export interface AccountDto {
   address: `0x${string}`;
   /** Solana address (m/44'/501'/i'/0'); absent for a wallet imported from a raw EVM key */
   svmAddress?: string;
+  /** TRON address, base58check T… (m/44'/195'/0'/0/i; a raw-key wallet: the same key) */
+  tronAddress?: string;
 }
 
 export interface WalletStatusDto {
@@ -38,6 +40,7 @@ export interface WalletStatusDto {
   activeIndex: number;
   activeAddress?: `0x${string}`;
   activeSvmAddress?: string;
+  activeTronAddress?: string;
   autoLock: AutoLock;
   /** epoch ms until which unlock attempts are refused after wrong passwords */
   lockoutUntil?: number;
@@ -50,8 +53,8 @@ export interface WalletStatusDto {
 /** One payable option of a 402, as the approval window shows it (all values from the trusted table). */
 export interface OptionDto {
   index: number;
-  /** the chain family: 'evm' or 'svm' (Solana) */
-  rail: 'evm' | 'svm';
+  /** the chain family: 'evm', 'svm' (Solana) or 'tron' */
+  rail: 'evm' | 'svm' | 'tron';
   network: string; // CAIP-2
   networkName: string; // e.g. "Base Sepolia", "Local playground (31337)"
   /** token contract (EVM) or mint (Solana) */
@@ -63,7 +66,20 @@ export interface OptionDto {
   amountUsd: string | null; // "$0.01" for USD stablecoins, null otherwise
   payTo: string;
   maxTimeoutSeconds: number;
-  transferMethod: 'eip3009' | 'permit2' | 'spl-transfer-checked';
+  transferMethod: 'eip3009' | 'permit2' | 'spl-transfer-checked' | 'tron-payment-permit' | 'tron-gasfree';
+  /** x402 scheme ('exact'; TRON 'exact_permit' / 'exact_gasfree') */
+  scheme?: string;
+  /**
+   * TRON: the facilitator's fee, paid ON TOP of the amount from the same token (the budget and the
+   * balance check count amount + fee); exact_gasfree: the most the GasFree service may take.
+   */
+  fee?: { atomic: string; token: string; to: string; totalToken: string; totalUsd: string | null };
+  /**
+   * TRON exact_permit: the facilitator moves the tokens with transferFrom through the
+   * PaymentPermit contract, so this account must have approved that contract for at least
+   * amount + fee. `atomic`/`token` null = the allowance could not be read.
+   */
+  allowance?: { spender: string; needed: string; atomic: string | null; token: string | null; sufficient: boolean | null };
   /** Solana: the facilitator account that pays the transaction fee (never the user) */
   feePayer?: string;
   /**
@@ -76,7 +92,7 @@ export interface OptionDto {
 
 /** One trusted token's balance for the active account (popup); only tokens with a known RPC. */
 export interface BalanceDto {
-  rail: 'evm' | 'svm';
+  rail: 'evm' | 'svm' | 'tron';
   network: string; // CAIP-2
   networkName: string;
   asset: string;
@@ -86,6 +102,32 @@ export interface BalanceDto {
   /** signed or reserved payments in this token that have not settled yet (the balance still has to cover them) */
   pending?: { atomic: string; token: string };
   error?: string;
+}
+
+/**
+ * Which allowance to grant for a waiting approval's TRON option: exactly what the payment needs
+ * (no amount), a larger cap (`amountAtomic`), or unlimited (`unlimited` AND `confirmUnlimited`).
+ */
+export interface AllowanceRequest {
+  id: string;
+  optionIndex: number;
+  amountAtomic?: string;
+  unlimited?: boolean;
+  confirmUnlimited?: boolean;
+}
+
+export interface AllowanceQuoteDto {
+  spender: string;
+  amountAtomic: string;
+  /** "0.011 USDT" or "unlimited" */
+  amountToken: string;
+  energy: string;
+  energyPriceSun: string;
+  /** the most TRX (in sun) the transaction may burn: the wallet's fee limit */
+  feeLimitSun: string;
+  bandwidthBytes: number;
+  /** the cost in words: energy, TRX burned without staked energy, the cap, bandwidth */
+  costText: string;
 }
 
 export type ApprovalKind = 'request' | 'navigation';
@@ -334,6 +376,10 @@ export interface PrivilegedApi {
   'accounts.select': [{ index: number }, WalletStatusDto];
   'approvals.list': [void, ApprovalDto[]];
   'approvals.decide': [{ id: string; decision: ApprovalDecision }, { done: true }];
+  /** TRON exact_permit: what approving the PaymentPermit contract would cost (nothing is signed) */
+  'approvals.allowanceQuote': [AllowanceRequest, AllowanceQuoteDto];
+  /** TRON exact_permit: sign and send approve(PaymentPermit, amount); resolves once the chain shows it */
+  'approvals.grantAllowance': [AllowanceRequest, { txId: string; allowance: NonNullable<OptionDto['allowance']> }];
   'sites.list': [void, SiteDto[]];
   'sites.get': [{ site: string }, SiteDto | null];
   /** the site of the active tab, for the popup */

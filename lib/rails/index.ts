@@ -4,17 +4,18 @@
  */
 import { evmRail } from './evm/index.ts';
 import { svmRail } from './svm/index.ts';
+import { tronRail } from './tron/index.ts';
 import type { CreatePaymentArgs, PayableOption, PaymentHeader, Rail, RailId, RailSigner } from './types.ts';
 
 export * from './types.ts';
 export { RegistryError } from './registry-error.ts';
-export { evmRail, svmRail };
+export { evmRail, svmRail, tronRail };
 
 /** In the order the wallet lists them. */
-export const RAILS: readonly Rail[] = Object.freeze([evmRail as unknown as Rail, svmRail as unknown as Rail]);
+export const RAILS: readonly Rail[] = Object.freeze([evmRail as unknown as Rail, svmRail as unknown as Rail, tronRail as unknown as Rail]);
 
 export function railById(id: RailId): Rail {
-  return id === 'evm' ? (evmRail as unknown as Rail) : (svmRail as unknown as Rail);
+  return (id === 'evm' ? evmRail : id === 'svm' ? svmRail : tronRail) as unknown as Rail;
 }
 
 /** The rail of a CAIP-2 network id, or undefined. */

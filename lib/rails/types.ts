@@ -8,7 +8,7 @@
  */
 import type { PaymentRequiredNormalized, RawOption } from '../x402/types.ts';
 
-export type RailId = 'evm' | 'svm';
+export type RailId = 'evm' | 'svm' | 'tron';
 
 /** Facts every trusted asset has, whatever its rail. */
 interface AssetBase {
@@ -44,15 +44,39 @@ export interface SvmAsset extends AssetBase {
   tokenProgram?: string;
 }
 
-export type TrustedAsset = EvmAsset | SvmAsset;
+/** A TRC-20 token the wallet trusts (x402-tron). */
+export interface TronAsset extends AssetBase {
+  rail: 'tron';
+  /** TIP-712 chain id of the network, from the trusted network table. */
+  chainId: number;
+  /** base58check `T…` */
+  address: string;
+  /** the same address as 20-byte hex (what TIP-712 signs and JSON-RPC calls) */
+  hex: `0x${string}`;
+  /** token name from the reference table (display) */
+  name?: string;
+}
 
-export type TransferMethod = 'eip3009' | 'permit2' | 'spl-transfer-checked';
+export type TrustedAsset = EvmAsset | SvmAsset | TronAsset;
+
+export type TransferMethod = 'eip3009' | 'permit2' | 'spl-transfer-checked' | 'tron-payment-permit' | 'tron-gasfree';
+
+/** x402 schemes the wallet signs: `exact` (EVM, Solana); x402-tron's `exact_permit` and `exact_gasfree`. */
+export type PayScheme = 'exact' | 'exact_permit' | 'exact_gasfree';
+
+/** A fee a scheme charges on top of `amount` (shown in the approval, counted in budgets and funds). */
+export interface OptionFee {
+  /** atomic units of the option's asset (for exact_gasfree: the most the service may take) */
+  amount: bigint;
+  /** who receives it */
+  to: string;
+}
 
 /** Fields of a payable option common to every rail. */
 interface OptionBase {
   /** Index into `PaymentRequiredNormalized.accepts`. */
   index: number;
-  scheme: 'exact';
+  scheme: PayScheme;
   /** CAIP-2 network id. */
   network: string;
   /** Network as written on the wire (v1 name or CAIP-2). */
@@ -65,6 +89,8 @@ interface OptionBase {
   requestedTimeoutSeconds: number;
   /** The option object verbatim (echoed as `accepted` in v2). */
   raw: RawOption;
+  /** Charged on top of `amount` by the scheme (x402-tron facilitator fee); absent = none. */
+  fee?: OptionFee;
 }
 
 export interface EvmOption extends OptionBase {
@@ -85,8 +111,42 @@ export interface SvmOption extends OptionBase {
   transferMethod: 'spl-transfer-checked';
 }
 
+/** The x402-tron PaymentPermit context (`extensions.paymentPermitContext.meta` of the 402), checked. */
+export interface TronPermitMeta {
+  kind: 'PAYMENT_ONLY';
+  /** 0x + 32 hex (bytes16) */
+  paymentId: string;
+  /** decimal uint256 */
+  nonce: string;
+  validAfter: number;
+  /** the server's value; what is signed is clamped (see TronOption.validBefore) */
+  validBefore: number;
+}
+
+export interface TronOption extends OptionBase {
+  rail: 'tron';
+  scheme: 'exact_permit' | 'exact_gasfree';
+  asset: TronAsset;
+  /** base58check recipient */
+  payTo: string;
+  transferMethod: 'tron-payment-permit' | 'tron-gasfree';
+  /** always present on TRON (zero when the server charges none) */
+  fee: OptionFee;
+  /** exact_permit: who may submit the permit (`extra.fee.caller`, else the zero address) */
+  caller: string;
+  /** exact_permit: the permit context the server issued (required); exact_gasfree: optional */
+  permitMeta?: TronPermitMeta;
+  /** The PaymentPermit contract from the trusted table (the spender the payer must have approved). */
+  spender?: string;
+}
+
 /** An option that passed every check and may be offered for signing. */
-export type PayableOption = EvmOption | SvmOption;
+export type PayableOption = EvmOption | SvmOption | TronOption;
+
+/** What a payment may take from the payer: the amount plus any fee on top. */
+export function optionCost(o: { amount: bigint; fee?: OptionFee }): bigint {
+  return o.amount + (o.fee?.amount ?? 0n);
+}
 
 export type RejectionCode =
   | 'invalid-option'
@@ -104,7 +164,9 @@ export type RejectionCode =
   | 'unsupported-transfer-method'
   | 'permit2-required'
   | 'invalid-fee-payer'
-  | 'testnets-off';
+  | 'testnets-off'
+  | 'invalid-fee'
+  | 'invalid-permit';
 
 /** Thrown by a rail's checks; turned into a `RejectedOption` by the evaluator. */
 export class OptionRejected extends Error {
@@ -152,7 +214,20 @@ export interface SvmSigner {
   signMessageBytes(message: Uint8Array): Promise<Uint8Array>;
 }
 
-export type RailSigner = EvmSigner | SvmSigner;
+/** TRON: secp256k1 TIP-712 (= EIP-712 over the 20-byte hex form of every address). */
+export interface TronSigner {
+  readonly rail: 'tron';
+  /** base58check `T…` */
+  readonly address: string;
+  signTypedData(args: TypedDataRequest): Promise<`0x${string}`>;
+  /**
+   * Sign a TRON transaction the rail built (protobuf `Transaction.raw`): secp256k1 over
+   * sha256(raw), 65 bytes r ‖ s ‖ v (27/28). Only the allowance approval uses it.
+   */
+  signTransaction?(raw: Uint8Array): Promise<Uint8Array>;
+}
+
+export type RailSigner = EvmSigner | SvmSigner | TronSigner;
 
 /** EIP-712 signing request, the shape @x402/evm's ClientEvmSigner uses. */
 export interface TypedDataRequest {
@@ -170,12 +245,12 @@ export interface PaymentSummary {
   validAfter: bigint;
   /** Unix seconds after which the signed payment can no longer settle. */
   validBefore: bigint;
-  /** EIP-3009 bytes32 hex / Permit2 decimal nonce / Solana recent blockhash. */
+  /** EIP-3009 bytes32 hex / Permit2 decimal nonce / Solana recent blockhash / TRON permit or GasFree nonce. */
   nonce: string;
   /** CAIP-2. */
   network: string;
   transferMethod: TransferMethod;
-  /** Ties an on-chain settlement to this signature: EIP-3009 nonce; the payer's Solana transaction signature. */
+  /** Ties an on-chain settlement to this signature: EIP-3009 nonce; the payer's Solana transaction signature; TRON: none (see the TRON rail). */
   authorizationId?: string;
 }
 
@@ -241,6 +316,8 @@ export interface Rail<A extends TrustedAsset = TrustedAsset, O extends PayableOp
   readonly namespace: string;
   /** x402 v1 network names → CAIP-2. */
   readonly v1Networks: Readonly<Record<string, string>>;
+  /** The x402 schemes this rail signs. */
+  readonly schemes: readonly PayScheme[];
   /** A well-formed CAIP-2 id of this rail (v2 wire form), or false. */
   isNetwork(caip2: string): boolean;
   /** Display name of a network, when the rail knows it. */

@@ -1,17 +1,18 @@
 /**
- * Display helpers for the payment rails (EVM, Solana) on the extension pages: which rail a
+ * Display helpers for the payment rails (EVM, Solana, TRON) on the extension pages: which rail a
  * network belongs to, its label, quick input checks for settings forms, grouping of balances,
  * and texts for playground tokens and RPC keys. Pure; no browser APIs and no chain libraries
  * (the background validates everything again with the rails themselves, lib/rails).
  *
- * Addresses are shown exactly as the background sends them: EVM checksummed, Solana base58.
+ * Addresses are shown exactly as the background sends them: EVM checksummed, Solana base58,
+ * TRON base58check (T…).
  * Nothing here changes their case.
  */
 import type { BalanceDto, PlaygroundTokenDto } from '../messaging/contract';
 
-export type UiRail = 'evm' | 'svm';
+export type UiRail = 'evm' | 'svm' | 'tron';
 
-import { DEFAULT_RPC_URLS, SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET, isSolanaNetwork, isTestNetwork, solanaNetworkName } from '../rails/networks';
+import { DEFAULT_RPC_URLS, SOLANA_DEVNET, SOLANA_MAINNET, SOLANA_TESTNET, TRON_NAMES, isSolanaNetwork, isTestNetwork, isTronNetwork, solanaNetworkName } from '../rails/networks';
 
 /** CAIP-2 ids of the public Solana clusters (shared with the rails: lib/rails/networks.ts). */
 export { DEFAULT_RPC_URLS, SOLANA_MAINNET as SOLANA_MAINNET_ID, SOLANA_DEVNET as SOLANA_DEVNET_ID, SOLANA_TESTNET as SOLANA_TESTNET_ID };
@@ -38,12 +39,21 @@ const EVM_ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
 export function railOfNetwork(network: string): UiRail | undefined {
   if (network.startsWith('eip155:')) return 'evm';
   if (network.startsWith('solana:')) return 'svm';
+  if (network.startsWith('tron:')) return 'tron';
   return undefined;
 }
 
-/** "EVM" / "Solana" */
+/** "EVM" / "Solana" / "TRON" */
 export function railLabel(rail: UiRail): string {
-  return rail === 'svm' ? 'Solana' : 'EVM';
+  return rail === 'svm' ? 'Solana' : rail === 'tron' ? 'TRON' : 'EVM';
+}
+
+/** The TRON networks (tron:mainnet|shasta|nile) and their names, shared with the rails. */
+export { TRON_NAMES, isTronNetwork as isTronNetworkId };
+
+/** Looks like a TRON address (base58check `T…`, 34 characters); the background checks the checksum. */
+export function looksLikeTronAddress(s: string): boolean {
+  return /^T[1-9A-HJ-NP-Za-km-z]{33}$/.test(s);
 }
 
 /** Shared with the rails (lib/rails/networks.ts). */
@@ -130,11 +140,16 @@ export function parseRpcKey(input: string): RpcKeyCheck {
     if (isSolanaNetwork(s)) return { ok: true, key: s, rail: 'svm' };
     return { ok: false, error: 'A Solana network id is "solana:" followed by 32 base58 characters, like solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp.' };
   }
+  if (s.startsWith('tron:')) {
+    if (isTronNetwork(s)) return { ok: true, key: s, rail: 'tron' };
+    return { ok: false, error: 'A TRON network is tron:mainnet, tron:shasta or tron:nile.' };
+  }
   return { ok: false, error: 'Enter a chain id as a whole number (like 8453) or a Solana network id (solana:…).' };
 }
 
 /** "chain 8453" or "Solana Devnet (solana:EtWT…)" / "solana:…" for an RPC key. */
 export function rpcKeyText(key: string): string {
+  if (key.startsWith('tron:')) return TRON_NAMES[key] ? `${TRON_NAMES[key]} (${key})` : key;
   if (!key.startsWith('solana:')) return `chain ${key}`;
   const name = solanaNetworkName(key);
   return name ? `${name} (${key})` : key;
@@ -152,4 +167,40 @@ export function compareRpcKeys(a: string, b: string): number {
 /** "Fee paid by <fee payer> (the facilitator, not you)" — the Solana fee payer of an option, in full. */
 export function feePayerText(feePayer: string): string {
   return `Fee paid by ${feePayer} (the facilitator, not you)`;
+}
+
+type FeeView = { atomic: string; token: string; to: string; totalToken: string; totalUsd: string | null };
+type AllowanceView = { spender: string; needed: string; atomic: string | null; token: string | null; sufficient: boolean | null };
+
+/** The fee an x402-tron option charges on top of its amount, in full. */
+export function feeText(fee: FeeView, scheme?: string): string {
+  if (fee.atomic === '0') return 'No fee';
+  const most = scheme === 'exact_gasfree' ? 'at most ' : '';
+  return `${most}${fee.token} to ${fee.to} (the facilitator), paid on top of the amount from the same token`;
+}
+
+/** "Total 1.6 USDT ($1.60)" — amount + fee, what the payment can take and what budgets count. */
+export function totalText(fee: FeeView): string {
+  return `Total ${fee.totalToken}${fee.totalUsd ? ` (${fee.totalUsd})` : ''}, fee included`;
+}
+
+/**
+ * The PaymentPermit allowance of an x402-tron exact_permit option: the facilitator moves the
+ * tokens with transferFrom through that contract, so the account must have approved it.
+ */
+export function allowanceText(a: AllowanceView): string {
+  const why = `The facilitator moves the tokens with transferFrom through the PaymentPermit contract ${a.spender}, so this account must have approved it for at least ${a.needed}.`;
+  if (a.sufficient === null) return `Unknown: the allowance could not be read. ${why}`;
+  if (a.sufficient) return `Approved: that contract may move ${a.token} of this account's tokens. ${why}`;
+  return `Missing: that contract may move only ${a.token}. ${why} Approve it below (or from another TRON wallet), then pay.`;
+}
+
+/** "1.5" (token units) → atomic units with `decimals`; undefined when not a plain positive decimal. */
+export function parseTokenAmount(text: string, decimals: number): bigint | undefined {
+  const m = /^\s*(\d{1,30})(?:\.(\d+))?\s*$/.exec(text);
+  if (!m) return undefined;
+  const frac = m[2] ?? '';
+  if (frac.length > decimals) return undefined;
+  const n = BigInt(m[1]!) * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, '0') || '0');
+  return n > 0n ? n : undefined;
 }

@@ -11,4 +11,4 @@ export * from './validate.ts';
 export * from './payment.ts';
 export * from './settlement.ts';
 export * from './format.ts';
-export type { EvmAsset, EvmOption, PayableOption, RailId, RejectionCode, SvmAsset, SvmOption, TransferMethod, TrustedAsset } from '../rails/index.ts';
+export type { EvmAsset, EvmOption, PayableOption, RailId, RejectionCode, SvmAsset, SvmOption, TransferMethod, TronAsset, TronOption, TrustedAsset } from '../rails/index.ts';

@@ -62,7 +62,7 @@ function keyOf(a: { network: string; address: string; rail: TrustedAsset['rail']
 }
 
 function checkAsset(a: TrustedAsset): TrustedAsset {
-  if (!a || typeof a !== 'object' || (a.rail !== 'evm' && a.rail !== 'svm')) throw new RegistryError('trusted asset must name its rail');
+  if (!a || typeof a !== 'object' || (a.rail !== 'evm' && a.rail !== 'svm' && a.rail !== 'tron')) throw new RegistryError('trusted asset must name its rail');
   return railById(a.rail).checkAsset(a as never);
 }
 

@@ -7,7 +7,7 @@
  * a bigint amount and a clamped timeout, and a reason for every option refused. Pure; policy
  * (caps, budgets) is applied later by its owner.
  */
-import { OptionRejected, railOfNetwork, railOfV1Name, type PayableOption, type RailId, type RejectionCode } from '../rails/index.ts';
+import { OptionRejected, RAILS, railOfNetwork, railOfV1Name, type PayableOption, type RailId, type RejectionCode } from '../rails/index.ts';
 import type { Registry } from './registry.ts';
 import type { PaymentRequiredNormalized, RawOption } from './types.ts';
 
@@ -52,6 +52,11 @@ export function parseAtomicAmount(value: unknown): bigint | undefined {
   return n <= MAX_UINT256 ? n : undefined;
 }
 
+function unsupportedScheme(scheme: unknown, supported: readonly string[], label?: string): OptionRejected {
+  const only = supported.map((s) => JSON.stringify(s)).join(', ');
+  return new OptionRejected('unsupported-scheme', `scheme ${JSON.stringify(scheme)?.slice(0, 40)} is not supported${label ? ` on ${label}` : ''} (only ${only})`);
+}
+
 function evaluateOne(
   pr: PaymentRequiredNormalized,
   raw: RawOption,
@@ -61,23 +66,24 @@ function evaluateOne(
   maxT: number,
   self: EvaluateOptions['self'],
 ): PayableOption {
-  if (raw.scheme !== 'exact') {
-    throw new OptionRejected('unsupported-scheme', `scheme ${JSON.stringify(raw.scheme)} is not supported (only "exact")`);
-  }
-
   const wireNetwork = raw.network;
   if (typeof wireNetwork !== 'string') throw new OptionRejected('unsupported-network', 'network missing');
   let network: string;
   let rail;
   if (pr.version === 2) {
     rail = railOfNetwork(wireNetwork);
-    if (!rail) throw new OptionRejected('unsupported-network', `network ${wireNetwork.slice(0, 80)} is not a CAIP-2 id of a supported chain (EVM eip155:<id>, Solana solana:<genesis>)`);
+    if (!rail) {
+      if (typeof raw.scheme === 'string' && !RAILS.some((r) => r.schemes.includes(raw.scheme as never))) throw unsupportedScheme(raw.scheme, ['exact']);
+      throw new OptionRejected('unsupported-network', `network ${wireNetwork.slice(0, 80)} is not a CAIP-2 id of a supported chain (EVM eip155:<id>, Solana solana:<genesis>, TRON tron:mainnet|shasta|nile)`);
+    }
     network = wireNetwork;
   } else {
     const named = railOfV1Name(wireNetwork);
     if (!named) throw new OptionRejected('unsupported-network', `network ${wireNetwork.slice(0, 80)} is not a known x402 v1 network name`);
     ({ rail, network } = named);
   }
+  // Each rail signs its own schemes (EVM and Solana `exact`; TRON `exact_permit`, `exact_gasfree`).
+  if (typeof raw.scheme !== 'string' || !rail.schemes.includes(raw.scheme as never)) throw unsupportedScheme(raw.scheme, rail.schemes, rail.label);
 
   if (typeof raw.asset !== 'string' || raw.asset.length === 0 || raw.asset.length > 128) {
     throw new OptionRejected('untrusted-asset', 'asset is not a valid address');

@@ -13,6 +13,7 @@ import {
 import { guardItem, sessionItem, vaultItem, walletItem } from '../../lib/custody/store';
 import { base64ToBytes, bytesToBase64 } from '../../lib/custody/encoding';
 import { verifyEd25519 } from '../../lib/rails/svm/accounts';
+import { hexToTron } from '../../lib/rails/tron/address';
 import type { VaultPolicy, VaultRecord } from '../../lib/custody/vault';
 
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -21,6 +22,11 @@ const ADDR1: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 /** m/44'/501'/1'/0' of the same phrase (Phantom's derivation) */
 const SOL1 = 'AqynRZwvVqUPRwRJXvm6odUb3t93fDjnWe3p6BeuUFxD';
 const SOL0 = 'oeYf6KAJkLYhBuR8CiGc6L4D4Xtfepr85fuDgA9kq96';
+/** m/44'/195'/0'/0/0 and /1 of the same phrase (TronLink's path; checked against TronWeb in tron-rail.test.ts) */
+const TRON0 = 'TWer2Ygk5TEheHp3TPuYeqxmB6SsGZmaL6';
+const TRON1 = 'TPjjvMwjPoDC32V2dGDYTkLH4E5LAtBZ6C';
+/** KEY0 (a raw key) in TRON's form: the same 20 bytes as ADDR0 */
+const TRON_OF_KEY0 = 'TYBNgWfhGuNzdLtjKtxXTfskAhTbMcqbaG';
 const KEY0 = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
 const KEY1 = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 const PW = 'hunter2-but-longer';
@@ -222,11 +228,60 @@ describe('signing and restarts', () => {
   });
 });
 
+describe('TRON accounts in custody', () => {
+  const PERMIT = {
+    domain: { name: 'PaymentPermit', chainId: 728126428, verifyingContract: '0xc2a7f3a95d6b6ad4e1a2a8b0c8d4e0e0c9b1a2d3' },
+    types: { Fee: [{ name: 'feeTo', type: 'address' }, { name: 'feeAmount', type: 'uint256' }] },
+    primaryType: 'Fee',
+    message: { feeTo: '0x0000000000000000000000000000000000000001', feeAmount: 5n },
+  };
+
+  it('a phrase wallet has a TRON address per account; the TRON signer signs TIP-712 in the background, pinned to its account', async () => {
+    const svc = service();
+    const s = await svc.importMnemonic(PHRASE, PW);
+    expect(s.activeTronAddress).toBe(TRON0);
+    const signer = await svc.getSigner('tron');
+    expect(signer).toMatchObject({ rail: 'tron', address: TRON0 });
+    await svc.addAccount();
+    await svc.selectAccount(1);
+    expect((await svc.status()).activeTronAddress).toBe(TRON1);
+    const sig = await signer.signTypedData(PERMIT); // still account 0's key
+    const recovered = await recoverTypedDataAddress({ ...PERMIT, signature: sig } as never);
+    expect(hexToTron(recovered)).toBe(TRON0);
+    await svc.lock();
+    await expectCustodyError(signer.signTypedData(PERMIT), 'locked');
+  });
+
+  it('a raw secp256k1 key has a TRON account: the same key in TRON form', async () => {
+    const svc = service();
+    const s = await svc.importPrivateKey(KEY0, PW);
+    expect(s.accounts[0]!.tronAddress).toBe(TRON_OF_KEY0);
+    const signer = await svc.getSigner('tron');
+    const recovered = await recoverTypedDataAddress({ ...PERMIT, signature: await signer.signTypedData(PERMIT) } as never);
+    expect(recovered).toBe(ADDR0);
+  });
+
+  it('older records get their TRON address on unlock; a wrong one refuses to unlock', async () => {
+    await service().importMnemonic(PHRASE, PW);
+    const meta = (await walletItem.getValue())!;
+    await walletItem.setValue({ ...meta, accounts: [{ index: 0, name: 'Account 1', address: ADDR0, svmAddress: SOL0 }] });
+    const svc = service();
+    await svc.lock();
+    await expectCustodyError(svc.getSigner('tron'), 'locked');
+    const s = await svc.unlock(PW);
+    expect(s.accounts[0]!.tronAddress).toBe(TRON0);
+    expect((await walletItem.getValue())!.accounts[0]!.tronAddress).toBe(TRON0);
+    await svc.lock();
+    await walletItem.setValue({ ...meta, accounts: [{ index: 0, name: 'Account 1', address: ADDR0, svmAddress: SOL0, tronAddress: TRON1 }] });
+    await expectCustodyError(service().unlock(PW), 'integrity');
+  });
+});
+
 describe('Solana accounts in custody', () => {
   it('a phrase wallet has both addresses per account; the Solana signer signs in the background and stays pinned', async () => {
     const svc = service();
     const s = await svc.importMnemonic(PHRASE, PW);
-    expect(s.accounts[0]).toEqual({ index: 0, name: 'Account 1', address: ADDR0, svmAddress: SOL0 });
+    expect(s.accounts[0]).toEqual({ index: 0, name: 'Account 1', address: ADDR0, svmAddress: SOL0, tronAddress: TRON0 });
     expect(s.activeSvmAddress).toBe(SOL0);
     const signer = await svc.getSigner('svm');
     expect(signer).toMatchObject({ rail: 'svm', address: SOL0 });
@@ -540,7 +595,7 @@ describe('accounts, reveal, reset', () => {
   it('adds, renames and selects accounts', async () => {
     const svc = service();
     await svc.importMnemonic(PHRASE, PW);
-    expect(await svc.addAccount()).toEqual({ index: 1, name: 'Account 2', address: ADDR1, svmAddress: SOL1 });
+    expect(await svc.addAccount()).toEqual({ index: 1, name: 'Account 2', address: ADDR1, svmAddress: SOL1, tronAddress: TRON1 });
     expect((await svc.addAccount('  Third   one ')).name).toBe('Third one');
     await svc.renameAccount(1, 'Savings');
     await svc.selectAccount(1);

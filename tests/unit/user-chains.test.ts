@@ -19,7 +19,7 @@ import { createCustodyService } from '../../lib/custody/service';
 import { Ledger } from '../../lib/ledger/ledger';
 import { PolicyStore } from '../../lib/policy/store';
 import { builtInEvmChains, evmNetworkName } from '../../lib/rails/evm/assets';
-import { SOLANA_DEVNET, TEST_NETWORKS } from '../../lib/rails/networks';
+import { SOLANA_DEVNET, TEST_NETWORKS, TRON_NAMES } from '../../lib/rails/networks';
 import { createRegistry, defaultTrustedAssets, localPlaygroundAsset, parsePaymentRequired, TESTNETS_OFF_REASON, evaluateOptions } from '../../lib/x402';
 import { fakeNetwork, fakeTokenNode, type FakeNode } from './fake-token-rpc';
 
@@ -301,11 +301,11 @@ describe('custom tokens: facts read from the contract, the domain separator chec
 });
 
 describe('test networks hidden unless turned on', () => {
-  it('every built-in test network is marked (names like Sepolia, Testnet, Fuji, Amoy, Apothem, devnet), and no main network is', () => {
-    const looksTest = /sepolia|testnet|fuji|amoy|apothem|devnet/i;
+  it('every built-in test network is marked (names like Sepolia, Testnet, Fuji, Amoy, Apothem, devnet, TRON Shasta/Nile), and no main network is', () => {
+    const looksTest = /sepolia|testnet|fuji|amoy|apothem|devnet|shasta|nile/i;
     const named = builtInEvmChains().map((c) => c.network);
     for (const n of [...named, ...defaultTrustedAssets().map((a) => a.network)]) {
-      const name = evmNetworkName(n) ?? (n === SOLANA_DEVNET ? 'Solana Devnet' : n.startsWith('solana:') ? (n.startsWith('solana:4uhc') ? 'Solana Testnet' : 'Solana') : n);
+      const name = evmNetworkName(n) ?? TRON_NAMES[n] ?? (n === SOLANA_DEVNET ? 'Solana Devnet' : n.startsWith('solana:') ? (n.startsWith('solana:4uhc') ? 'Solana Testnet' : 'Solana') : n);
       expect(TEST_NETWORKS.has(n), `${n} ${name}`).toBe(looksTest.test(name));
     }
   });

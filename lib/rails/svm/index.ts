@@ -24,6 +24,7 @@ export const svmRail: Rail<SvmAsset, SvmOption, SvmSigner> = {
   label: 'Solana',
   namespace: 'solana',
   v1Networks: V1_SOLANA_NETWORKS,
+  schemes: ['exact'],
   isNetwork: isSolanaNetwork,
   networkName: solanaNetworkName,
   isTestnet: (caip2) => caip2.startsWith('solana:') && isTestNetwork(caip2),
