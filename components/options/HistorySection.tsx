@@ -66,7 +66,7 @@ export function HistorySection({ timeZone: tzProp }: { timeZone?: string }) {
   const summary = useMemo(() => summarize(shown), [shown]);
   const bySite = useMemo(() => totalsBy(shown, 'site'), [shown]);
   const byNetwork = useMemo(() => totalsBy(shown, 'network'), [shown]);
-  const series = useMemo(() => spendSeries(shown, timeZone, { range: checked.ok ? checked.filter : {} }), [shown, timeZone, checked]);
+  const series = useMemo(() => spendSeries(shown, timeZone, { range: checked.ok ? checked.filter : {}, minDays: 7 }), [shown, timeZone, checked]);
   const sites = useMemo(() => siteChoices(source, filter.site), [source, filter.site]);
   const networks = useMemo(() => networkChoices(source, filter.network), [source, filter.network]);
   const networkName = (id: string) => networks.find((c) => c.value === id)?.label ?? id;

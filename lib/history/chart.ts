@@ -1,7 +1,8 @@
 /**
  * Spend over time for the history chart: settled payments bucketed by the user's local day
  * (the injected time zone, as budgets count them: a payment belongs to the day it was made,
- * `createdAt`). Every day of the range gets a bucket, empty ones included. A range longer
+ * `createdAt`). Every day of the range gets a bucket, empty ones included; `minDays` gives a
+ * short history some context (the page shows at least a week). A range longer
  * than `maxDays` is bucketed by month, and one longer than `maxMonths` by year, so the chart
  * never has thousands of bars. Exact sums (see totals.ts).
  */
@@ -38,6 +39,8 @@ export interface SeriesOptions {
   range?: Pick<HistoryFilter, 'from' | 'to'>;
   maxDays?: number;
   maxMonths?: number;
+  /** without a start date, show at least this many days, ending on the last payment's day (default 1) */
+  minDays?: number;
 }
 
 type Ymd = [number, number, number];
@@ -95,6 +98,8 @@ export function spendSeries(items: readonly PaymentDto[], timeZone: string, opts
     if (cmp(dataFirst, first) > 0) first = dataFirst;
     if (cmp(dataLast, last) < 0) last = dataLast;
   }
+  const minDays = Math.min(opts.minDays ?? 1, maxDays);
+  if (!opts.range?.from && daysBetween(first, last) + 1 < minDays) first = addDays(last, -(minDays - 1));
   const span = daysBetween(first, last) + 1;
   const months = (last[0] - first[0]) * 12 + (last[1] - first[1]) + 1;
   const unit: BucketUnit = span <= maxDays ? 'day' : months <= maxMonths ? 'month' : 'year';

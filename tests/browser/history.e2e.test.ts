@@ -260,6 +260,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
 
     it('a payment’s details show every field, the tx hash checked on chain', async () => {
       const p = paid.find((x) => x.side === 'v2' && x.amount === PRICES.data)!;
+      if (SHOTS && kind === 'chromium') await options.setViewport(1000, 860);
       await options.click(`[data-testid="history-row"][data-id="${p.entry.id}"] [data-testid="history-details"]`);
       await options.waitFor('[data-testid="history-detail"]');
       const field = (id: string) => options.text(`[data-testid="history-detail"] [data-testid="${id}"]`);
@@ -277,7 +278,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect(await count(options, '[data-testid="history-detail"] a')).toBe(0); // a local chain: no explorer link
       if (SHOTS && kind === 'chromium') {
         mkdirSync(SHOTS, { recursive: true });
-        await options.setViewport(1100, 1000);
+        await options.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         await options.screenshot(path.join(SHOTS, 'history-detail.png'));
       }
       await options.click('[data-testid="history-detail-close"]');
@@ -338,7 +339,8 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
     it('importing the exported JSON shows it read-only and restores nothing; a bad file is refused', async () => {
       const { net } = w;
       if (SHOTS && kind === 'chromium') {
-        await options.setViewport(1100, 1500);
+        await options.setViewport(1000, 1130);
+        await options.evaluate(() => window.scrollTo(0, 0));
         await options.screenshot(path.join(SHOTS, 'history.png'));
       }
       const json = exportedJson;

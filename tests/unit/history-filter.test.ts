@@ -278,6 +278,13 @@ describe('spend chart buckets (local days of the injected zone)', () => {
     expect(wide.buckets.map((b) => b.key)).toEqual(['2026-05-14']);
   });
 
+  it('minDays: a short history gets a week of context ending on its last day (not with a start date)', () => {
+    const items = [pay({ createdAt: at('2026-05-14T12:00:00Z') })];
+    expect(spendSeries(items, 'UTC', { minDays: 7 }).buckets.map((b) => b.key)).toEqual(['2026-05-08', '2026-05-09', '2026-05-10', '2026-05-11', '2026-05-12', '2026-05-13', '2026-05-14']);
+    expect(spendSeries(items, 'UTC', { minDays: 7, range: { from: '2026-05-13' } }).buckets.map((b) => b.key)).toEqual(['2026-05-13', '2026-05-14']);
+    expect(spendSeries(items, 'UTC', { minDays: 7, range: { to: '2026-05-15' } }).buckets).toHaveLength(7);
+  });
+
   it('no settled payment → no buckets, and the summary says so', () => {
     const s = spendSeries([pay({ status: 'failed' })], 'UTC', { range: { from: '2026-05-01', to: '2026-05-31' } });
     expect(s.buckets).toEqual([]);

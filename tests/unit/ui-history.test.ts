@@ -63,7 +63,7 @@ function pay(over: Partial<PaymentDto>): PaymentDto {
 }
 
 const ITEMS: PaymentDto[] = [
-  pay({ id: 'p3', site: 'https://api.example', network: SOL_DEVNET, networkName: 'Solana Devnet', amountAtomic: '20000', amountToken: '0.02 USDC', amountUsd: '$0.02', txHash: SIG, createdAt: T + 3600_000 }),
+  pay({ id: 'p3', site: 'https://api.example', requestOrigin: 'https://api.example', resourceUrl: 'https://api.example/quote', network: SOL_DEVNET, networkName: 'Solana Devnet', amountAtomic: '20000', amountToken: '0.02 USDC', amountUsd: '$0.02', txHash: SIG, createdAt: T + 3600_000 }),
   pay({ id: 'p2', status: 'failed', errorReason: 'refused by the server', createdAt: T - 86_400_000 }),
   pay({ id: 'p1', txHash: TX, explorerUrl: `https://basescan.org/tx/${TX}`, confirmedBy: 'chain', payer: '0x2222222222222222222222222222222222222222', paymentIdentifier: 'pay_abc', createdAt: T - 86_400_000 }),
 ];
@@ -147,7 +147,9 @@ describe('history page with payments', () => {
     expect(net).toContain('Solana Devnet1$0.02');
     expect(net).toContain('Base2$0.01');
     // chart: an image with a summary, and the same numbers as a table
-    expect(m).toContain('role="img" aria-label="Settled spend per day from 2026-05-13 to 2026-05-14: $0.03 in 2 payments; highest $0.02 on 2026-05-14."');
+    expect(m).toContain('role="img" aria-label="Settled spend per day from 2026-05-08 to 2026-05-14: $0.03 in 2 payments; highest $0.02 on 2026-05-14."');
+    // a week of context (7 days, empty ones without bars), bars on the two days with spend
+    expect(count(m, /<text class="tick"[^>]*text-anchor="middle">05-\d\d<\/text>/g)).toBe(7);
     expect(count(m, /data-testid="history-chart-bar"/g)).toBe(2);
     expect(testIdText(m, 'history-chart-table')).toContain('2026-05-13$0.011');
     expect(m).toContain('class="visually-hidden" data-testid="history-chart-table"');
@@ -168,7 +170,7 @@ describe('history page with payments', () => {
     expect(testIdText(m, 'history-summary')).toBe('1 payment match (Solana Devnet) of 3 · paid $0.02 in 1');
     expect(count(m, /data-testid="history-row"/g)).toBe(1);
     expect(count(m, /data-testid="history-total-row"/g)).toBe(2); // one site, one network
-    expect(m).toContain('aria-label="Settled spend per day on 2026-05-14: $0.02 in 1 payment; highest $0.02 on 2026-05-14."');
+    expect(m).toContain('aria-label="Settled spend per day from 2026-05-08 to 2026-05-14: $0.02 in 1 payment; highest $0.02 on 2026-05-14."');
     expect(m).toContain('Exports the payments matching the filters');
   });
 

@@ -7,9 +7,9 @@ import type { SpendSeries } from '../../../lib/history/chart';
 import { formatTotal, formatUsdScaled, ratio } from '../../../lib/history/totals';
 import { chartSummary } from '../../../lib/ui/history';
 
-const W = 640;
+const W = 480;
 const H = 170;
-const LEFT = 56;
+const LEFT = 52;
 const RIGHT = 8;
 const TOP = 12;
 const BOTTOM = 24;
@@ -27,8 +27,8 @@ export function SpendChart({ series }: { series: SpendSeries }) {
   const plotW = W - LEFT - RIGHT;
   const plotH = H - TOP - BOTTOM;
   const slot = plotW / n;
-  const barW = Math.max(1, Math.min(36, slot * 0.72));
-  const labelEvery = Math.max(1, Math.ceil(n / 6));
+  const barW = Math.max(1, Math.min(32, slot * 0.7));
+  const labelEvery = Math.max(1, Math.ceil(n / 7));
   const unitWord = series.unit === 'day' ? 'day' : series.unit;
   return (
     <figure className="chart" data-testid="history-chart" data-unit={series.unit}>
