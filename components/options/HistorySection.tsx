@@ -1,13 +1,26 @@
-/** Payment history table with a site filter and CSV/JSON export. */
-import { useEffect, useState } from 'react';
+/**
+ * The history page (options → History): the wallet's payments with filters (site, status,
+ * network, dates, search), totals per site and network, spend over time, per-site bars, a
+ * detail view per payment, exports of the filtered view (made by the background from its
+ * ledger) and a READ-ONLY view of an imported export file (never sent anywhere).
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { spendSeries } from '../../lib/history/chart';
+import { filterHistory, isFilterEmpty, MAX_HISTORY_LIST, parseHistoryFilter } from '../../lib/history/filter';
+import { formatTotal, summarize, totalsBy } from '../../lib/history/totals';
 import type { ApiError } from '../../lib/messaging/contract';
+import { resolveTimeZone } from '../../lib/policy/periods';
 import { toApiError } from '../../lib/ui/errors';
-import { formatDateTime, paymentStatusLabel, shortAddress } from '../../lib/ui/format';
-import { railOfNetwork, shortTxId } from '../../lib/ui/rails';
+import { describeFilter, networkChoices, siteChoices } from '../../lib/ui/history';
 import { useHistoryStore } from '../../lib/ui/stores/history';
-import { useSitesStore } from '../../lib/ui/stores/sites';
-import { AmountView } from '../AmountView';
+import { useHistoryViewStore } from '../../lib/ui/stores/historyView';
 import { ErrorText } from '../ErrorText';
+import { HistoryFilters } from './history/HistoryFilters';
+import { HistoryTable } from './history/HistoryTable';
+import { HistoryTotals } from './history/HistoryTotals';
+import { PaymentDetail } from './history/PaymentDetail';
+import { SiteBreakdown } from './history/SiteBreakdown';
+import { SpendChart } from './history/SpendChart';
 
 function download(text: string, filename: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -20,141 +33,198 @@ function download(text: string, filename: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function HistorySection() {
+export const IMPORTED_NOTICE = 'Imported file — read-only; nothing was restored: budgets, spend and balances are unchanged.';
+
+export function HistorySection({ timeZone: tzProp }: { timeZone?: string }) {
+  const timeZone = useMemo(() => tzProp ?? resolveTimeZone(), [tzProp]);
   const items = useHistoryStore((s) => s.items);
-  const site = useHistoryStore((s) => s.site);
   const loaded = useHistoryStore((s) => s.loaded);
   const error = useHistoryStore((s) => s.error);
   const load = useHistoryStore((s) => s.load);
   const exportAs = useHistoryStore((s) => s.exportAs);
-  const sites = useSitesStore((s) => s.sites);
-  const loadSites = useSitesStore((s) => s.load);
+  const filter = useHistoryViewStore((s) => s.filter);
+  const setFilter = useHistoryViewStore((s) => s.setFilter);
+  const clearFilter = useHistoryViewStore((s) => s.clearFilter);
+  const selectedId = useHistoryViewStore((s) => s.selectedId);
+  const select = useHistoryViewStore((s) => s.select);
+  const imported = useHistoryViewStore((s) => s.imported);
+  const importing = useHistoryViewStore((s) => s.importing);
+  const importError = useHistoryViewStore((s) => s.importError);
+  const importFile = useHistoryViewStore((s) => s.importFile);
+  const leaveImport = useHistoryViewStore((s) => s.leaveImport);
   const [exportError, setExportError] = useState<ApiError | null>(null);
-  const [siteChoices, setSiteChoices] = useState<string[]>([]);
+  const [exporting, setExporting] = useState(false);
 
+  const refresh = useCallback(() => load({ site: '', limit: MAX_HISTORY_LIST }), [load]);
   useEffect(() => {
-    void load({ site: '', limit: undefined });
-    void loadSites();
-  }, [load, loadSites]);
+    void refresh();
+  }, [refresh]);
 
-  // filter choices: sites with a policy plus any site seen in the unfiltered history
-  useEffect(() => {
-    setSiteChoices((prev) => {
-      const all = new Set([...prev, ...sites.map((s) => s.policy.site), ...items.map((p) => p.site)]);
-      return [...all].sort();
-    });
-  }, [sites, items]);
+  const source = imported ? imported.records : items;
+  const checked = useMemo(() => parseHistoryFilter(filter), [filter]);
+  const shown = useMemo(() => (checked.ok ? filterHistory(source, checked.filter, timeZone) : []), [checked, source, timeZone]);
+  const summary = useMemo(() => summarize(shown), [shown]);
+  const bySite = useMemo(() => totalsBy(shown, 'site'), [shown]);
+  const byNetwork = useMemo(() => totalsBy(shown, 'network'), [shown]);
+  const series = useMemo(() => spendSeries(shown, timeZone, { range: checked.ok ? checked.filter : {}, minDays: 7 }), [shown, timeZone, checked]);
+  const sites = useMemo(() => siteChoices(source, filter.site), [source, filter.site]);
+  const networks = useMemo(() => networkChoices(source, filter.network), [source, filter.network]);
+  const networkName = (id: string) => networks.find((c) => c.value === id)?.label ?? id;
+  const selected = selectedId ? source.find((p) => p.id === selectedId) : undefined;
+  const filtered = checked.ok && !isFilterEmpty(checked.filter);
 
   const doExport = async (format: 'csv' | 'json') => {
+    if (!checked.ok) return;
     setExportError(null);
+    setExporting(true);
     try {
-      const { text, filename } = await exportAs(format);
+      const { text, filename } = await exportAs(format, checked.filter);
       download(text, filename, format === 'csv' ? 'text/csv' : 'application/json');
     } catch (e) {
       setExportError(toApiError(e));
+    } finally {
+      setExporting(false);
     }
   };
 
+  const onFile = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    if (!file) return;
+    await importFile(file);
+    input.value = ''; // the same file can be chosen again
+  };
+
+  const walletEmpty = !imported && loaded && !error && items.length === 0;
+
   return (
-    <div data-testid="history-section">
-      <h2>Payment history</h2>
+    <div data-testid="history-section" data-view={imported ? 'imported' : 'wallet'}>
       <div className="row spread">
-        <div className="row">
-          <label className="inline" htmlFor="history-site">
-            Site
-          </label>
-          <select id="history-site" data-testid="history-site" value={site} onChange={(e) => void load({ site: e.target.value })}>
-            <option value="">All sites</option>
-            {siteChoices.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="row">
-          <button type="button" data-testid="export-csv" onClick={() => void doExport('csv')}>
-            Export CSV
+        <h2>{imported ? 'Imported payment history' : 'Payment history'}</h2>
+        {!imported && (
+          <button type="button" data-testid="history-refresh" onClick={() => void refresh()}>
+            Refresh
           </button>
-          <button type="button" data-testid="export-json" onClick={() => void doExport('json')}>
-            Export JSON
-          </button>
-        </div>
+        )}
       </div>
-      <ErrorText error={error} />
-      <ErrorText error={exportError} />
-      {loaded && items.length === 0 && !error && <p className="muted">No payments{site ? ' for this site' : ''} yet.</p>}
-      {items.length > 0 && (
-        <div className="table-wrap">
-          <table data-testid="history-table">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Site</th>
-                <th scope="col">Resource</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Pay to</th>
-                <th scope="col">Status</th>
-                <th scope="col">Transaction</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.id} data-testid="history-row" data-status={p.status}>
-                  <td>{formatDateTime(p.createdAt)}</td>
-                  <td className="mono">
-                    {p.site}
-                    {p.requestOrigin && p.requestOrigin !== p.site && <div className="small muted">via {p.requestOrigin}</div>}
-                  </td>
-                  <td className="mono small">{p.resourceUrl}</td>
-                  <td>
-                    <AmountView token={p.amountToken} usd={p.amountUsd} />
-                    <div className="small muted">
-                      {p.networkName}
-                      {p.auto ? ' · automatic' : ''}
-                    </div>
-                  </td>
-                  <td className="mono" title={p.payTo}>
-                    {shortAddress(p.payTo)}
-                  </td>
-                  <td>
-                    <span className={`badge ${p.status}`}>{paymentStatusLabel(p.status)}</span>
-                    {p.status === 'settled' && p.confirmedBy && (
-                      <div className="small muted" data-testid="history-confirmed-by">
-                        {p.confirmedBy === 'chain' ? 'checked on chain' : 'server’s word (no RPC to check)'}
-                      </div>
-                    )}
-                    {p.errorReason && <div className="small">{p.errorReason}</div>}
-                  </td>
-                  <td className="mono">
-                    {p.txHash ? (
-                      p.explorerUrl ? (
-                        <a
-                          href={p.explorerUrl}
-                          target="_blank"
-                          rel="noreferrer noopener"
-                          title={p.txHash}
-                          aria-label={`${railOfNetwork(p.network) === 'svm' ? 'Solana transaction' : 'Transaction'} ${shortTxId(p.txHash)} in the explorer (opens a new tab)`}
-                          data-testid="history-tx"
-                        >
-                          {shortTxId(p.txHash)}
-                        </a>
-                      ) : (
-                        <span title={p.txHash} data-testid="history-tx">
-                          {shortTxId(p.txHash)}
-                        </span>
-                      )
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+
+      {imported && (
+        <div className="warning" role="status" data-testid="history-imported-banner">
+          <p>
+            <strong data-testid="history-imported-notice">{IMPORTED_NOTICE}</strong>
+          </p>
+          <p className="small">
+            File <span className="mono">“{imported.fileName.slice(0, 120)}”</span> ({imported.format.toUpperCase()})
+            {imported.exportedAt ? `, exported ${imported.exportedAt}` : ''}: {imported.records.length} payment{imported.records.length === 1 ? '' : 's'}
+            {imported.skipped > 0 ? `; ${imported.skipped} record${imported.skipped === 1 ? '' : 's'} could not be read and ${imported.skipped === 1 ? 'is' : 'are'} left out` : ''}
+            {imported.filter && !isFilterEmpty(imported.filter) ? `; exported with the filter ${describeFilter(imported.filter)}` : ''}. Shown as the file says — no
+            explorer links, nothing checked on chain.
+          </p>
+          <button type="button" className="primary" data-testid="history-leave-import" onClick={leaveImport}>
+            Back to the wallet’s history
+          </button>
         </div>
       )}
-      <p className="small muted">Exports contain every payment, whatever the filter.</p>
+
+      {!imported && !loaded && !error && (
+        <p className="muted" role="status" data-testid="history-loading">
+          Loading payments…
+        </p>
+      )}
+      {!imported && error && (
+        <div data-testid="history-error">
+          <ErrorText error={error} />
+          <button type="button" onClick={() => void refresh()}>
+            Try again
+          </button>
+        </div>
+      )}
+
+      {walletEmpty && (
+        <p className="card" data-testid="history-empty">
+          Nothing paid yet. Payments you approve or that are made within a site’s budget appear here, with their receipts.
+        </p>
+      )}
+      {imported && imported.records.length === 0 && (
+        <p className="card" data-testid="history-empty">
+          This file has no payments.
+        </p>
+      )}
+
+      {source.length > 0 && (
+        <>
+          <HistoryFilters
+            filter={filter}
+            sites={sites}
+            networks={networks}
+            onChange={setFilter}
+            onClear={clearFilter}
+            error={checked.ok ? null : checked.error}
+          />
+          <p data-testid="history-summary" aria-live="polite">
+            <strong>
+              {shown.length} payment{shown.length === 1 ? '' : 's'}
+            </strong>
+            {filtered ? ` match (${describeFilter(checked.filter, networkName)}) of ${source.length}` : ''} · paid{' '}
+            <strong data-testid="history-summary-paid">{formatTotal(summary.paid, '$0.00')}</strong> in {summary.paidCount}
+            {summary.pendingCount > 0 && (
+              <>
+                {' '}
+                · pending <span data-testid="history-summary-pending">{formatTotal(summary.pending)}</span> in {summary.pendingCount}
+              </>
+            )}
+          </p>
+          {shown.length === 0 ? (
+            <div className="card" data-testid="history-no-match">
+              <p>No payment matches these filters.</p>
+              <button type="button" onClick={clearFilter}>
+                Clear filters
+              </button>
+            </div>
+          ) : (
+            <>
+              <div className="history-grid">
+                <SpendChart series={series} />
+                <SiteBreakdown groups={bySite} />
+              </div>
+              <HistoryTotals bySite={bySite} byNetwork={byNetwork} />
+              <HistoryTable items={shown} imported={!!imported} onSelect={select} />
+            </>
+          )}
+        </>
+      )}
+
+      <div className="card history-files">
+        {!imported && (
+          <div className="row">
+            <button type="button" data-testid="export-csv" disabled={exporting || !checked.ok || items.length === 0} onClick={() => void doExport('csv')}>
+              Export CSV
+            </button>
+            <button type="button" data-testid="export-json" disabled={exporting || !checked.ok || items.length === 0} onClick={() => void doExport('json')}>
+              Export JSON
+            </button>
+            <span className="small muted">
+              {filtered ? 'Exports the payments matching the filters, ' : 'Exports every payment, '}from the wallet’s own records.
+            </span>
+          </div>
+        )}
+        <div className="row">
+          <label className="inline" htmlFor="history-import">
+            View an exported file (JSON or CSV, read-only, at most 5 MB):
+          </label>
+          <input
+            id="history-import"
+            type="file"
+            accept=".json,.csv,application/json,text/csv"
+            data-testid="history-import"
+            disabled={importing}
+            onChange={(e) => void onFile(e.currentTarget)}
+          />
+        </div>
+        <ErrorText error={importError} testId="history-import-error" />
+        <ErrorText error={exportError} testId="history-export-error" />
+      </div>
+
+      {selected && <PaymentDetail payment={selected} imported={!!imported} timeZone={timeZone} onClose={() => select(null)} />}
     </div>
   );
 }

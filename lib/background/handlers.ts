@@ -5,6 +5,8 @@
 import { grantAllowance, quoteAllowance } from './tron-allowance';
 import { browser } from 'wxt/browser';
 import type { CustodyService, CustodyStatus } from '../custody/service';
+import { filterHistory, isFilterEmpty, MAX_HISTORY_LIST, parseHistoryFilter } from '../history/filter';
+import { toCsv, toJson } from '../ledger/export';
 import type { Ledger } from '../ledger/ledger';
 import type { PaymentRecord } from '../ledger/types';
 import type {
@@ -338,18 +340,28 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
 
     'history.list': async (input) => {
       const i = input === undefined ? {} : obj(input);
-      const limit = i.limit === undefined ? 200 : Math.min(int(i, 'limit'), 1000);
+      // the ledger keeps about 2,500 records; the history page asks for all of them and filters itself
+      const limit = i.limit === undefined ? 200 : Math.min(int(i, 'limit'), MAX_HISTORY_LIST);
       const records = await d.ledger.list({ site: typeof i.site === 'string' ? siteKey(i.site) : undefined, limit });
       const [registry, s] = await Promise.all([d.settings.registry(), d.settings.get()]);
       const customExplorers = new Map(s.customNetworks.flatMap((n) => (n.explorerUrl ? [[`eip155:${n.chainId}`, n.explorerUrl] as const] : [])));
       return records.map((r) => paymentDto(r, registry, customExplorers));
     },
     'history.export': async (input) => {
-      const format = obj(input).format;
+      const i = obj(input);
+      const format = i.format;
+      if (format !== 'csv' && format !== 'json') throw new HandlerError('invalid-argument', 'Export as csv or json.');
+      const checked = parseHistoryFilter(i.filter);
+      if (!checked.ok) throw new HandlerError('invalid-argument', checked.error);
+      const filter = checked.filter;
+      // the wallet's own records, filtered here: an export is never what a page handed over
+      const records = filterHistory(await d.ledger.list(), filter, d.timeZone());
+      const registry = await d.settings.registry();
+      const networkName = (n: string) => registry.networkName(n);
       const stamp = new Date().toISOString().slice(0, 10);
-      if (format === 'csv') return { text: await d.ledger.exportCsv(), filename: `x402-payments-${stamp}.csv` };
-      if (format === 'json') return { text: await d.ledger.exportJson(), filename: `x402-payments-${stamp}.json` };
-      throw new HandlerError('invalid-argument', 'Export as csv or json.');
+      const name = `x402-payments-${stamp}${isFilterEmpty(filter) ? '' : '-filtered'}`;
+      if (format === 'csv') return { text: toCsv(records, { networkName }), filename: `${name}.csv` };
+      return { text: toJson(records, Date.now(), { networkName, filter }), filename: `${name}.json` };
     },
     'settings.get': settingsDto,
     'settings.update': async (input) => {

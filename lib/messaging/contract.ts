@@ -233,6 +233,24 @@ export interface PaymentDto {
   errorReason?: string;
 }
 
+/**
+ * A history filter (lib/history/filter.ts): site origin, status, CAIP-2 network, local dates
+ * YYYY-MM-DD (inclusive) and free-text search. Empty fields filter nothing.
+ */
+export interface HistoryFilterDto {
+  /** a site origin (the top-level site whose budget paid) */
+  site?: string;
+  status?: PaymentDto['status'];
+  /** CAIP-2 network id (the offered network, or the one the settlement reported) */
+  network?: string;
+  /** first local day, inclusive, YYYY-MM-DD */
+  from?: string;
+  /** last local day, inclusive, YYYY-MM-DD */
+  to?: string;
+  /** every word must occur in the site, requesting origin, resource URL, payee, payer, tx hash, payment identifier or id */
+  query?: string;
+}
+
 export interface PlaygroundTokenDto {
   /** EVM tokens: the chain id */
   chainId?: number;
@@ -386,8 +404,10 @@ export interface PrivilegedApi {
   'sites.current': [void, { site: string | null; entry: SiteDto | null }];
   'sites.save': [SitePolicyDto, SiteDto];
   'sites.delete': [{ site: string }, { done: true }];
+  /** newest first; `limit` defaults to 200, at most 5,000 (the whole ledger) */
   'history.list': [{ site?: string; limit?: number }, PaymentDto[]];
-  'history.export': [{ format: 'csv' | 'json' }, { text: string; filename: string }];
+  /** the ledger's records that match `filter` (the history page's filter, applied by the background), as CSV or JSON */
+  'history.export': [{ format: 'csv' | 'json'; filter?: HistoryFilterDto }, { text: string; filename: string }];
   'settings.get': [void, SettingsDto];
   'settings.update': [SettingsPatch, SettingsDto];
   /** EVM networks a custom token can be added on (test networks only while they are shown) */

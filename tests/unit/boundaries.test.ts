@@ -66,6 +66,20 @@ describe('module boundaries', () => {
     expect(imports('lib/page/wrapper.ts')).toEqual([path.normalize('lib/messaging/contract')]);
   });
 
+  it('lib/history (shared by the history page and the background) is pure: no browser, storage, background, ledger or UI code', () => {
+    const mods = SOURCE.filter((f) => f.startsWith('lib/history/'));
+    expect(mods.length).toBeGreaterThan(3);
+    const offenders = mods.flatMap((f) =>
+      imports(f)
+        .filter((i) => /^wxt|^lib\/(background|ledger|custody|ui|page)\b/.test(i))
+        .map((i) => `${f} → ${i}`),
+    );
+    expect(offenders).toEqual([]);
+    // and both sides really use it (so the rule is about shared code)
+    expect(imports('lib/background/handlers.ts')).toContain(path.normalize('lib/history/filter'));
+    expect(imports('components/options/HistorySection.tsx')).toContain(path.normalize('lib/history/filter'));
+  });
+
   it('extension pages reach the background only through the messaging client', () => {
     const pageFiles = SOURCE.filter((f) => f.startsWith('components/') || f.startsWith('lib/ui/') || /^entrypoints\/(popup|onboarding|approval|options)\//.test(f));
     expect(pageFiles.length).toBeGreaterThan(10);

@@ -1,7 +1,11 @@
-/** Payment history store (options page, popup's recent payments) with a site filter and export. */
+/**
+ * Payment history store (options page, popup's recent payments): the wallet's payments as the
+ * background lists them, and exports. The options page's filters, selection and read-only
+ * imported view live in `historyView.ts`.
+ */
 import { create } from 'zustand';
 import { call } from '../../messaging/client';
-import type { ApiError, PaymentDto } from '../../messaging/contract';
+import type { ApiError, HistoryFilterDto, PaymentDto } from '../../messaging/contract';
 import { toApiError } from '../errors';
 
 export interface HistoryState {
@@ -13,8 +17,8 @@ export interface HistoryState {
   error: ApiError | null;
   /** Loads with the given filter (remembered for later reloads). */
   load(opts?: { site?: string; limit?: number }): Promise<void>;
-  /** Asks the background for the export text; throws on failure. */
-  exportAs(format: 'csv' | 'json'): Promise<{ text: string; filename: string }>;
+  /** Asks the background for the export of the ledger's records matching `filter`; throws on failure. */
+  exportAs(format: 'csv' | 'json', filter?: HistoryFilterDto): Promise<{ text: string; filename: string }>;
 }
 
 export const useHistoryStore = create<HistoryState>()((set, get) => ({
@@ -37,5 +41,5 @@ export const useHistoryStore = create<HistoryState>()((set, get) => ({
       set({ error: toApiError(e), loaded: true });
     }
   },
-  exportAs: (format) => call('history.export', { format }),
+  exportAs: (format, filter) => call('history.export', { format, ...(filter ? { filter } : {}) }),
 }));

@@ -1,0 +1,85 @@
+/** The payments of the current view; a row (or its Details button) opens the payment's details. */
+import type { PaymentDto } from '../../../lib/messaging/contract';
+import { formatDateTime, paymentStatusLabel, shortAddress } from '../../../lib/ui/format';
+import { confirmedByText } from '../../../lib/ui/history';
+import { AmountView } from '../../AmountView';
+import { TxLink } from './TxLink';
+
+export interface HistoryTableProps {
+  items: readonly PaymentDto[];
+  onSelect(id: string): void;
+  /** rows of an imported file */
+  imported?: boolean;
+}
+
+export function HistoryTable({ items, onSelect, imported = false }: HistoryTableProps) {
+  return (
+    <div className="table-wrap">
+      <table data-testid="history-table" className="history-table" data-imported={imported ? 'yes' : undefined}>
+        <caption className="visually-hidden">{imported ? 'Payments in the imported file (read-only)' : 'Payments'}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Time</th>
+            <th scope="col">Site</th>
+            <th scope="col">Resource</th>
+            <th scope="col">Amount</th>
+            <th scope="col">Pay to</th>
+            <th scope="col">Status</th>
+            <th scope="col">Transaction</th>
+            <th scope="col">
+              <span className="visually-hidden">Details</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((p) => (
+            <tr key={p.id} data-testid="history-row" data-id={p.id} data-status={p.status} onClick={() => onSelect(p.id)}>
+              <td>{formatDateTime(p.createdAt)}</td>
+              <td className="mono">
+                {p.site}
+                {p.requestOrigin && p.requestOrigin !== p.site && <div className="small muted">via {p.requestOrigin}</div>}
+              </td>
+              <td className="mono small">{p.resourceUrl}</td>
+              <td>
+                <AmountView token={p.amountToken} usd={p.amountUsd} testId="history-amount" />
+                <div className="small muted">
+                  {p.networkName}
+                  {p.auto ? ' · automatic' : ''}
+                </div>
+              </td>
+              <td className="mono" title={p.payTo}>
+                {shortAddress(p.payTo)}
+              </td>
+              <td>
+                <span className={`badge ${p.status}`}>{paymentStatusLabel(p.status)}</span>
+                {p.status === 'settled' && p.confirmedBy && (
+                  <div className="small muted" data-testid="history-confirmed-by">
+                    {confirmedByText(p.confirmedBy)}
+                  </div>
+                )}
+                {p.errorReason && <div className="small">{p.errorReason}</div>}
+              </td>
+              <td className="mono" onClick={(e) => e.stopPropagation()}>
+                <TxLink payment={p} />
+              </td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  data-testid="history-details"
+                  aria-label={`Details of the payment of ${p.amountToken} to ${p.site}`}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    onSelect(p.id);
+                  }}
+                >
+                  Details
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

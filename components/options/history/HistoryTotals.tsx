@@ -1,0 +1,42 @@
+/** Totals of the filtered view: per site and per network (paid = settled; pending = not final yet). */
+import { formatTotal, type GroupTotal } from '../../../lib/history/totals';
+
+function TotalsTable({ title, groups, kind }: { title: string; groups: GroupTotal[]; kind: 'site' | 'network' }) {
+  return (
+    <div className="table-wrap">
+      <table data-testid={`history-totals-${kind}`}>
+        <caption className="caption">{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{kind === 'site' ? 'Site' : 'Network'}</th>
+            <th scope="col">Payments</th>
+            <th scope="col">Paid</th>
+            <th scope="col">Pending</th>
+          </tr>
+        </thead>
+        <tbody>
+          {groups.map((g) => (
+            <tr key={g.key} data-testid="history-total-row" data-key={g.key}>
+              <th scope="row" className={kind === 'site' ? 'mono' : undefined}>
+                {g.label}
+              </th>
+              <td data-testid="history-total-count">{g.count}</td>
+              <td data-testid="history-total-paid">{formatTotal(g.paid, '$0.00')}</td>
+              <td data-testid="history-total-pending">{formatTotal(g.pending, '—')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function HistoryTotals({ bySite, byNetwork }: { bySite: GroupTotal[]; byNetwork: GroupTotal[] }) {
+  if (bySite.length === 0) return null;
+  return (
+    <div className="history-grid" data-testid="history-totals">
+      <TotalsTable title="Totals per site" groups={bySite} kind="site" />
+      <TotalsTable title="Totals per network" groups={byNetwork} kind="network" />
+    </div>
+  );
+}

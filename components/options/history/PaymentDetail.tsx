@@ -1,0 +1,141 @@
+/**
+ * Every field of one payment, in a modal dialog: identity, each state's time, where it was
+ * asked from, what was signed (scheme, version, network, asset), amounts, parties, the
+ * transaction and who confirmed it. Escape or the Close button closes it.
+ */
+import { useEffect, useRef, type ReactNode } from 'react';
+import type { PaymentDto } from '../../../lib/messaging/contract';
+import { paymentStatusLabel } from '../../../lib/ui/format';
+import { confirmedByText, formatDateTimeLong, timeline, x402VersionText } from '../../../lib/ui/history';
+import { amountText } from '../../AmountView';
+import { TxLink } from './TxLink';
+
+export interface PaymentDetailProps {
+  payment: PaymentDto;
+  onClose(): void;
+  /** from an imported file: shown as the file says, never checked */
+  imported?: boolean;
+  timeZone?: string;
+}
+
+function Field({ label, children, testId, mono = false }: { label: string; children: ReactNode; testId: string; mono?: boolean }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd className={mono ? 'mono' : undefined} data-testid={testId}>
+        {children}
+      </dd>
+    </>
+  );
+}
+
+export function PaymentDetail({ payment: p, onClose, imported = false, timeZone }: PaymentDetailProps) {
+  const closeRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    closeRef.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      before?.focus?.();
+    };
+  }, [onClose]);
+  const when = (ms: number) => (ms > 0 ? formatDateTimeLong(ms, timeZone) : '—');
+  return (
+    <div className="dialog-backdrop" onClick={onClose}>
+      <div
+        className="dialog card"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="payment-detail-title"
+        data-testid="history-detail"
+        data-id={p.id}
+        onClick={(e) => e.stopPropagation()}
+      >
+        <div className="row spread">
+          <h3 id="payment-detail-title">
+            Payment of {amountText(p.amountToken, p.amountUsd)} to {p.site}
+          </h3>
+          <button type="button" ref={closeRef} data-testid="history-detail-close" onClick={onClose}>
+            Close
+          </button>
+        </div>
+        {imported && (
+          <p className="warning small" data-testid="history-detail-imported">
+            From an imported file: shown as the file says, not checked against the wallet or the chain.
+          </p>
+        )}
+        <dl className="detail">
+          <Field label="Payment id" testId="detail-id" mono>
+            {p.id}
+          </Field>
+          <Field label="Status" testId="detail-status">
+            <span className={`badge ${p.status}`}>{paymentStatusLabel(p.status)}</span> {p.auto ? '· paid automatically within a budget' : '· approved by you'}
+          </Field>
+          <Field label="Timeline" testId="detail-times">
+            <ul className="plain">
+              {timeline(p).map((t) => (
+                <li key={t.status} data-testid={`detail-time-${t.status}`}>
+                  {t.label}: {when(t.at)}
+                </li>
+              ))}
+            </ul>
+          </Field>
+          <Field label="Site" testId="detail-site" mono>
+            {p.site}
+          </Field>
+          <Field label="Requesting origin" testId="detail-origin" mono>
+            {p.requestOrigin}
+          </Field>
+          <Field label="Resource" testId="detail-resource" mono>
+            {p.resourceUrl}
+          </Field>
+          <Field label="Scheme" testId="detail-scheme">
+            {p.scheme}
+          </Field>
+          <Field label="x402 version" testId="detail-version">
+            {x402VersionText(p.x402Version)}
+          </Field>
+          <Field label="Network" testId="detail-network">
+            {p.networkName} <span className="mono small muted">({p.network})</span>
+            {p.settledNetwork && p.settledNetwork !== p.network && (
+              <div className="small" data-testid="detail-settled-network">
+                settled on <span className="mono">{p.settledNetwork}</span>
+              </div>
+            )}
+          </Field>
+          <Field label="Asset" testId="detail-asset">
+            {p.symbol} · <span className="mono">{p.assetAddress}</span> · {p.decimals} decimals
+          </Field>
+          <Field label="Amount" testId="detail-amount">
+            {amountText(p.amountToken, p.amountUsd)} <span className="small muted">({p.amountAtomic} atomic units)</span>
+          </Field>
+          <Field label="Pay to (payee)" testId="detail-payto" mono>
+            {p.payTo}
+          </Field>
+          <Field label="Payer" testId="detail-payer" mono>
+            {p.payer ?? '—'}
+          </Field>
+          <Field label="Payment identifier" testId="detail-payment-id" mono>
+            {p.paymentIdentifier ?? '—'}
+          </Field>
+          <Field label="Authorization valid until" testId="detail-expiry">
+            {when(p.expiresAt)}
+          </Field>
+          <Field label="Transaction" testId="detail-tx" mono>
+            <TxLink payment={p} full testId="detail-tx-link" />
+          </Field>
+          <Field label="Confirmed by" testId="detail-confirmed-by">
+            {imported ? `${confirmedByText(p.confirmedBy)} (as the file says)` : confirmedByText(p.confirmedBy)}
+          </Field>
+          <Field label="Failure reason" testId="detail-error">
+            {p.errorReason ?? '—'}
+          </Field>
+        </dl>
+      </div>
+    </div>
+  );
+}
