@@ -6,6 +6,7 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { AUTOLOCK_ALARM, createCustodyService } from '../custody/service';
+import { railOfNetwork } from '../rails';
 import { Ledger } from '../ledger/ledger';
 import { PolicyStore } from '../policy/store';
 import { resolveTimeZone } from '../policy/periods';
@@ -62,7 +63,8 @@ export function startBackground(): void {
   // Test builds may move the custody clock forward (auto-lock tests); release builds cannot.
   let skewMs = 0;
   const custody = createCustodyService(import.meta.env.MODE === 'test' ? { now: () => Date.now() + skewMs } : {});
-  const ledger = new Ledger();
+  // an expired payment is left 'unverified' (asked again later) only where its rail can tell whether it was used
+  const ledger = new Ledger({ canVerify: (r) => !!r.authorizationId && !!railOfNetwork(r.network)?.readAuthorizationUsed });
   const policies = new PolicyStore();
   const settings = new Settings();
   const approvals = new ApprovalQueue();
@@ -141,11 +143,14 @@ export function startBackground(): void {
   // shows unused are released), then the rest that expired are released. On start, on unlock and
   // every minute. Serialized so a slow RPC never lets two passes overlap.
   const sweepMutex = createMutex();
+  let queued: Promise<unknown> | undefined;
+  // a pass already waiting covers this request too: passes never pile up behind a slow RPC
   const reconcileThenSweep = () =>
-    sweepMutex(async () => {
+    (queued ??= sweepMutex(async () => {
+      queued = undefined;
       await payments.reconcile().catch((e) => console.warn('[x402] reconcile failed', (e as Error).message));
       return ledger.sweep();
-    });
+    }));
   browser.alarms.onAlarm.addListener((a) => {
     if (a.name === AUTOLOCK_ALARM) void custody.onAlarm(a.name);
     if (a.name === SWEEP_ALARM) void reconcileThenSweep();

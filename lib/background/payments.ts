@@ -28,7 +28,7 @@ import type { ApprovalOutcome } from './approvals';
 import { ownersOf, resolveRpcUrl, type OptionBalance, type Owners } from './balances';
 import type { ChainTruth } from './chain';
 import { optionCost, railById, type SettlementCheck } from '../rails';
-import type { CommitInfo } from '../ledger/ledger';
+import { UNVERIFIED_KEEP_MS, type CommitInfo } from '../ledger/ledger';
 import type { PaymentRecord } from '../ledger/types';
 import type { HandlerDeps } from './handlers';
 
@@ -169,7 +169,7 @@ export function preferFunded<T extends { index: number }>(payable: readonly T[],
 }
 
 /** How long a payment released unverified at expiry keeps being checked on chain. */
-export const UNVERIFIED_RECHECK_MS = 7 * 86_400_000;
+export const UNVERIFIED_RECHECK_MS = UNVERIFIED_KEEP_MS;
 
 export class PaymentService {
   private ticketsMutex = createMutex();
@@ -474,7 +474,9 @@ export class PaymentService {
   async settle(ticketId: string, o: SettlementObservation, source: 'network' | 'page'): Promise<void> {
     const { ledger } = this.deps;
     const rec = await ledger.get(ticketId);
-    if (!rec || (rec.status !== 'signed' && rec.status !== 'unknown')) return;
+    // a late outcome the background saw itself still counts for a payment released unverified
+    const late = rec?.status === 'released' && rec.unverified === true && source === 'network';
+    if (!rec || (rec.status !== 'signed' && rec.status !== 'unknown' && !late)) return;
     // Whatever the outcome, the cached balance of this token may be stale now (before the
     // ledger records the outcome, so anything that sees the new record sees a fresh balance).
     this.deps.balances?.invalidate(rec.network, rec.asset.address);
@@ -531,8 +533,8 @@ export class PaymentService {
 
   /** Has this transaction already settled a different payment? */
   private async txSettlesAnother(tx: string, id: string): Promise<boolean> {
-    const settled = await this.deps.ledger.list({ status: 'settled', limit: 1000 });
-    return settled.some((r) => r.id !== id && r.txHash === tx);
+    const other = await this.deps.ledger.settledByTx(tx);
+    return other !== undefined && other !== id;
   }
 
   private async commit(id: string, info: CommitInfo): Promise<void> {
@@ -587,8 +589,8 @@ export class PaymentService {
         }
       };
       const all = [...open, ...unverified];
-      // a few at a time: bounded by the RPC timeouts, never a long queue
-      for (let i = 0; i < all.length; i += 4) await Promise.all(all.slice(i, i + 4).map(one));
+      // a few at a time: bounded by the RPC timeouts, never a long queue; one failure stops nothing
+      for (let i = 0; i < all.length; i += 4) await Promise.allSettled(all.slice(i, i + 4).map(one));
       return { checked: all.length, settled, released };
     } finally {
       this.reconciling = false;

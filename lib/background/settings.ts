@@ -226,7 +226,25 @@ export class Settings {
    */
   async registry(): Promise<Registry> {
     const s = await this.get();
-    return createRegistry(userAssets(s), { networks: userNetworks(s), showTestnets: s.showTestnets });
+    const opts = { networks: userNetworks(s), showTestnets: s.showTestnets };
+    const assets = userAssets(s);
+    try {
+      return createRegistry(assets, opts);
+    } catch {
+      // A stored token that now conflicts with the built-in table (e.g. a wallet update made it
+      // built-in with other facts) must not stop every payment: the built-in entry wins, the
+      // conflicting user entry is left out.
+      const kept: TrustedAsset[] = [];
+      for (const a of assets) {
+        try {
+          createRegistry([...kept, a], opts);
+          kept.push(a);
+        } catch {
+          console.warn('[x402] a stored token conflicts with a built-in one and was ignored');
+        }
+      }
+      return createRegistry(kept, opts);
+    }
   }
 
   async siteAllowed(site: string): Promise<boolean> {

@@ -22,13 +22,15 @@ import { type ArchivedTotals, type LedgerAsset, type PaymentRecord, type Payment
 
 export { LEDGER_SCHEMA_VERSION as LEDGER_VERSION } from './store';
 const DAY_MS = 86_400_000;
+/** How long a payment released unverified is asked about on chain (reconciliation) and kept. */
+export const UNVERIFIED_KEEP_MS = 7 * DAY_MS;
 
 export interface RetentionOptions {
   /** Drop released/failed records this many days after their last update (default 30). */
   inactiveDays?: number;
-  /** Keep at most this many released/failed records (default 500). */
+  /** Keep at most this many released/failed records (default 1,000). */
   maxInactive?: number;
-  /** Keep at most this many settled records (default 2000); older ones fold into lifetime totals. */
+  /** Keep at most this many settled records (default 10,000); older ones fold into lifetime totals. */
   maxSettled?: number;
   /** Never prune a settled record younger than this (default 40 days, > any calendar period). */
   settledMinAgeDays?: number;
@@ -44,6 +46,12 @@ export interface LedgerOptions {
   expiryGraceMs?: number;
   retention?: RetentionOptions;
   newId?: () => string;
+  /**
+   * Can the chain still tell whether this signed authorization was used (its rail reads
+   * authorization state and the record has what it needs)? A record released at expiry is
+   * marked `unverified` — and re-asked — only then (default: it has an authorization id).
+   */
+  canVerify?: (r: PaymentRecord) => boolean;
 }
 
 export interface ReserveInput {
@@ -131,6 +139,8 @@ export class LedgerError extends Error {
 
 interface State {
   byId: Map<string, PaymentRecord>;
+  /** transaction hash → id of the settled record it settled (one transaction settles one record) */
+  byTx: Map<string, string>;
   archive: Record<string, ArchivedTotals>;
   index: SpendIndex;
 }
@@ -154,6 +164,9 @@ export class Ledger {
   private readonly retention: Required<RetentionOptions>;
   private readonly newId: () => string;
   private state: State | undefined;
+  private readonly canVerify: (r: PaymentRecord) => boolean;
+  /** after a pass that could remove nothing: the payment path tries again only once the history grew or time passed */
+  private pruneBlocked: { size: number; at: number } | undefined;
 
   constructor(opts: LedgerOptions = {}) {
     this.store = new LedgerStore(opts.prefix ?? 'ledger');
@@ -169,6 +182,7 @@ export class Ledger {
       settledMinAgeDays: opts.retention?.settledMinAgeDays ?? 40,
     };
     this.newId = opts.newId ?? (() => crypto.randomUUID());
+    this.canVerify = opts.canVerify ?? ((r) => r.authorizationId !== undefined);
   }
 
   // ---- storage -------------------------------------------------------------------------
@@ -177,7 +191,9 @@ export class Ledger {
     if (this.state && !(await this.store.stale())) return this.state;
     const loaded = await this.store.load();
     const byId = new Map(loaded.records.map((r) => [r.id, r]));
-    this.state = { byId, archive: loaded.archive, index: new SpendIndex(byId.values(), this.grace) };
+    const byTx = new Map<string, string>();
+    for (const r of byId.values()) if (r.status === 'settled' && r.txHash) byTx.set(txKey(r.txHash), r.id);
+    this.state = { byId, byTx, archive: loaded.archive, index: new SpendIndex(byId.values(), this.grace) };
     return this.state;
   }
 
@@ -205,8 +221,10 @@ export class Ledger {
   /** Change a record in place, keeping the spend index exact and marking it for writing. */
   private mutate(st: State, ch: Changes, r: PaymentRecord, f: (r: PaymentRecord) => void): void {
     st.index.remove(r);
+    unindexTx(st, r);
     f(r);
     st.index.add(r);
+    if (r.status === 'settled' && r.txHash) st.byTx.set(txKey(r.txHash), r.id);
     ch.dirty.add(r);
   }
 
@@ -222,13 +240,14 @@ export class Ledger {
     const released: PaymentRecord[] = [];
     for (const r of [...st.index.activeRecords()]) {
       if (isExpired(r, now, this.grace)) {
-        const couldSettle = r.status !== 'reserved'; // a signed authorization may have been used
+        // a signed authorization may have been used: worth asking the chain later, if it can tell
+        const couldSettle = r.status !== 'reserved' && this.canVerify(r);
         this.mutate(st, ch, r, () => {
           enter(r, 'released', now);
           r.errorReason ??= 'authorization expired';
           if (couldSettle) r.unverified = true;
         });
-        released.push({ ...r });
+        released.push(copy(r));
       }
     }
     return released;
@@ -236,6 +255,7 @@ export class Ledger {
 
   private drop(st: State, ch: Changes, r: PaymentRecord): void {
     st.index.remove(r);
+    unindexTx(st, r);
     st.byId.delete(r.id);
     ch.removed.add(r.id);
   }
@@ -247,6 +267,8 @@ export class Ledger {
     const inactive: PaymentRecord[] = [];
     const settled: PaymentRecord[] = [];
     for (const r of st.byId.values()) {
+      // still being asked on chain (it may have settled): kept until reconciliation decides or gives up
+      if (r.unverified && r.updatedAt > now - UNVERIFIED_KEEP_MS) continue;
       if (r.status === 'released' || r.status === 'failed') {
         if (r.updatedAt < inactiveCutoff) {
           this.drop(st, ch, r);
@@ -276,8 +298,10 @@ export class Ledger {
   }
 
   /** Pruning on the payment path only when the history is over its limits (else the sweep does it). */
-  private overLimits(st: State): boolean {
-    return st.byId.size > this.retention.maxSettled + this.retention.maxInactive;
+  private overLimits(st: State, now: number): boolean {
+    if (st.byId.size <= this.retention.maxSettled + this.retention.maxInactive) return false;
+    const b = this.pruneBlocked;
+    return !b || st.byId.size > b.size + 100 || now > b.at + 3_600_000 || now < b.at;
   }
 
   // ---- operations ------------------------------------------------------------------------
@@ -324,8 +348,11 @@ export class Ledger {
       st.byId.set(id, record);
       st.index.add(record);
       ch.dirty.add(record);
-      if (this.overLimits(st)) this.pruneInPlace(st, ch, now);
-      return { decision, record: { ...record } };
+      if (this.overLimits(st, now)) {
+        // nothing could go (all too young)? then don't walk the history again on every payment
+        this.pruneBlocked = this.pruneInPlace(st, ch, now) === 0 ? { size: st.byId.size, at: now } : undefined;
+      }
+      return { decision, record: copy(record) };
     });
   }
 
@@ -347,7 +374,7 @@ export class Ledger {
         if (info.payer !== undefined) r.payer = info.payer;
         if (info.authorizationId !== undefined) r.authorizationId = info.authorizationId;
       });
-      return { ...r };
+      return copy(r);
     });
   }
 
@@ -356,7 +383,7 @@ export class Ledger {
     return this.tx((st, ch) => {
       const r = this.find(st, id);
       if (r.status !== 'settled') this.mutate(st, ch, r, () => applyCommit(r, info, now));
-      return { ...r };
+      return copy(r);
     });
   }
 
@@ -375,12 +402,12 @@ export class Ledger {
       const now = opts.now ?? this.clock();
       const tz = opts.timeZone ? resolveTimeZone(opts.timeZone) : this.tz();
       const r = this.find(st, id);
-      if (r.status === 'settled') return { record: { ...r } };
+      if (r.status === 'settled') return { record: copy(r) };
       // settled-only spend: active records are left out (the index adds them on top)
       const settledSpend = () => st.index.snapshot(st.archive, r.site, now, tz, false);
       const before = settledSpend();
       this.mutate(st, ch, r, () => applyCommit(r, info, now));
-      return { record: { ...r }, before, after: settledSpend() };
+      return { record: copy(r), before, after: settledSpend() };
     });
   }
 
@@ -398,7 +425,7 @@ export class Ledger {
           enter(r, 'released', now);
           r.errorReason ??= 'never signed (the wallet restarted)';
         });
-        out.push({ ...r });
+        out.push(copy(r));
       }
       return out;
     });
@@ -417,7 +444,7 @@ export class Ledger {
   ): Promise<PaymentRecord> {
     return this.tx((st, ch) => {
       const r = this.find(st, id);
-      if (r.status === 'settled' || r.status === 'failed' || r.status === 'released') return { ...r };
+      if (r.status === 'settled' || r.status === 'failed' || r.status === 'released') return copy(r);
       this.mutate(st, ch, r, () => {
         enter(r, opts.definite ? 'failed' : 'unknown', now);
         r.errorReason = reason;
@@ -425,7 +452,7 @@ export class Ledger {
         if (opts.claimedTxHash && !r.claimedTxHash) r.claimedTxHash = opts.claimedTxHash;
         if (opts.pageChecked) r.pageChecked = true;
       });
-      return { ...r };
+      return copy(r);
     });
   }
 
@@ -437,13 +464,13 @@ export class Ledger {
   release(id: string, now = this.clock()): Promise<PaymentRecord> {
     return this.tx((st, ch) => {
       const r = this.find(st, id);
-      if (r.status === 'released' || r.status === 'failed') return { ...r };
+      if (r.status === 'released' || r.status === 'failed') return copy(r);
       if (r.status === 'settled') throw new LedgerError('invalid-transition', 'cannot release a settled payment');
       if (r.status === 'unknown' && !isExpired(r, now, this.grace)) {
         throw new LedgerError('invalid-transition', 'outcome unknown and the authorization is still valid');
       }
       this.mutate(st, ch, r, () => enter(r, 'released', now));
-      return { ...r };
+      return copy(r);
     });
   }
 
@@ -468,7 +495,7 @@ export class Ledger {
           r.errorReason = reason;
         });
       }
-      return { ...r };
+      return copy(r);
     });
   }
 
@@ -518,6 +545,11 @@ export class Ledger {
     return this.tx((st) => selectRecords([...st.byId.values()], opts));
   }
 
+  /** The id of the settled record this transaction settled, if any (no history walk). */
+  settledByTx(txHash: string): Promise<string | undefined> {
+    return this.tx((st) => st.byTx.get(txKey(txHash)));
+  }
+
   /** Records not final yet (reserved, signed, unknown), in no particular order. */
   active(): Promise<PaymentRecord[]> {
     return this.tx((st) => [...st.index.activeRecords()].map(copy));
@@ -530,6 +562,15 @@ export class Ledger {
   exportJson(opts: Omit<ListOptions, 'limit'> = {}): Promise<string> {
     return this.list(opts).then((rs) => toJson(rs, this.clock()));
   }
+}
+
+/** EVM hashes are hex (any case); Solana / TRON ids are kept as written. */
+function txKey(tx: string): string {
+  return /^0x[0-9a-fA-F]+$/.test(tx) ? tx.toLowerCase() : tx;
+}
+
+function unindexTx(st: State, r: PaymentRecord): void {
+  if (r.txHash && st.byTx.get(txKey(r.txHash)) === r.id) st.byTx.delete(txKey(r.txHash));
 }
 
 function copy(r: PaymentRecord): PaymentRecord {

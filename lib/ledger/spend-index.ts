@@ -50,12 +50,14 @@ function keyOf(r: PaymentRecord): string {
   return k;
 }
 
-function lowerBound(sorted: readonly PaymentRecord[], createdAt: number): number {
+/** First index whose createdAt is ≥ `createdAt` (`strict`: > `createdAt`). */
+function lowerBound(sorted: readonly PaymentRecord[], createdAt: number, strict = false): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid]!.createdAt < createdAt) lo = mid + 1;
+    const t = sorted[mid]!.createdAt;
+    if (t < createdAt || (strict && t === createdAt)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -80,7 +82,7 @@ export class SpendIndex {
   add(r: PaymentRecord): void {
     if (ACTIVE_STATUSES.includes(r.status)) this.active.add(r);
     else if (r.status === 'settled') {
-      const at = lowerBound(this.settled, r.createdAt + 1); // after equal createdAt: stable
+      const at = lowerBound(this.settled, r.createdAt, true); // after equal createdAt: stable
       this.settled.splice(at, 0, r);
       this.fold(r, 1n);
     }
@@ -151,7 +153,7 @@ export class SpendIndex {
       addRecord(siteTotals, r, b);
       if (inWindow(r.createdAt)) recent.push(r.createdAt);
     }
-    for (let i = lowerBound(this.settled, now - RATE_WINDOW_MS + 1); i < this.settled.length; i++) {
+    for (let i = lowerBound(this.settled, now - RATE_WINDOW_MS, true); i < this.settled.length; i++) {
       const r = this.settled[i]!;
       if (r.createdAt > now) break;
       if (keyOf(r) === key) recent.push(r.createdAt);

@@ -18,6 +18,13 @@ import type { ArchivedTotals, PaymentRecord, StoredRecord } from './types';
 
 export const LEDGER_SCHEMA_VERSION = 2;
 
+/**
+ * Written over a record key in the same storage call that folds the record into the archive, so
+ * a crash before the key is removed never counts it twice (load skips and removes tombstones).
+ */
+const TOMBSTONE = Object.freeze({ removed: true });
+const isTombstone = (v: unknown) => typeof v === 'object' && v !== null && (v as { removed?: unknown }).removed === true && !('id' in v);
+
 export interface LedgerMeta {
   version: number;
   /** site → lifetime totals of pruned settled records; '*' = all sites. */
@@ -87,14 +94,20 @@ export class LedgerStore {
     if (oldDoc !== undefined) await this.local().remove([this.prefix, `${this.prefix}$`]);
     const records: PaymentRecord[] = [];
     const corrupt: string[] = [];
+    const tombstones: string[] = [];
     for (const [k, v] of Object.entries(all)) {
       if (!k.startsWith(this.recordPrefix)) continue;
+      if (isTombstone(v)) {
+        tombstones.push(k);
+        continue;
+      }
       try {
         records.push(decodeRecord(v as StoredRecord));
       } catch {
         corrupt.push(k);
       }
     }
+    if (tombstones.length > 0) await this.local().remove(tombstones);
     this.hasMeta = meta !== undefined;
     this.gen = typeof all[this.genKey] === 'string' ? (all[this.genKey] as string) : undefined;
     if (this.gen === undefined) await this.write([], [], undefined); // claim a generation
@@ -135,12 +148,15 @@ export class LedgerStore {
     this.gen = crypto.randomUUID();
     const items: Record<string, unknown> = { [this.genKey]: this.gen };
     for (const r of changed) items[this.recordKey(r.id)] = encodeRecord(r);
+    // removed records are tombstoned in this same call (atomic with the archive), deleted after
+    for (const id of removed) items[this.recordKey(id)] = TOMBSTONE;
     // the first write of a fresh install records the schema version
     if (archive || (!this.hasMeta && changed.length > 0)) {
       items[this.metaKey] = { version: LEDGER_SCHEMA_VERSION, archive: archive ?? {} } satisfies LedgerMeta;
     }
     await this.local().set(items);
     if (items[this.metaKey]) this.hasMeta = true;
-    if (removed.length > 0) await this.local().remove(removed.map((id) => this.recordKey(id)));
+    // best effort: a tombstone left behind is skipped and removed by the next load
+    if (removed.length > 0) await this.local().remove(removed.map((id) => this.recordKey(id))).catch(() => undefined);
   }
 }

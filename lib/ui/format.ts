@@ -92,6 +92,9 @@ export function periodLabel(period: PeriodUsageDto['period']): string {
   }
 }
 
+/** A payment released at expiry without the chain's answer (no RPC, RPC down): it may have settled. */
+export const UNVERIFIED_TEXT = 'Not checked on chain yet (no RPC answer): it may have settled; the wallet keeps asking for 7 days.';
+
 export function paymentStatusLabel(status: PaymentDto['status']): string {
   switch (status) {
     case 'reserved':

@@ -165,6 +165,75 @@ describe('ledger storage: one step writes one record', () => {
   });
 });
 
+describe('ledger storage: faults and bad records lose nothing and count nothing twice', () => {
+  const DAY_MS = 86_400_000;
+  it('pruning interrupted after the archive was written (remove fails, worker dies) never counts a record twice', async () => {
+    const l = new Ledger({ timeZone: TZ, clock: () => T0, retention: { maxSettled: 1, settledMinAgeDays: 40 } });
+    const old = T0 - 100 * DAY_MS;
+    for (let i = 0; i < 4; i++) {
+      const { record } = await l.reserve(input({ id: `s${i}`, now: old + i, expiresAt: old + 1e6 }));
+      await l.commit(record!.id, { txHash: `0x${i}`, network: NET, payer: '0x2' }, old + i);
+    }
+    const lifetime = (await l.snapshot(SITE, T0)).site.usd.lifetime;
+    expect(lifetime).toBe(4n * CENT);
+    const remove = vi.spyOn(fakeBrowser.storage.local, 'remove').mockRejectedValue(new Error('worker killed'));
+    expect((await l.sweep(T0)).pruned).toBe(3);
+    remove.mockRestore();
+    // a fresh instance after the "crash": archive + tombstones, no record counted twice
+    const again = new Ledger({ timeZone: TZ, clock: () => T0, retention: { maxSettled: 1, settledMinAgeDays: 40 } });
+    expect((await again.snapshot(SITE, T0)).site.usd.lifetime).toBe(lifetime);
+    expect((await again.list()).map((r) => r.id)).toEqual(['s3']);
+    await again.sweep(T0);
+    expect((await again.snapshot(SITE, T0)).site.usd.lifetime).toBe(lifetime);
+    // the tombstones were cleaned up by the load
+    expect(Object.keys(await fakeBrowser.storage.local.get(null)).filter((k) => k.startsWith('ledger.r.')).sort()).toEqual(['ledger.r.s3']);
+  });
+
+  it('a malformed stored record is left out (kept in storage); the ledger keeps working and counting the rest', async () => {
+    const l = new Ledger({ timeZone: TZ, clock: () => T0 });
+    await l.reserve(input({ id: 'good' }));
+    const bad = [
+      { id: 'no-asset', site: SITE, requestOrigin: SITE, resourceUrl: SITE, network: NET, amount: '5', payTo: 'x', status: 'settled', createdAt: T0, updatedAt: T0, expiresAt: T0 },
+      { id: 'str-decimals', site: SITE, requestOrigin: SITE, resourceUrl: SITE, network: NET, asset: { ...USDC, decimals: '6' }, amount: '5', payTo: 'x', status: 'settled', createdAt: T0, updatedAt: T0, expiresAt: T0 },
+      { id: 'num-network', site: SITE, requestOrigin: SITE, resourceUrl: SITE, network: 7, asset: USDC, amount: '5', payTo: 'x', status: 'settled', createdAt: T0, updatedAt: T0, expiresAt: T0 },
+    ];
+    await fakeBrowser.storage.local.set(Object.fromEntries(bad.map((b) => [`ledger.r.${b.id}`, b])));
+    await fakeBrowser.storage.local.set({ 'ledger.gen': 'someone-else' });
+    expect((await l.list()).map((r) => r.id)).toEqual(['good']);
+    expect((await l.snapshot(SITE, T0)).site.usd.day).toBe(CENT);
+    expect(await fakeBrowser.storage.local.get('ledger.r.no-asset')).toEqual({ 'ledger.r.no-asset': bad[0] });
+  });
+
+  it('records created within the same millisecond (or at fractional times) stay ordered and counted', async () => {
+    const l = new Ledger({ timeZone: TZ, clock: () => T0 });
+    for (const [id, now] of [['a', T0 + 2], ['b', T0 + 1.5], ['c', T0 + 1.5], ['d', T0 + 1]] as const) {
+      const { record } = await l.reserve(input({ id, now }));
+      await l.commit(record!.id, { txHash: `0x${id}`, network: NET, payer: '0x2' }, now);
+    }
+    expect((await l.snapshot(SITE, T0 + 3)).recent).toEqual([T0 + 1, T0 + 1.5, T0 + 1.5, T0 + 2]);
+    expect((await l.list()).map((r) => r.id).slice(0, 1)).toEqual(['a']);
+  });
+
+  it('settledByTx: which record a transaction settled, without walking the history', async () => {
+    const l = new Ledger({ timeZone: TZ, clock: () => T0 });
+    const { record } = await l.reserve(input({ id: 'p' }));
+    expect(await l.settledByTx('0xABCD')).toBeUndefined();
+    await l.commit(record!.id, { txHash: '0xAbCd', network: NET, payer: '0x2' }, T0);
+    expect(await l.settledByTx('0xabcd')).toBe('p');
+    expect(await new Ledger({ timeZone: TZ }).settledByTx('0xABCD')).toBe('p'); // rebuilt on load
+  });
+
+  it('a payment whose rail cannot tell whether it was used is released at expiry without "unverified"', async () => {
+    const l = new Ledger({ timeZone: TZ, clock: () => T0, canVerify: (r) => r.network.startsWith('eip155:') });
+    const evm = (await l.reserve(input({ id: 'evm' }))).record!;
+    const sol = (await l.reserve(input({ id: 'sol', network: 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1' }))).record!;
+    for (const r of [evm, sol]) await l.markSigned(r.id, { expiresAt: T0 - 120_000, authorizationId: 'x' }, T0);
+    await l.sweep(T0);
+    expect(await l.get('evm')).toMatchObject({ status: 'released', unverified: true });
+    expect((await l.get('sol'))!.unverified).toBeUndefined();
+  });
+});
+
 // ---- the incremental spend index equals the reference computation --------------------------
 
 const SITES = ['https://a.example', 'https://b.example', 'https://a.example/x'];
@@ -177,7 +246,7 @@ const STATUSES: PaymentStatus[] = ['reserved', 'signed', 'settled', 'failed', 'r
 const DAY = 86_400_000;
 
 // times cluster on the edges that matter: the rate window (60 s), day/week/month starts, expiry grace
-const EDGES = [0, -1, 1, -59_999, -60_000, -60_001, -61_000, -10 * 60_000, -DAY, -2 * DAY, -8 * DAY, -32 * DAY, -65 * DAY, DAY];
+const EDGES = [0, -1, 1, 0.5, -0.5, 1.5, -59_999, -60_000, -60_001, -61_000, -10 * 60_000, -DAY, -2 * DAY, -8 * DAY, -32 * DAY, -65 * DAY, DAY];
 const timeArb = fc.oneof(fc.constantFrom(...EDGES), fc.integer({ min: -70 * DAY, max: DAY }));
 const recordArb = fc.record({
   site: fc.constantFrom(...SITES),

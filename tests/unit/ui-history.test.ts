@@ -222,6 +222,14 @@ describe('payment detail', () => {
     expect(s).not.toContain('<a href'); // no explorer URL given → no link
   });
 
+  it('a payment released without the chain\'s answer says so, in the table and the detail', () => {
+    const p = pay({ id: 'uv', status: 'released', unverified: true, txHash: undefined });
+    useHistoryStore.setState({ loaded: true, error: null, items: [p] });
+    expect(testIdText(section(), 'history-unverified')).toMatch(/Not checked on chain yet/);
+    expect(testIdText(html(createElement(PaymentDetail, { payment: p, onClose: () => undefined })), 'detail-unverified')).toMatch(/keeps asking/);
+    expect(html(createElement(PaymentDetail, { payment: pay({ status: 'released' }), onClose: () => undefined }))).not.toContain('detail-unverified');
+  });
+
   it('a non-https explorer URL is never rendered as a link', () => {
     const m = html(createElement(PaymentDetail, { payment: pay({ txHash: TX, explorerUrl: 'javascript:alert(1)' }), onClose: () => undefined }));
     expect(m).not.toContain('javascript:');

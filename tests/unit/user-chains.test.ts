@@ -13,7 +13,7 @@ import { ApprovalQueue } from '../../lib/background/approvals';
 import { Balances, BalanceReader, resolveRpcUrl } from '../../lib/background/balances';
 import { createHandlers } from '../../lib/background/handlers';
 import { PaymentService } from '../../lib/background/payments';
-import { MAX_CUSTOM_NETWORKS, MAX_CUSTOM_TOKENS, Settings } from '../../lib/background/settings';
+import { MAX_CUSTOM_NETWORKS, MAX_CUSTOM_TOKENS, Settings, userAssets } from '../../lib/background/settings';
 import { UserChains } from '../../lib/background/user-chains';
 import { createCustodyService } from '../../lib/custody/service';
 import { Ledger } from '../../lib/ledger/ledger';
@@ -409,5 +409,26 @@ describe('payments: an offer whose EIP-712 domain differs from a custom token’
     expect(ok).toMatchObject({ action: 'retry', headerName: 'PAYMENT-SIGNATURE' });
     expect(getSigner).toHaveBeenCalledTimes(1);
     expect(await ledger.list({ limit: 10 })).toMatchObject([{ status: 'signed', network: 'eip155:31337', asset: { symbol: 'USDC', usdPegged: true } }]);
+  });
+});
+
+describe('a stored token that later conflicts with the built-in table', () => {
+  it('is left out of the registry instead of breaking every payment; the built-in entry wins', async () => {
+    const BASE_USDC = '0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913';
+    // as if saved before a wallet update made it built-in (the save-time check would refuse it now)
+    await fakeBrowser.storage.local.set({
+      settings: {
+        notifications: true, allowedSites: [], rpcUrls: {},
+        playgroundTokens: [{ chainId: 31337, address: '0x5FbDB2315678afecb367f032d93F642f64180aa3' }],
+        customTokens: [{ chainId: 8453, address: BASE_USDC, name: 'USD Coin', symbol: 'USDC', decimals: 6, eip712: { name: 'USD Coin', version: '2' }, domainSeparator: `0x${'00'.repeat(32)}`, eip3009: true, usdPegged: false, addedAt: 1 }],
+      },
+    });
+    const stored = userAssets(await new Settings().get());
+    expect(() => createRegistry(stored)).toThrow(/conflicting/);
+    const reg = await new Settings().registry();
+    const base = reg.lookup('eip155:8453', BASE_USDC);
+    expect(base).toMatchObject({ usdPegged: true });
+    expect((base as { custom?: boolean }).custom).not.toBe(true);
+    expect(reg.lookup('eip155:31337', '0x5FbDB2315678afecb367f032d93F642f64180aa3')).toBeDefined(); // the others still work
   });
 });

@@ -1,6 +1,6 @@
 /** The payments of the current view; a row (or its Details button) opens the payment's details. */
 import type { PaymentDto } from '../../../lib/messaging/contract';
-import { formatDateTime, paymentStatusLabel, shortAddress } from '../../../lib/ui/format';
+import { formatDateTime, paymentStatusLabel, shortAddress, UNVERIFIED_TEXT } from '../../../lib/ui/format';
 import { confirmedByText } from '../../../lib/ui/history';
 import { AmountView } from '../../AmountView';
 import { TxLink } from './TxLink';
@@ -52,6 +52,11 @@ export function HistoryTable({ items, onSelect, imported = false }: HistoryTable
               </td>
               <td>
                 <span className={`badge ${p.status}`}>{paymentStatusLabel(p.status)}</span>
+                {p.unverified && (
+                  <div className="small muted" data-testid="history-unverified">
+                    {UNVERIFIED_TEXT}
+                  </div>
+                )}
                 {p.status === 'settled' && p.confirmedBy && (
                   <div className="small muted" data-testid="history-confirmed-by">
                     {confirmedByText(p.confirmedBy)}

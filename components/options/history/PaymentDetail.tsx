@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { PaymentDto } from '../../../lib/messaging/contract';
-import { paymentStatusLabel } from '../../../lib/ui/format';
+import { paymentStatusLabel, UNVERIFIED_TEXT } from '../../../lib/ui/format';
 import { confirmedByText, formatDateTimeLong, timeline, x402VersionText } from '../../../lib/ui/history';
 import { amountText } from '../../AmountView';
 import { TxLink } from './TxLink';
@@ -74,6 +74,7 @@ export function PaymentDetail({ payment: p, onClose, imported = false, timeZone 
           </Field>
           <Field label="Status" testId="detail-status">
             <span className={`badge ${p.status}`}>{paymentStatusLabel(p.status)}</span> {p.auto ? '· paid automatically within a budget' : '· approved by you'}
+            {p.unverified && <div className="small muted" data-testid="detail-unverified">{UNVERIFIED_TEXT}</div>}
           </Field>
           <Field label="Timeline" testId="detail-times">
             <ul className="plain">
