@@ -253,7 +253,13 @@ function CustomTokens({ settings }: { settings: SettingsDto }) {
     setBusy('add');
     setError(null);
     try {
-      await addToken({ chainId: found.chainId, address: found.address, usdPegged: usd });
+      await addToken({
+        chainId: found.chainId,
+        address: found.address,
+        usdPegged: usd,
+        // what the user is confirming: the background refuses if the contract now says otherwise
+        seen: { symbol: found.symbol, decimals: found.decimals, eip712Name: found.eip712?.name ?? '', eip712Version: found.eip712?.version ?? '', domainSeparator: found.domainSeparator ?? '' },
+      });
       setFound(null);
       setAddress('');
       setUsd(false);

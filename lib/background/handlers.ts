@@ -387,6 +387,19 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       return settingsDto();
     },
     'tokens.remove': async (input) => {
+      // a payment in this token whose outcome is still open needs the token's facts to be decided
+      const i = obj(input);
+      if (typeof i.address === 'string' && Number.isSafeInteger(i.chainId)) {
+        const network = `eip155:${i.chainId as number}`;
+        const open = [...(await d.ledger.active()), ...(await d.ledger.list({ status: 'released' })).filter((r) => r.unverified)].filter(
+          (r) => r.network === network && r.asset.address.toLowerCase() === (i.address as string).toLowerCase(),
+        );
+        if (open.length > 0)
+          throw new HandlerError(
+            'invalid-argument',
+            `${open.length} payment${open.length === 1 ? '' : 's'} in this token ${open.length === 1 ? 'is' : 'are'} still waiting for the chain: remove the token once ${open.length === 1 ? 'it is' : 'they are'} decided (at most a few minutes, or 7 days without an RPC).`,
+          );
+      }
       await chains.removeToken(input);
       return settingsDto();
     },

@@ -219,6 +219,18 @@ export class UserChains {
     const found = await this.lookup(i);
     if (found.problem || !found.eip712 || !found.domainSeparator)
       throw settingsError(`${found.symbol} at ${found.address} cannot be added: ${found.problem ?? 'its EIP-712 domain is unknown'}.`, 'token-refused');
+    const seen = (i.seen && typeof i.seen === 'object' ? i.seen : undefined) as Record<string, unknown> | undefined;
+    if (!seen) throw settingsError('Look the token up first: the wallet adds only what you were shown.', 'token-changed');
+    // read again just now: it must be what the user confirmed (a proxy upgrade or a changing RPC in between)
+    const changed =
+      seen.symbol !== found.symbol ||
+      seen.decimals !== found.decimals ||
+      seen.eip712Name !== found.eip712.name ||
+      seen.eip712Version !== found.eip712.version ||
+      typeof seen.domainSeparator !== 'string' ||
+      seen.domainSeparator.toLowerCase() !== found.domainSeparator.toLowerCase();
+    if (changed)
+      throw settingsError(`The contract's facts changed since you looked it up (now ${found.symbol}, ${found.decimals} decimals, ${found.eip712.name} v${found.eip712.version}): look it up again and check them.`, 'token-changed');
     const token: CustomTokenDto = {
       chainId: found.chainId,
       address: found.address,

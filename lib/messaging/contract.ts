@@ -251,6 +251,15 @@ export interface HistoryFilterDto {
   query?: string;
 }
 
+/** What the user saw of a token before adding it (see `tokens.add`). */
+export interface TokenSeenDto {
+  symbol: string;
+  decimals: number;
+  eip712Name: string;
+  eip712Version: string;
+  domainSeparator: string;
+}
+
 export interface PlaygroundTokenDto {
   /** EVM tokens: the chain id */
   chainId?: number;
@@ -419,7 +428,11 @@ export interface PrivilegedApi {
   /** read a token's facts from the chain, for the user to confirm (stores nothing) */
   'tokens.lookup': [{ chainId: number; address: string }, TokenLookupDto];
   /** read the facts again, check them, and add the token; `usdPegged`: the user's "counts as dollars" */
-  'tokens.add': [{ chainId: number; address: string; usdPegged?: boolean }, SettingsDto];
+  /**
+   * `seen`: the facts the user was shown by `tokens.lookup`; the background reads the contract
+   * again and refuses to add it when they differ (the contract or its RPC changed in between).
+   */
+  'tokens.add': [{ chainId: number; address: string; usdPegged?: boolean; seen: TokenSeenDto }, SettingsDto];
   'tokens.remove': [{ chainId: number; address: string }, SettingsDto];
   'activity.list': [void, ActivityDto[]];
   /** the active account's balance of each trusted token with a known RPC (cached briefly) */

@@ -42,6 +42,14 @@ function setup() {
   return { settings, chains };
 }
 
+/** What the options page sends with tokens.add: the facts the user was shown by the lookup. */
+function seenOf(t: { symbol: string; decimals: number; eip712?: { name: string; version: string }; domainSeparator?: string }) {
+  return { symbol: t.symbol, decimals: t.decimals, eip712Name: t.eip712?.name ?? '', eip712Version: t.eip712?.version ?? '', domainSeparator: t.domainSeparator ?? '' };
+}
+async function addSeen(chains: UserChains, input: Record<string, unknown>) {
+  return chains.addToken({ ...input, seen: seenOf(await chains.lookup(input)) });
+}
+
 beforeEach(() => {
   fakeBrowser.reset();
   anvil = fakeTokenNode(31337, {
@@ -154,7 +162,7 @@ describe('custom tokens: facts read from the contract, the domain separator chec
     expect(await settings.get()).toMatchObject({ customTokens: [] }); // a lookup stores nothing
     const reads = anvil.calls.length;
     // the page's claims are ignored: only chainId, address and the "counts as dollars" tick are read
-    const s = await chains.addToken({ chainId: 31337, address: TOKEN, symbol: 'FAKE', decimals: 18, eip712: { name: 'Evil', version: '9' } });
+    const s = await addSeen(chains, { chainId: 31337, address: TOKEN, symbol: 'FAKE', decimals: 18, eip712: { name: 'Evil', version: '9' } });
     expect(anvil.calls.length).toBeGreaterThan(reads); // read again at add time
     expect(s.customTokens).toEqual([
       {
@@ -191,6 +199,18 @@ describe('custom tokens: facts read from the contract, the domain separator chec
     expect((await settings.get()).customTokens).toEqual([]);
   });
 
+  it('refuses to add a token whose facts changed since the user looked it up (proxy upgrade, a changing RPC)', async () => {
+    const { settings, chains } = setup();
+    await chains.addNetwork(anvilNet);
+    const shown = await chains.lookup({ chainId: 31337, address: TOKEN });
+    anvil.tokens.get(TOKEN.toLowerCase())!.decimals = 18; // between "Look up" and "Add token"
+    await expect(chains.addToken({ chainId: 31337, address: TOKEN, usdPegged: true, seen: seenOf(shown) })).rejects.toMatchObject({
+      code: 'token-changed',
+      message: /changed since you looked it up \(now USDC, 18 decimals/,
+    });
+    expect((await settings.get()).customTokens).toEqual([]);
+  });
+
   it('refuses bad addresses, unknown chains, chains without RPC, built-in tokens, playground tokens, and too many tokens', async () => {
     const { settings, chains } = setup();
     await chains.addNetwork(anvilNet);
@@ -223,18 +243,18 @@ describe('custom tokens: facts read from the contract, the domain separator chec
     await settings.update({ playgroundTokens: [{ chainId: 31337, address: TOKEN }] });
     expect((await chains.lookup({ chainId: 31337, address: TOKEN })).problem).toMatch(/already one of your local test tokens/);
     await settings.update({ playgroundTokens: [] });
-    await chains.addToken({ chainId: 31337, address: TOKEN });
+    await addSeen(chains, { chainId: 31337, address: TOKEN });
     await expect(settings.update({ playgroundTokens: [{ chainId: 31337, address: TOKEN }] })).rejects.toMatchObject({ message: /already one of your custom tokens/ });
 
     // at most MAX_CUSTOM_TOKENS
     for (let i = 1; i < MAX_CUSTOM_TOKENS; i++) {
       const a = getAddress(`0x${(0xa000 + i).toString(16).padStart(40, '0')}`);
       anvil.tokens.set(a.toLowerCase(), { name: `Token ${i}`, symbol: `T${i}`, decimals: 18, version: '1' });
-      await chains.addToken({ chainId: 31337, address: a });
+      await addSeen(chains, { chainId: 31337, address: a });
     }
     const extra = getAddress(`0x${(0xb000).toString(16).padStart(40, '0')}`);
     anvil.tokens.set(extra.toLowerCase(), { name: 'One more', symbol: 'MORE', decimals: 18, version: '1' });
-    await expect(chains.addToken({ chainId: 31337, address: extra })).rejects.toMatchObject({ message: `Too many custom tokens (at most ${MAX_CUSTOM_TOKENS}): remove one first.` });
+    await expect(addSeen(chains, { chainId: 31337, address: extra })).rejects.toMatchObject({ message: `Too many custom tokens (at most ${MAX_CUSTOM_TOKENS}): remove one first.` });
     expect((await settings.get()).customTokens).toHaveLength(MAX_CUSTOM_TOKENS);
   });
 
@@ -243,10 +263,10 @@ describe('custom tokens: facts read from the contract, the domain separator chec
     await chains.addNetwork(anvilNet);
     const PERMIT_ONLY = '0x2222222222222222222222222222222222222222';
     anvil.tokens.set(PERMIT_ONLY, { name: 'Euro Token', symbol: 'EURT', decimals: 18, version: '1', eip3009: false });
-    await chains.addToken({ chainId: 31337, address: TOKEN, usdPegged: true });
+    await addSeen(chains, { chainId: 31337, address: TOKEN, usdPegged: true });
     const plain = await chains.lookup({ chainId: 31337, address: PERMIT_ONLY });
     expect(plain.warnings).toEqual([expect.stringMatching(/no EIP-3009/)]);
-    await chains.addToken({ chainId: 31337, address: PERMIT_ONLY });
+    await addSeen(chains, { chainId: 31337, address: PERMIT_ONLY });
     const reg = await settings.registry();
     expect(reg.lookup('eip155:31337', TOKEN.toLowerCase())).toEqual({
       rail: 'evm',
@@ -274,9 +294,10 @@ describe('custom tokens: facts read from the contract, the domain separator chec
   it('privileged handlers: networks.list offers built-in and custom networks (test networks only when shown), tokens.* go through the checks', async () => {
     const { settings } = setup();
     const chains = new UserChains(settings, { transport: fakeNetwork({ [RPC]: anvil }), timeoutMs: 1_000 });
+    const ledger = new Ledger();
     const h = createHandlers({
       custody: createCustodyService({ vaultPolicy: { iterations: 2_000, minIterations: 1_000 } }),
-      ledger: new Ledger(),
+      ledger,
       policies: new PolicyStore(),
       approvals: new ApprovalQueue(),
       settings,
@@ -294,8 +315,18 @@ describe('custom tokens: facts read from the contract, the domain separator chec
     expect(s.customNetworks).toHaveLength(1);
     expect((await h['networks.list'](undefined as never, sender))[0]).toEqual({ chainId: 31337, network: 'eip155:31337', name: 'Anvil', testnet: true, custom: true, hasRpc: true });
     expect((await h['tokens.lookup']({ chainId: 31337, address: TOKEN }, sender)).domainMatches).toBe(true);
-    expect((await h['tokens.add']({ chainId: 31337, address: TOKEN, usdPegged: true }, sender)).customTokens[0]).toMatchObject({ usdPegged: true });
+    const seen = seenOf(await h['tokens.lookup']({ chainId: 31337, address: TOKEN }, sender));
+    await expect(h['tokens.add']({ chainId: 31337, address: TOKEN, usdPegged: true } as never, sender)).rejects.toMatchObject({ code: 'token-changed', message: /Look the token up first/ });
+    expect((await h['tokens.add']({ chainId: 31337, address: TOKEN, usdPegged: true, seen }, sender)).customTokens[0]).toMatchObject({ usdPegged: true });
     await expect(h['settings.update']({ customTokens: [] } as never, sender)).rejects.toMatchObject({ code: 'invalid-settings' });
+    // a payment in the token still waiting for the chain keeps it from being removed
+    const { record } = await ledger.reserve({
+      site: 'https://shop.example', requestOrigin: 'https://shop.example', resourceUrl: 'https://shop.example/a', network: 'eip155:31337',
+      asset: { address: TOKEN.toLowerCase(), symbol: 'USDC', decimals: 6, usdPegged: true }, amount: 1n, payTo: PAY_TO, expiresAt: Date.now() + 60_000, auto: false,
+      policyCheck: () => ({ action: 'pay' }),
+    });
+    await expect(h['tokens.remove']({ chainId: 31337, address: TOKEN }, sender)).rejects.toMatchObject({ message: /1 payment in this token is still waiting for the chain/ });
+    await ledger.release(record!.id);
     expect((await h['tokens.remove']({ chainId: 31337, address: TOKEN }, sender)).customTokens).toEqual([]);
   });
 });
@@ -374,7 +405,7 @@ describe('payments: an offer whose EIP-712 domain differs from a custom token’
   it('mismatching extra.name / extra.version → no signature, no record; the matching offer signs (the check is not vacuous)', async () => {
     const { settings, chains } = setup();
     await chains.addNetwork(anvilNet);
-    await chains.addToken({ chainId: 31337, address: TOKEN, usdPegged: true });
+    await addSeen(chains, { chainId: 31337, address: TOKEN, usdPegged: true });
     const custody = createCustodyService({ vaultPolicy: { iterations: 2_000, minIterations: 1_000 } });
     await custody.importMnemonic(PHRASE, 'correct horse battery staple');
     const getSigner = vi.spyOn(custody, 'getSigner');
