@@ -8,7 +8,7 @@ export default defineConfig({
     environment: 'node',
     fileParallelism: false,
     testTimeout: 90_000,
-    hookTimeout: 90_000,
+    hookTimeout: 180_000, // a world (three chains, a Solana cluster, servers, a browser) on a loaded 2-core machine
     reporters: ['default'],
   },
 });

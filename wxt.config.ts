@@ -7,8 +7,8 @@ import { defineConfig } from 'wxt';
 //  - webRequest: observe 402 responses and PAYMENT-RESPONSE headers (read-only)
 //  - declarativeNetRequest: one-shot header rule for paid top-level navigations
 //  - notifications: automatic-payment and budget alerts
-//  - unlimitedStorage (Chrome only; no install warning there): the payment history (up to 10,000
-//    settled records, ~1 KB each) must never hit storage.local's 10 MB quota and stop payments;
+//  - unlimitedStorage (Chrome only; no install warning there): the payment history (up to 6,000
+//    records, ~1 KB each) must never hit storage.local's 10 MB quota and stop payments;
 //    Firefox sets no quota on an extension's storage.local
 //  - host_permissions <all_urls>: x402 resources can live on any origin
 export default defineConfig({

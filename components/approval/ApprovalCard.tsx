@@ -148,12 +148,17 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
 
       {option ? (
         <p className="amount" data-testid="approval-amount">
-          {amountText(option.amountToken, option.amountUsd)}
-          {option.fee && option.fee.atomic !== '0' && (
-            <span className="small muted" data-testid="approval-total">
-              {' '}
-              + fee · {totalText(option.fee)}
-            </span>
+          {option.fee && option.fee.atomic !== '0' ? (
+            <>
+              {/* the hero is what leaves the account: price and fee together */}
+              {amountText(option.fee.totalToken, option.fee.totalUsd ?? null)}
+              <span className="small muted" data-testid="approval-total">
+                {' '}
+                {totalText(option.fee)}: price {amountText(option.amountToken, option.amountUsd)} + fee {option.fee.token}
+              </span>
+            </>
+          ) : (
+            amountText(option.amountToken, option.amountUsd)
           )}
         </p>
       ) : (

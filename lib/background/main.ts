@@ -6,7 +6,6 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { AUTOLOCK_ALARM, createCustodyService } from '../custody/service';
-import { railOfNetwork } from '../rails';
 import { Ledger } from '../ledger/ledger';
 import { PolicyStore } from '../policy/store';
 import { resolveTimeZone } from '../policy/periods';
@@ -63,8 +62,7 @@ export function startBackground(): void {
   // Test builds may move the custody clock forward (auto-lock tests); release builds cannot.
   let skewMs = 0;
   const custody = createCustodyService(import.meta.env.MODE === 'test' ? { now: () => Date.now() + skewMs } : {});
-  // an expired payment is left 'unverified' (asked again later) only where its rail can tell whether it was used
-  const ledger = new Ledger({ canVerify: (r) => !!r.authorizationId && !!railOfNetwork(r.network)?.readAuthorizationUsed });
+  const ledger = new Ledger();
   const policies = new PolicyStore();
   const settings = new Settings();
   const approvals = new ApprovalQueue();

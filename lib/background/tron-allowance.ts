@@ -72,6 +72,9 @@ async function target(d: HandlerDeps, approvalId: string, optionIndex: number): 
   return { option, asset, spender: net.paymentPermit, needed: BigInt(option.amountAtomic) + BigInt(option.fee?.atomic ?? '0'), owner: status.activeTronAddress, rpcUrl };
 }
 
+/** Caps from here up count as unlimited (2^128 atomic units: more than any token's supply). */
+export const EFFECTIVELY_UNLIMITED = 2n ** 128n;
+
 /** The amount to approve: exactly what is needed, a larger cap, or (confirmed separately) unlimited. */
 export function amountOf(t: Target, input: { amountAtomic?: unknown; unlimited?: unknown; confirmUnlimited?: unknown }): bigint {
   if (input.unlimited === true) {
@@ -82,8 +85,10 @@ export function amountOf(t: Target, input: { amountAtomic?: unknown; unlimited?:
   if (typeof input.amountAtomic !== 'string' || !/^(0|[1-9][0-9]{0,77})$/.test(input.amountAtomic)) throw new HandlerError('invalid-argument', 'The amount must be a whole number of atomic units.');
   const n = BigInt(input.amountAtomic);
   if (n < t.needed) throw new HandlerError('invalid-argument', `The approval must cover this payment (${formatTokenAmount(t.needed, t.asset)}).`);
-  if (n >= MAX_UINT256) throw new HandlerError('confirm-unlimited', 'An unlimited approval needs its own confirmation.');
-  return n;
+  // a cap no one could ever spend is an unlimited approval in all but name: same separate confirmation
+  if (n >= EFFECTIVELY_UNLIMITED && input.confirmUnlimited !== true)
+    throw new HandlerError('confirm-unlimited', 'An approval this large is effectively unlimited and needs its own confirmation.');
+  return n >= MAX_UINT256 ? MAX_UINT256 : n;
 }
 
 function client(rpcUrl: string) {

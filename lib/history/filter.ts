@@ -35,8 +35,8 @@ export interface Filterable {
 }
 
 export const MAX_QUERY_LENGTH = 200;
-/** Most records `history.list` returns at once: the whole ledger (it keeps about 2,500). */
-export const MAX_HISTORY_LIST = 5000;
+/** Most records `history.list` returns at once: the whole ledger (it keeps at most 5,000 settled + 1,000 inactive). */
+export const MAX_HISTORY_LIST = 6000;
 const MAX_SITE_LENGTH = 2048;
 const MAX_NETWORK_LENGTH = 200;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -201,6 +201,8 @@ function parseCsvDoc(input: string): ImportResult {
   const missing = CSV_REQUIRED.filter((c) => !header.includes(c));
   if (missing.length) return fail(`This CSV file is not a wallet history export (missing columns: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}).`);
   const body = rows.slice(1).filter((r) => !(r.length === 1 && r[0] === ''));
+  // before any per-row work: a file of empty rows must not freeze the page
+  if (body.length > MAX_IMPORT_RECORDS) return fail(`The file has ${body.length} records; at most ${MAX_IMPORT_RECORDS.toLocaleString('en-US')} can be shown.`);
   const col = new Map(header.map((h, i) => [h, i] as const));
   const raw = body.map((cells) => {
     const get = (name: string): string | undefined => {

@@ -15,22 +15,21 @@ import type { Decision, SpendSnapshot } from '../policy/types';
 import { addressKey, siteKey, tokenKey } from '../policy/units';
 import { toCsv, toJson } from './export';
 import { sharedMutex, type Mutex } from '../util/mutex';
-import { archiveRecord, DEFAULT_EXPIRY_GRACE_MS, GLOBAL_ARCHIVE_KEY, isExpired } from './spend';
+import { archiveRecord, DEFAULT_EXPIRY_GRACE_MS, GLOBAL_ARCHIVE_KEY, isExpired, UNVERIFIED_KEEP_MS } from './spend';
 import { SpendIndex } from './spend-index';
 import { LedgerStore } from './store';
 import { type ArchivedTotals, type LedgerAsset, type PaymentRecord, type PaymentStatus } from './types';
 
 export { LEDGER_SCHEMA_VERSION as LEDGER_VERSION } from './store';
 const DAY_MS = 86_400_000;
-/** How long a payment released unverified is asked about on chain (reconciliation) and kept. */
-export const UNVERIFIED_KEEP_MS = 7 * DAY_MS;
+export { UNVERIFIED_KEEP_MS } from './spend';
 
 export interface RetentionOptions {
   /** Drop released/failed records this many days after their last update (default 30). */
   inactiveDays?: number;
   /** Keep at most this many released/failed records (default 1,000). */
   maxInactive?: number;
-  /** Keep at most this many settled records (default 10,000); older ones fold into lifetime totals. */
+  /** Keep at most this many settled records (default 5,000 — with 1,000 inactive, the history page shows them all); older ones fold into lifetime totals. */
   maxSettled?: number;
   /** Never prune a settled record younger than this (default 40 days, > any calendar period). */
   settledMinAgeDays?: number;
@@ -46,12 +45,6 @@ export interface LedgerOptions {
   expiryGraceMs?: number;
   retention?: RetentionOptions;
   newId?: () => string;
-  /**
-   * Can the chain still tell whether this signed authorization was used (its rail reads
-   * authorization state and the record has what it needs)? A record released at expiry is
-   * marked `unverified` — and re-asked — only then (default: it has an authorization id).
-   */
-  canVerify?: (r: PaymentRecord) => boolean;
 }
 
 export interface ReserveInput {
@@ -164,7 +157,6 @@ export class Ledger {
   private readonly retention: Required<RetentionOptions>;
   private readonly newId: () => string;
   private state: State | undefined;
-  private readonly canVerify: (r: PaymentRecord) => boolean;
   /** after a pass that could remove nothing: the payment path tries again only once the history grew or time passed */
   private pruneBlocked: { size: number; at: number } | undefined;
 
@@ -178,11 +170,10 @@ export class Ledger {
     this.retention = {
       inactiveDays: opts.retention?.inactiveDays ?? 30,
       maxInactive: opts.retention?.maxInactive ?? 1000,
-      maxSettled: opts.retention?.maxSettled ?? 10_000,
+      maxSettled: opts.retention?.maxSettled ?? 5_000,
       settledMinAgeDays: opts.retention?.settledMinAgeDays ?? 40,
     };
     this.newId = opts.newId ?? (() => crypto.randomUUID());
-    this.canVerify = opts.canVerify ?? ((r) => r.authorizationId !== undefined);
   }
 
   // ---- storage -------------------------------------------------------------------------
@@ -240,8 +231,9 @@ export class Ledger {
     const released: PaymentRecord[] = [];
     for (const r of [...st.index.activeRecords()]) {
       if (isExpired(r, now, this.grace)) {
-        // a signed authorization may have been used: worth asking the chain later, if it can tell
-        const couldSettle = r.status !== 'reserved' && this.canVerify(r);
+        // a signed authorization may have been used: it stays counted while unverified (and the
+        // chain is asked again where the rail can tell)
+        const couldSettle = r.status !== 'reserved';
         this.mutate(st, ch, r, () => {
           enter(r, 'released', now);
           r.errorReason ??= 'authorization expired';

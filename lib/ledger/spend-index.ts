@@ -80,7 +80,8 @@ export class SpendIndex {
   }
 
   add(r: PaymentRecord): void {
-    if (ACTIVE_STATUSES.includes(r.status)) this.active.add(r);
+    // released unverified: counted for a while (by `now`), like an active record — walked per snapshot
+    if (ACTIVE_STATUSES.includes(r.status) || (r.status === 'released' && r.unverified === true)) this.active.add(r);
     else if (r.status === 'settled') {
       const at = lowerBound(this.settled, r.createdAt, true); // after equal createdAt: stable
       this.settled.splice(at, 0, r);
@@ -165,8 +166,8 @@ export class SpendIndex {
   }
 
   /** Active records (reserved, signed, unknown), in no particular order. */
-  activeRecords(): IterableIterator<PaymentRecord> {
-    return this.active.values();
+  *activeRecords(): IterableIterator<PaymentRecord> {
+    for (const r of this.active) if (ACTIVE_STATUSES.includes(r.status)) yield r;
   }
 
   private settledTotals(key: string, win: Map<string, Agg>): SpendTotals {

@@ -21,9 +21,21 @@ export function isExpired(r: PaymentRecord, now: number, graceMs = DEFAULT_EXPIR
   return r.expiresAt + grace < now;
 }
 
+/** How long a payment released unverified (its authorization may have been used) keeps counting and being asked about. */
+export const UNVERIFIED_KEEP_MS = 7 * 86_400_000;
+
+/**
+ * Released at expiry without the chain's answer, within the window in which the wallet keeps
+ * asking: the signed authorization may have settled, so it still counts (a wallet that cannot
+ * prove a payment unused does not hand its budget back).
+ */
+export function isUnverifiedCounted(r: PaymentRecord, now: number): boolean {
+  return r.status === 'released' && r.unverified === true && now - r.updatedAt < UNVERIFIED_KEEP_MS;
+}
+
 /** Does this record count as spent (or reserved) at `now`? */
 export function isCounted(r: PaymentRecord, now: number, graceMs = DEFAULT_EXPIRY_GRACE_MS): boolean {
-  return COUNTED_STATUSES.includes(r.status) && !isExpired(r, now, graceMs);
+  return (COUNTED_STATUSES.includes(r.status) && !isExpired(r, now, graceMs)) || isUnverifiedCounted(r, now);
 }
 
 function zeroPeriods(): PeriodTotals {

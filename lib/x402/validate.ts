@@ -7,7 +7,7 @@
  * a bigint amount and a clamped timeout, and a reason for every option refused. Pure; policy
  * (caps, budgets) is applied later by its owner.
  */
-import { OptionRejected, RAILS, railOfNetwork, railOfV1Name, type PayableOption, type RailId, type RejectionCode } from '../rails/index.ts';
+import { OptionRejected, optionCost, RAILS, railOfNetwork, railOfV1Name, type PayableOption, type RailId, type RejectionCode } from '../rails/index.ts';
 import type { Registry } from './registry.ts';
 import type { PaymentRequiredNormalized, RawOption } from './types.ts';
 
@@ -121,10 +121,10 @@ function evaluateOne(
   });
 }
 
-/** Compare two USD-pegged costs exactly: a.amount / 10^a.dec vs b.amount / 10^b.dec. */
+/** Compare two USD-pegged costs exactly (what the user pays: amount + any scheme fee). */
 function compareUsd(a: PayableOption, b: PayableOption): number {
-  const l = a.amount * 10n ** BigInt(b.asset.decimals);
-  const r = b.amount * 10n ** BigInt(a.asset.decimals);
+  const l = optionCost(a) * 10n ** BigInt(b.asset.decimals);
+  const r = optionCost(b) * 10n ** BigInt(a.asset.decimals);
   return l < r ? -1 : l > r ? 1 : 0;
 }
 

@@ -118,7 +118,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       // Built-in Base / Base Sepolia endpoints turned off (empty URL): only the two playground
       // tokens (own RPC URLs) are read — one batched eth_chainId + balanceOf request each, in parallel.
       const [mainnet, devnet, testnet] = ['solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp', 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1', 'solana:4uhcVJyU9pJkvQyS88uRDiswHXSCkY3z'];
-      await ok(ext, 'settings.update', { rpcUrls: { '8453': '', '84532': '', [mainnet]: '', [devnet]: '', [testnet]: '' } });
+      await ok(ext, 'settings.update', { rpcUrls: { '8453': '', '84532': '', [mainnet]: '', [devnet]: '', [testnet]: '', 'tron:mainnet': '', 'tron:shasta': '', 'tron:nile': '' } });
       t = performance.now();
       const cold = await ok<BalanceDto[]>(ext, 'balances.list');
       ms.balancesListCold = Math.round(performance.now() - t);

@@ -223,14 +223,19 @@ describe('ledger storage: faults and bad records lose nothing and count nothing 
     expect(await new Ledger({ timeZone: TZ }).settledByTx('0xABCD')).toBe('p'); // rebuilt on load
   });
 
-  it('a payment whose rail cannot tell whether it was used is released at expiry without "unverified"', async () => {
-    const l = new Ledger({ timeZone: TZ, clock: () => T0, canVerify: (r) => r.network.startsWith('eip155:') });
-    const evm = (await l.reserve(input({ id: 'evm' }))).record!;
-    const sol = (await l.reserve(input({ id: 'sol', network: 'solana:EtWTRABZaYq6iMfeYKouRu166VU2xqa1' }))).record!;
-    for (const r of [evm, sol]) await l.markSigned(r.id, { expiresAt: T0 - 120_000, authorizationId: 'x' }, T0);
+  it('a signed payment released at expiry without the chain\'s answer stays counted (unverified) for 7 days; an unsigned one does not', async () => {
+    const l = new Ledger({ timeZone: TZ, clock: () => T0 });
+    const signed = (await l.reserve(input({ id: 'signed' }))).record!;
+    await l.reserve(input({ id: 'unsigned', expiresAt: T0 - 1 }));
+    await l.markSigned(signed.id, { expiresAt: T0 - 120_000, authorizationId: 'x' }, T0);
     await l.sweep(T0);
-    expect(await l.get('evm')).toMatchObject({ status: 'released', unverified: true });
-    expect((await l.get('sol'))!.unverified).toBeUndefined();
+    expect(await l.get('signed')).toMatchObject({ status: 'released', unverified: true });
+    expect((await l.get('unsigned'))!.unverified).toBeUndefined();
+    expect((await l.snapshot(SITE, T0)).site.usd.day).toBe(CENT); // the unverified one still counts
+    expect((await l.pending(undefined, T0)).size).toBe(0); // but is not 'pending' against the balance
+    expect((await l.snapshot(SITE, T0 + 7 * DAY_MS + 1)).site.usd.lifetime).toBe(0n); // given up after the window
+    expect((await l.releaseUnused('signed', T0)).unverified).toBeUndefined(); // the chain shows it unused: released for good
+    expect((await l.snapshot(SITE, T0)).site.usd.day).toBe(0n);
   });
 });
 
@@ -255,6 +260,8 @@ const recordArb = fc.record({
   status: fc.constantFrom(...STATUSES),
   created: timeArb,
   expires: timeArb,
+  unverified: fc.boolean(),
+  updated: fc.oneof(fc.constantFrom(0, -7 * DAY + 1, -7 * DAY, -7 * DAY - 1), fc.integer({ min: -10 * DAY, max: DAY })),
 });
 const queryArb = fc.record({
   offset: fc.oneof(fc.constantFrom(0, 1, 30_000, 61_000, -DAY, 3 * DAY), fc.integer({ min: -40 * DAY, max: 2 * DAY })),
@@ -300,7 +307,8 @@ describe('SpendIndex ≡ computeSpend', () => {
               const r: PaymentRecord = {
                 id: `r${n++}`, site: op.r.site, requestOrigin: op.r.site, resourceUrl: op.r.site, scheme: 'exact', x402Version: 2,
                 network: op.r.token.network, asset: op.r.token.asset, amount: op.r.amount, payTo: 'p', status: op.r.status,
-                createdAt: T0 + op.r.created, updatedAt: T0, expiresAt: T0 + op.r.expires, auto: true, times: {},
+                createdAt: T0 + op.r.created, updatedAt: T0 + op.r.updated, expiresAt: T0 + op.r.expires, auto: true, times: {},
+                ...(op.r.unverified ? { unverified: true } : {}),
               };
               records.push(r);
               index.add(r);
