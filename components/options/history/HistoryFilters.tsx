@@ -3,6 +3,7 @@ import type { HistoryFilter } from '../../../lib/history/filter';
 import { MAX_QUERY_LENGTH } from '../../../lib/history/filter';
 import { statusChoices, type Choice } from '../../../lib/ui/history';
 import { ErrorText } from '../../ErrorText';
+import { SelectField } from '../../SelectField';
 
 export interface HistoryFiltersProps {
   filter: HistoryFilter;
@@ -31,41 +32,15 @@ export function HistoryFilters({ filter, sites, networks, onChange, onClear, err
             onChange={(e) => onChange({ query: e.target.value })}
           />
         </div>
-        <div>
-          <label htmlFor="history-site">Site</label>
-          <select id="history-site" data-testid="history-site" value={filter.site ?? ''} onChange={(e) => onChange({ site: e.target.value })}>
-            {sites.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="history-status">Status</label>
-          <select
-            id="history-status"
-            data-testid="history-status"
-            value={filter.status ?? ''}
-            onChange={(e) => onChange({ status: (e.target.value || undefined) as HistoryFilter['status'] })}
-          >
-            {statusChoices().map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="history-network">Network</label>
-          <select id="history-network" data-testid="history-network" value={filter.network ?? ''} onChange={(e) => onChange({ network: e.target.value })}>
-            {networks.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="history-site" label="Site" value={filter.site ?? ''} choices={sites} onChange={(site) => onChange({ site })} />
+        <SelectField
+          id="history-status"
+          label="Status"
+          value={filter.status ?? ''}
+          choices={statusChoices()}
+          onChange={(v) => onChange({ status: (v || undefined) as HistoryFilter['status'] })}
+        />
+        <SelectField id="history-network" label="Network" value={filter.network ?? ''} choices={networks} onChange={(network) => onChange({ network })} />
         <div>
           <label htmlFor="history-from">From</label>
           <input id="history-from" type="date" data-testid="history-from" value={filter.from ?? ''} max={filter.to} onChange={(e) => onChange({ from: e.target.value })} />
