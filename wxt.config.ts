@@ -23,6 +23,8 @@ export default defineConfig({
     description: 'Pays HTTP 402 (x402) payment requests with your approval or within per-site budgets.',
     permissions: ['storage', 'alarms', 'webRequest', 'declarativeNetRequest', 'notifications'],
     host_permissions: ['<all_urls>'],
+    // operator policy (storage.managed): Chrome needs the schema; Firefox reads policies.json "3rdparty"
+    ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed_schema.json' } }),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

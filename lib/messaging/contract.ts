@@ -147,6 +147,8 @@ export interface PeriodUsageDto {
 
 export interface SiteDto {
   policy: SitePolicyDto;
+  /** fields of the policy set by the operator (read-only in the UI; 'mode', 'dayUsd', …) */
+  managed?: string[];
   usage: PeriodUsageDto[];
   lastPaymentAt?: number;
   timeZone: string;
@@ -358,6 +360,26 @@ export interface PrivilegedApi {
   'activity.list': [void, ActivityDto[]];
   /** the active account's balance of each trusted token with a known RPC (cached briefly) */
   'balances.list': [void, BalanceDto[]];
+  /** the operator's policy (managed storage) as the wallet applies it; `active: false` without one */
+  'managed.get': [void, ManagedDto];
+  /** the decision audit trail: JSON Lines or CSV (also for operator scripts) */
+  'audit.export': [{ format: 'jsonl' | 'csv'; limit?: number }, { text: string; filename: string; count: number }];
+}
+
+/** The operator's policy, for the UI (read-only fields) and operators. Never includes secrets. */
+export interface ManagedDto {
+  active: boolean;
+  version: string;
+  agentMode: boolean;
+  globalDailyUsd?: string;
+  /** per managed site: the policy fields the operator set (shown read-only) */
+  sites: { site: string; fields: string[]; pageApi: boolean }[];
+  allowedNetworks?: string[];
+  allowedTokens?: { network: string; address: string }[];
+  autoLockMinutes?: number;
+  notifications?: boolean;
+  /** problems in the policy (the wallet fails closed on each) */
+  errors: string[];
 }
 
 /** Requests from the bridge content script (untrusted surface). */
@@ -369,7 +391,8 @@ export interface ContentApi {
    */
   'content.402': [
     { requestId: string; url: string; method: string; paymentRequired?: string; bodyText?: string },
-    { action: 'retry'; headerName: string; headerValue: string; ticket: string } | { action: 'pass'; reason: string },
+    | { action: 'retry'; headerName: string; headerValue: string; ticket: string }
+    | { action: 'pass'; reason: string; code: string; cap?: string; retryAfter?: number },
   ];
   /** The paid retry finished; the background records the outcome it observed itself. */
   'content.result': [{ ticket: string; status: number; paymentResponse?: string }, { done: true }];
