@@ -7,6 +7,7 @@ import { defineConfig } from 'wxt';
 //  - webRequest: observe 402 responses and PAYMENT-RESPONSE headers (read-only)
 //  - declarativeNetRequest: one-shot header rule for paid top-level navigations
 //  - notifications: automatic-payment and budget alerts
+//  - scripting: the page API script (window.x402) registered for the sites allowed to use it only
 //  - host_permissions <all_urls>: x402 resources can live on any origin
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
@@ -21,7 +22,7 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'x402 Wallet',
     description: 'Pays HTTP 402 (x402) payment requests with your approval or within per-site budgets.',
-    permissions: ['storage', 'alarms', 'webRequest', 'declarativeNetRequest', 'notifications'],
+    permissions: ['storage', 'alarms', 'webRequest', 'declarativeNetRequest', 'notifications', 'scripting'],
     host_permissions: ['<all_urls>'],
     // operator policy (storage.managed): Chrome needs the schema; Firefox reads policies.json "3rdparty"
     ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed_schema.json' } }),

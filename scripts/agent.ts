@@ -26,7 +26,7 @@ import type { LocalX402Network } from '../tests/fixture/network.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The operator policy of the run: $0.01 API calls, at most $0.025 a day on the v2 site, $0.05 on v1. */
+/** The operator policy of the run: $0.01 API calls, at most $0.025 a day on the v2 site, $0.05 on v1 and on the page-API origin. */
 export function agentPolicy(net: LocalX402Network, version = 'agent-demo-1'): Record<string, unknown> {
   return {
     version,
@@ -35,6 +35,8 @@ export function agentPolicy(net: LocalX402Network, version = 'agent-demo-1'): Re
     sites: [
       { site: net.v2.origin, mode: 'auto', perPaymentUsd: '0.05', dayUsd: '0.025' },
       { site: net.v1.origin, mode: 'auto', perPaymentUsd: '0.05', dayUsd: '0.05' },
+      // the same server under its second origin: allowed to use the page API (window.x402)
+      { site: net.v2.frameOrigin, mode: 'auto', perPaymentUsd: '0.05', dayUsd: '0.05', pageApi: true },
     ],
     allowedNetworks: [`eip155:${net.v2.chainId}`, net.v1.network],
     notifications: false,

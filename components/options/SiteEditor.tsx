@@ -159,6 +159,21 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
             Ask instead of paying automatically
           </label>
         </div>
+        <div>
+          <label htmlFor={`${id}-pageApi`}>Page API</label>
+          <label className="inline">
+            <input
+              id={`${id}-pageApi`}
+              data-testid="site-pageApi"
+              type="checkbox"
+              checked={draft.pageApi}
+              disabled={locked('pageApi')}
+              onChange={(e) => set('pageApi', e.target.checked)}
+            />
+            Let this site's pages ask for payments through window.x402 (same budget and approvals)
+          </label>
+          {locked('pageApi') && <ManagedBadge />}
+        </div>
       </div>
       {entry.usage.length > 0 && (
         <div style={{ marginTop: '0.5rem' }}>

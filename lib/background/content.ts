@@ -7,6 +7,7 @@ import type { ContentApi, Out } from '../messaging/contract';
 import type { NavigationPayments } from './navigation';
 import type { NetworkObserver } from './observer';
 import type { PaymentService } from './payments';
+import type { PageApiService } from './page-api';
 import type { ContentHandlers, ContentSender } from './router';
 
 const MAX_URL = 8 * 1024;
@@ -25,6 +26,8 @@ export function createContentHandlers(d: {
   observer: NetworkObserver;
   payments: PaymentService;
   navigation: NavigationPayments;
+  /** window.x402 (allowed sites only; absent: always refused) */
+  pageApi?: PageApiService;
 }): ContentHandlers {
   const pass = (reason: string, code = 'not-observed'): Out<ContentApi, 'content.402'> => ({ action: 'pass', reason, code });
   return {
@@ -67,5 +70,9 @@ export function createContentHandlers(d: {
         );
       return { done: true as const };
     },
+    'content.apiCaps': async (_input: unknown, s: ContentSender) =>
+      d.pageApi ? d.pageApi.capabilities(s) : { refused: { code: 'page-api-not-allowed', message: 'The page API is off.' } },
+    'content.apiPay': async (input: unknown, s: ContentSender) =>
+      d.pageApi ? d.pageApi.pay(input, s) : { action: 'pass' as const, reason: 'The page API is off.', code: 'page-api-not-allowed' },
   };
 }

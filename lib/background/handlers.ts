@@ -104,6 +104,7 @@ export function policyToDto(p: SitePolicy): SitePolicyDto {
     lifetimeUsd: capUsd(p.caps.lifetime),
     ratePerMinute: p.ratePerMinute,
     expiresAt: p.expiresAt,
+    pageApi: p.pageApi === true,
   };
 }
 
@@ -333,6 +334,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
         },
         ratePerMinute: i.ratePerMinute,
         expiresAt: i.expiresAt,
+        ...(i.pageApi === true ? { pageApi: true } : {}),
         createdAt: cur?.createdAt ?? now,
         updatedAt: now,
       };

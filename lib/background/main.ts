@@ -24,6 +24,7 @@ import { installTestHooks } from './test-hooks';
 import { createContentHandlers } from './content';
 import { ManagedPolicySource } from './managed';
 import { AuditStore } from '../audit/store';
+import { PageApiService } from './page-api';
 
 const SWEEP_ALARM = 'x402-ledger-sweep';
 const BADGE_AMBER = '#b45309';
@@ -83,7 +84,10 @@ export function startBackground(): void {
     if (m.notifications !== undefined && (await settings.get()).notifications !== m.notifications)
       await settings.update({ notifications: m.notifications });
   };
-  managed.onChange = () => void applyManaged().catch((e) => console.warn('[x402] managed policy', (e as Error).message));
+  managed.onChange = () => {
+    void applyManaged().catch((e) => console.warn('[x402] managed policy', (e as Error).message));
+    syncPageApi();
+  };
   managed.install();
 
   const payments = new PaymentService({
@@ -143,7 +147,13 @@ export function startBackground(): void {
   const repaintBadge = () => badgeMutex(async () => paintBadge(await approvals.count())).catch(() => undefined);
   approvals.onCountChange = () => void repaintBadge();
 
-  const content: ContentHandlers = createContentHandlers({ observer, payments, navigation });
+  const pageApi = new PageApiService({ policies, settings, managed, payments });
+  const syncPageApi = () => void pageApi.sync().catch((e) => console.warn('[x402] page API registration', (e as Error).message));
+  // a site's permission changed (its policy or the operator's): register the API script anew
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && 'policies' in changes) syncPageApi();
+  });
+  const content: ContentHandlers = createContentHandlers({ observer, payments, navigation, pageApi });
   installRouter(
     createHandlers({ custody, ledger, policies, approvals, settings, balances, timeZone, managed, audit, onUnlocked: () => void reconcileThenSweep() }),
     content,
@@ -178,6 +188,7 @@ export function startBackground(): void {
     await custody.restore();
     await policies.migrate();
     await applyManaged().catch((e) => console.warn('[x402] managed policy', (e as Error).message));
+    syncPageApi();
     // not awaited: RPC look-ups must not hold up the start of the worker
     void reconcileThenSweep();
     await ledger.releaseUnsigned(startedAt);

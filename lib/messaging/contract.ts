@@ -88,7 +88,8 @@ export interface BalanceDto {
   error?: string;
 }
 
-export type ApprovalKind = 'request' | 'navigation';
+/** 'page-api': the page's script asked through `window.x402.pay()` */
+export type ApprovalKind = 'request' | 'navigation' | 'page-api';
 
 export interface ApprovalDto {
   id: string;
@@ -135,6 +136,8 @@ export interface SitePolicyDto {
   lifetimeUsd?: string;
   ratePerMinute?: number;
   expiresAt?: number;
+  /** the page API (`window.x402`) is allowed on this site */
+  pageApi?: boolean;
 }
 
 export interface PeriodUsageDto {
@@ -396,6 +399,25 @@ export interface ContentApi {
   ];
   /** The paid retry finished; the background records the outcome it observed itself. */
   'content.result': [{ ticket: string; status: number; paymentResponse?: string }, { done: true }];
+  /** Page API (`window.x402`, allowed sites only): what the wallet can pay with — no balances, no addresses. */
+  'content.apiCaps': [void, PageCapabilities | { refused: { code: string; message: string } }];
+  /**
+   * Page API: pay these requirements (page-supplied, a hint) for `resource` (same origin as the
+   * frame). Same validation, policy, approval and budget path as a 402; answers the header.
+   */
+  'content.apiPay': [
+    { requirements: unknown; resource: string; method?: string },
+    | { action: 'retry'; headerName: string; headerValue: string; ticket: string }
+    | { action: 'pass'; reason: string; code: string; cap?: string; retryAfter?: number },
+  ];
+}
+
+/** What a page with the page-API permission may learn: the wallet's protocol abilities only. */
+export interface PageCapabilities {
+  x402Versions: number[];
+  schemes: string[];
+  /** CAIP-2 ids the wallet can pay on (trusted table, test networks only while shown) */
+  networks: string[];
 }
 
 export type PrivilegedType = keyof PrivilegedApi;
@@ -410,7 +432,7 @@ export interface Envelope<K extends string = string> {
 }
 
 /** The allowlist for the content surface: anything else from a content script is refused. */
-export const CONTENT_TYPES: readonly ContentType[] = ['content.402', 'content.result'] as const;
+export const CONTENT_TYPES: readonly ContentType[] = ['content.402', 'content.result', 'content.apiCaps', 'content.apiPay'] as const;
 
 /** Messages between the page wrapper (MAIN world) and the bridge (window.postMessage). */
 export const PAGE_CHANNEL = '__x402_wallet_v1';

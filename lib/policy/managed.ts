@@ -244,6 +244,7 @@ export function mergeSite(user: SitePolicy | undefined, managed: ManagedSite | u
     mode: managed.mode ?? base.mode,
     caps,
     ...(rate !== undefined ? { ratePerMinute: rate } : {}),
+    ...((managed.pageApi ?? base.pageApi) ? { pageApi: true } : { pageApi: false }),
   };
   const per = lower(base.perPaymentCap, managed.caps.perPayment);
   if (per) out.perPaymentCap = per;
@@ -277,6 +278,7 @@ export function loosensSite(proposed: SitePolicy, managed: ManagedSite | undefin
   }
   if (managed.ratePerMinute !== undefined && (proposed.ratePerMinute === undefined || proposed.ratePerMinute > managed.ratePerMinute))
     return `The rate limit of ${host} is managed by your organisation (${managed.ratePerMinute} per minute); you can only lower it.`;
+  if (managed.pageApi === false && proposed.pageApi === true) return `The page API of ${host} is turned off by your organisation.`;
   return null;
 }
 
@@ -313,6 +315,7 @@ export function managedFields(m: ManagedSite | undefined): string[] {
   if (m.mode) out.push('mode');
   for (const [k, f] of Object.entries(CAP_FIELDS) as [CapField, string][]) if (m.caps[k] !== undefined) out.push(f);
   if (m.ratePerMinute !== undefined) out.push('ratePerMinute');
+  if (m.pageApi !== undefined) out.push('pageApi');
   return out;
 }
 

@@ -177,6 +177,90 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const csv = await world.ext.call<{ text: string }>('audit.export', { format: 'csv' });
       expect(csv.value!.text.split('\r\n')[0]).toMatch(/^seq,time,outcome,by,code/);
     });
+
+    it('page API: an allowed site pays through window.x402 (same budget), cannot read the account or approve itself', async () => {
+      const origin = world.net.v2.frameOrigin;
+      const url = `${origin}/api/data?api=1`;
+      const api = await world.ext.newPage();
+      await api.goto(`${origin}/page`);
+      await until(() => api.evaluate(() => typeof (window as Window & { x402?: unknown }).x402 === 'object'), 'window.x402 on the allowed site', 10_000);
+      const caps = await api.evaluate(() => (window as any).x402.getCapabilities());
+      expect(caps).toMatchObject({ x402Versions: [1, 2], schemes: ['exact'] });
+      expect(caps.networks).toContain(`eip155:${world.net.v2.chainId}`);
+      const status = await world.ext.call<{ activeAddress: string; activeSvmAddress?: string }>('wallet.status');
+      expect(JSON.stringify(caps).toLowerCase()).not.toContain(status.value!.activeAddress.toLowerCase());
+      // the requirements the server asks for (as the page's own code would know them)
+      const pr = (await fetch(url)).headers.get('payment-required')!;
+      const requirements = JSON.parse(Buffer.from(pr, 'base64').toString('utf8'));
+      const before = await balances(world.net, 'v2');
+      const paid = await api.evaluate(
+        async ({ requirements, url }) => {
+          const w = window as any;
+          const events: unknown[] = [];
+          window.addEventListener('x402:payment', (e) => events.push((e as CustomEvent).detail));
+          const h = await w.x402.pay(requirements, { resource: url });
+          const r = await fetch(url, { headers: { [h.headerName]: h.headerValue } });
+          return { status: r.status, headerName: h.headerName, events };
+        },
+        { requirements, url },
+      );
+      expect(paid).toMatchObject({ status: 200, headerName: 'PAYMENT-SIGNATURE', events: [{ outcome: 'paid', url }] });
+      await until(async () => (await balances(world.net, 'v2')).merchant === before.merchant + PRICES.data, 'the page-API payment on chain');
+      // over the per-payment cap ($0.05): the same policy path refuses, with the code, and nothing asks
+      const over = structuredClone(requirements);
+      over.accepts = over.accepts.map((a: { amount: string }) => ({ ...a, amount: '100000' }));
+      const refusedPay = await api.evaluate(
+        ({ over, url }) => (window as any).x402.pay(over, { resource: url }).then(() => null, (e: { code: string; cap?: string }) => ({ code: e.code, cap: e.cap })),
+        { over, url },
+      );
+      expect(refusedPay).toEqual({ code: 'over-per-payment-cap', cap: 'per-payment' });
+      // another origin's resource is not the page's to pay for
+      const cross = await api.evaluate(
+        ({ requirements, url }) => (window as any).x402.pay(requirements, { resource: url }).then(() => null, (e: { code: string }) => e.code),
+        { requirements, url: world.net.v2.url('/api/data') },
+      );
+      expect(cross).toBe('cross-origin-resource');
+      // approving is not a message a page can send: the bridge relays none (no answer), and no approval exists
+      const forged = await api.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const id = 'forged-approval-1';
+            window.addEventListener('message', (e) => e.data?.id === id && e.data?.dir === 'to-page' && resolve(e.data));
+            window.postMessage({ channel: '__x402_wallet_v1', dir: 'to-ext', id, kind: 'approvals.decide', payload: { id: 'x', decision: { kind: 'pay-once', optionIndex: 0 } } }, location.origin);
+            setTimeout(() => resolve('no answer'), 1500);
+          }),
+      );
+      expect(forged).toBe('no answer');
+      expect((await world.ext.call<unknown[]>('approvals.list')).value).toEqual([]);
+      expect(await world.ext.pages(isApproval(world.ext))).toHaveLength(0);
+      await api.close();
+    });
+
+    it('page API: refused on a site without the permission (no window.x402; a forged call is refused)', async () => {
+      // the v2 origin has a budget but not the page API
+      expect(await page.evaluate(() => 'x402' in window)).toBe(false);
+      const answer = await page.evaluate(
+        (resource) =>
+          new Promise((resolve) => {
+            const id = 'forged-pay-1';
+            window.addEventListener('message', (e) => e.data?.id === id && e.data?.answer && resolve(e.data.answer));
+            window.postMessage({ channel: '__x402_wallet_v1', dir: 'to-ext', id, kind: 'api.pay', payload: { requirements: { x402Version: 2 }, resource } }, location.origin);
+            setTimeout(() => resolve('no answer'), 5000);
+          }),
+        world.net.v2.url('/api/data'),
+      );
+      expect(answer).toMatchObject({ action: 'pass', code: 'page-api-not-allowed' });
+      const caps = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const id = 'forged-caps-1';
+            window.addEventListener('message', (e) => e.data?.id === id && e.data?.answer && resolve(e.data.answer));
+            window.postMessage({ channel: '__x402_wallet_v1', dir: 'to-ext', id, kind: 'api.caps' }, location.origin);
+            setTimeout(() => resolve('no answer'), 5000);
+          }),
+      );
+      expect(caps).toMatchObject({ refused: { code: 'page-api-not-allowed' } });
+    });
   });
 }
 
