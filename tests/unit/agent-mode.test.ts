@@ -144,6 +144,15 @@ describe('agent mode', () => {
     expect(m).toMatchObject({ active: true, version: 'ops-1', agentMode: true, globalDailyUsd: '1.00' });
   });
 
+  it('operator auto-lock and notifications cannot be changed by the user', async () => {
+    const t = await setup({ ...POLICY, autoLockMinutes: 0, notifications: false });
+    const s = {} as never;
+    await expect(t.handlers['wallet.setAutoLock']({ autoLock: { kind: 'minutes', minutes: 5 } }, s)).rejects.toMatchObject({ code: 'managed' });
+    expect((await t.handlers['wallet.setAutoLock']({ autoLock: { kind: 'never' } }, s)).autoLock).toEqual({ kind: 'never' });
+    await expect(t.handlers['settings.update']({ notifications: true }, s)).rejects.toMatchObject({ code: 'managed' });
+    expect((await t.handlers['settings.update']({ notifications: false }, s)).notifications).toBe(false);
+  });
+
   it('audit export over the privileged API', async () => {
     const t = await setup(POLICY);
     await t.pay('10000');
