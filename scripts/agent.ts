@@ -7,8 +7,9 @@
  *     in /etc/chromium/policies/managed keyed by this build's extension id (needs root);
  *     Firefox (`--firefox`): a private hard-link copy of the install with its own
  *     distribution/policies.json — and removes it at the end;
- *  3. launches the browser with the extension, imports the demo wallet (the operator's key
- *     provisioning step) and trusts the playground tokens;
+ *  3. launches the browser with the extension; the policy carries the demo wallet as an encrypted
+ *     keystore, which the script unlocks with the password it keeps (never in the policy); trusts
+ *     the playground tokens;
  *  4. drives it through paid pages of the official servers with zero clicks: the policy pays
  *     within its caps and refuses beyond them, and the page sees why (`x402:refused`);
  *  5. prints what was paid and refused and exports the audit trail (JSON Lines) to a file.
@@ -22,14 +23,20 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { extensionDir, launchChromium, launchFirefox, type BrowserKind, type ExtensionBrowser, type TestPage } from '../tests/browser/harness.ts';
 import { chromiumPolicy, firefoxWithPolicy } from '../tests/browser/provision.ts';
 import { startWorld, type World } from '../tests/browser/world.ts';
-import type { LocalX402Network } from '../tests/fixture/network.ts';
+import { DEMO_MNEMONIC, type LocalX402Network } from '../tests/fixture/network.ts';
+import { createVault } from '../lib/custody/vault.ts';
+
+/** The operator's keystore password: kept by this script (env X402_KEYSTORE_PASSWORD), never written into the policy. */
+const KEYSTORE_PASSWORD = process.env.X402_KEYSTORE_PASSWORD ?? 'correct horse battery staple';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The operator policy of the run: $0.01 API calls, at most $0.025 a day on the v2 site, $0.05 on v1 and on the page-API origin. */
-export function agentPolicy(net: LocalX402Network, version = 'agent-demo-1'): Record<string, unknown> {
+export function agentPolicy(net: LocalX402Network, version = 'agent-demo-1', keystore?: object): Record<string, unknown> {
   return {
     version,
+    // the key, encrypted; the password stays with this script (never in the policy)
+    ...(keystore ? { keystore: JSON.stringify(keystore) } : {}),
     agentMode: true,
     globalDailyUsd: '1.00',
     sites: [
@@ -79,18 +86,21 @@ export async function runAgent(opts: {
   }
   let world: World | undefined;
   try {
+    // the operator's encrypted keystore (this wallet's vault format, PBKDF2-SHA256 600k + AES-256-GCM)
+    const keystore = (await createVault({ kind: 'mnemonic', phrase: DEMO_MNEMONIC }, KEYSTORE_PASSWORD)).record;
     world = await startWorld(kind, {
+      wallet: false,
       launch: async (net): Promise<ExtensionBrowser> => {
         if (kind === 'chromium') {
           const dir = extensionDir('chromium');
-          const pol = chromiumPolicy(dir, agentPolicy(net));
+          const pol = chromiumPolicy(dir, agentPolicy(net, undefined, keystore));
           cleanups.push(pol.remove);
           log(`Operator policy: ${pol.file} (extension ${pol.id})`);
           const ext = await launchChromium(dir);
           if (!ext.extensionOrigin.endsWith(pol.id)) throw new Error(`extension id ${ext.extensionOrigin} is not the computed ${pol.id}`);
           return ext;
         }
-        const ff = firefoxWithPolicy(agentPolicy(net));
+        const ff = firefoxWithPolicy(agentPolicy(net, undefined, keystore));
         cleanups.push(ff.remove);
         log(`Operator policy: private Firefox ${ff.executablePath} with distribution/policies.json`);
         return launchFirefox(net.v2.url('/page'), undefined, { executablePath: ff.executablePath });
@@ -99,6 +109,10 @@ export async function runAgent(opts: {
     const { net, ext } = world;
     const managed = await ext.call<{ active: boolean; version: string; agentMode: boolean; errors: string[] }>('managed.get');
     if (!managed.ok || !managed.value?.active) throw new Error(`the browser did not load the operator policy: ${JSON.stringify(managed)}`);
+    // first run: the provisioned keystore becomes the wallet, unlocked with the operator's password
+    const unlock = await ext.call<{ unlocked: boolean; activeAddress: string }>('wallet.unlock', { password: KEYSTORE_PASSWORD });
+    if (!unlock.ok || !unlock.value?.unlocked) throw new Error(`unlocking the provisioned keystore failed: ${JSON.stringify(unlock.error)}`);
+    log(`Provisioned wallet ${unlock.value.activeAddress} unlocked`);
     log(`Policy ${managed.value.version} active (agent mode ${managed.value.agentMode ? 'on' : 'off'})${managed.value.errors.length ? `, problems: ${managed.value.errors.join('; ')}` : ''}`);
 
     const page = await ext.newPage();

@@ -237,7 +237,11 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       else throw new HandlerError('invalid-argument', 'Choose a recovery phrase or a private key.');
     }),
     'wallet.unlock': withStatus(async (i) => {
-      await d.custody.unlock(str(i, 'password', 1024));
+      const password = str(i, 'password', 1024);
+      const keystore = (await managed())?.keystore;
+      // a provisioned browser's first unlock: the operator's keystore becomes the vault
+      if (keystore !== undefined && !(await d.custody.status()).initialized) await d.custody.importProvisioned(keystore, password);
+      else await d.custody.unlock(password);
       d.onUnlocked?.();
     }),
     'wallet.lock': withStatus(() => d.custody.lock()),
@@ -410,6 +414,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
         ...(m.allowedTokens ? { allowedTokens: m.allowedTokens } : {}),
         ...(m.autoLockMinutes !== undefined ? { autoLockMinutes: m.autoLockMinutes } : {}),
         ...(m.notifications !== undefined ? { notifications: m.notifications } : {}),
+        keystore: m.keystore !== undefined,
         errors: m.errors,
       };
     },

@@ -381,6 +381,8 @@ export interface ManagedDto {
   allowedTokens?: { network: string; address: string }[];
   autoLockMinutes?: number;
   notifications?: boolean;
+  /** the policy provisions an encrypted keystore (imported on the first `wallet.unlock`; its content is never shown) */
+  keystore?: boolean;
   /** problems in the policy (the wallet fails closed on each) */
   errors: string[];
 }

@@ -45,6 +45,11 @@ export interface ManagedPolicy {
   /** 0 = never */
   autoLockMinutes?: number;
   notifications?: boolean;
+  /**
+   * An encrypted keystore (this wallet's vault record, as JSON text in the policy) imported on the
+   * first unlock with the password the operator's script supplies. Never shown, never sent to pages.
+   */
+  keystore?: unknown;
   errors: string[];
 }
 
@@ -211,7 +216,18 @@ export function parseManaged(raw: unknown, opts: ParseOptions = {}): ManagedPoli
     if (typeof raw.notifications === 'boolean') p.notifications = raw.notifications;
     else errors.push('notifications must be true or false; ignored');
   }
-  const known = new Set(['version', 'agentMode', 'globalDailyUsd', 'sites', 'allowedNetworks', 'allowedTokens', 'autoLockMinutes', 'notifications']);
+  if (raw.keystore !== undefined) {
+    const k = raw.keystore;
+    let parsed: unknown;
+    try {
+      parsed = typeof k === 'string' && k.length <= 16 * 1024 ? JSON.parse(k) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (isObj(parsed)) p.keystore = parsed;
+    else errors.push('keystore must be the JSON text of an x402 Wallet vault record (at most 16 KB); ignored');
+  }
+  const known = new Set(['version', 'agentMode', 'globalDailyUsd', 'sites', 'allowedNetworks', 'allowedTokens', 'autoLockMinutes', 'notifications', 'keystore']);
   for (const k of Object.keys(raw)) if (!known.has(k)) errors.push(`unknown policy field ${short(k)}; ignored`);
   if (errors.length > 50) errors.splice(50, errors.length - 50, `… and ${errors.length - 50} more problems`);
   return p;

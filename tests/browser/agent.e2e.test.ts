@@ -278,6 +278,8 @@ describe('npm run agent (scripts/agent.ts)', () => {
         const audit = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
         expect(audit.map((x: { outcome: string }) => x.outcome)).toEqual(['paid', 'paid', 'refused']);
         expect(lines.join('\n')).toMatch(/Paid 2, refused 1, approval windows opened: 0/);
+        // the key came from the policy's encrypted keystore, unlocked with the script's password
+        expect(lines.join('\n')).toMatch(/Provisioned wallet 0x[0-9a-fA-F]{40} unlocked/);
       } finally {
         rmSync(out, { force: true });
       }

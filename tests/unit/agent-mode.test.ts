@@ -15,6 +15,7 @@ import { Settings } from '../../lib/background/settings';
 import { createCustodyService } from '../../lib/custody/service';
 import { Ledger } from '../../lib/ledger/ledger';
 import { PolicyStore } from '../../lib/policy/store';
+import { createVault } from '../../lib/custody/vault';
 
 const TOKEN = '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0';
 const PAY_TO = '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720';
@@ -151,6 +152,33 @@ describe('agent mode', () => {
     expect((await t.handlers['wallet.setAutoLock']({ autoLock: { kind: 'never' } }, s)).autoLock).toEqual({ kind: 'never' });
     await expect(t.handlers['settings.update']({ notifications: true }, s)).rejects.toMatchObject({ code: 'managed' });
     expect((await t.handlers['settings.update']({ notifications: false }, s)).notifications).toBe(false);
+  });
+
+  it('a provisioned keystore becomes the wallet on the first unlock with the operator’s password; a wrong one changes nothing', async () => {
+    const custody = createCustodyService({ vaultPolicy: { iterations: 2_000, minIterations: 1_000 } });
+    const record = (await createVault({ kind: 'mnemonic', phrase: PHRASE }, 'operator secret pw 42', { iterations: 2_000, minIterations: 1_000 })).record;
+    const managed = new ManagedPolicySource(async () => ({ agentMode: true, keystore: JSON.stringify(record) }));
+    const h = createHandlers({ custody, ledger: new Ledger(), policies: new PolicyStore(), approvals: new ApprovalQueue(), settings: new Settings(), managed, timeZone: () => 'UTC' });
+    const s = {} as never;
+    await expect(h['wallet.unlock']({ password: 'wrong password 1234' }, s)).rejects.toMatchObject({ code: 'wrong-password' });
+    expect((await custody.status()).initialized).toBe(false);
+    const st = await h['wallet.unlock']({ password: 'operator secret pw 42' }, s);
+    expect(st).toMatchObject({ initialized: true, unlocked: true, activeAddress: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' });
+    // never shown: managed.get says only that there is one
+    const m = await h['managed.get'](undefined as never, s);
+    expect(m.keystore).toBe(true);
+    expect(record.kdf.salt.length).toBeGreaterThan(10);
+    expect(JSON.stringify(m)).not.toContain(record.kdf.salt);
+    expect(JSON.stringify(m)).not.toMatch(/"kdf"|"salt"/);
+    // later unlocks are ordinary ones
+    await h['wallet.lock'](undefined as never, s);
+    expect((await h['wallet.unlock']({ password: 'operator secret pw 42' }, s)).unlocked).toBe(true);
+  });
+
+  it('a keystore that is not JSON is reported and ignored', async () => {
+    const m = await new ManagedPolicySource(async () => ({ keystore: '{not json' })).get();
+    expect(m!.keystore).toBeUndefined();
+    expect(m!.errors.join()).toMatch(/keystore/);
   });
 
   it('audit export over the privileged API', async () => {
