@@ -8,8 +8,9 @@
  * network/token list allows nothing — and every problem is reported in `errors`.
  *
  * Merge rule (`mergeSite`, `mergeGlobal`): for a field the operator set, the operator wins —
- * the mode is the operator's; a cap is the lower of the operator's and the user's (a user may
- * only tighten it); the rate limit likewise. Fields the operator left out stay the user's.
+ * the mode is the operator's (except that a user's "block" always stands: it only tightens); a
+ * cap is the lower of the operator's and the user's (a user may only tighten it); the rate limit
+ * likewise. Fields the operator left out stay the user's.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -257,7 +258,7 @@ export function mergeSite(user: SitePolicy | undefined, managed: ManagedSite | u
   const out: SitePolicy = {
     ...base,
     site: managed.site,
-    mode: managed.mode ?? base.mode,
+    mode: base.mode === 'block' ? 'block' : (managed.mode ?? base.mode),
     caps,
     ...(rate !== undefined ? { ratePerMinute: rate } : {}),
     ...((managed.pageApi ?? base.pageApi) ? { pageApi: true } : { pageApi: false }),
@@ -282,7 +283,7 @@ const usdText = (m: bigint) => `$${(m / 1_000_000n).toString()}.${(m % 1_000_000
 export function loosensSite(proposed: SitePolicy, managed: ManagedSite | undefined): string | null {
   if (!managed) return null;
   const host = managed.site;
-  if (managed.mode && proposed.mode !== managed.mode)
+  if (managed.mode && proposed.mode !== managed.mode && proposed.mode !== 'block')
     return `The mode of ${host} is managed by your organisation (${managed.mode}).`;
   const field: Record<CapField, Cap | undefined> = { perPayment: proposed.perPaymentCap, ...proposed.caps } as Record<CapField, Cap | undefined>;
   for (const k of Object.keys(CAP_FIELDS) as CapField[]) {

@@ -136,6 +136,11 @@ describe('the merge rule', () => {
     expect(p.ratePerMinute).toBe(10);
   });
 
+  it('a user’s block always stands (it only tightens); saving block on a managed site is not loosening', () => {
+    expect(mergeSite(user({ mode: 'block' }), ms)!.mode).toBe('block');
+    expect(loosensSite(user({ mode: 'block', perPaymentCap: usd(50_000n), caps: { day: usd(1n) }, ratePerMinute: 1 }), ms)).toBeNull();
+  });
+
   it('a user token cap cannot be compared with dollars: the operator’s dollar cap applies', () => {
     const p = mergeSite(user({ caps: { day: { unit: 'token', network: 'eip155:1', asset: '0x' + '1'.repeat(40), amount: 10n ** 30n } } }), ms)!;
     expect(p.caps.day).toEqual(usd(1_000_000n));
