@@ -63,11 +63,8 @@ export function installX402Wrapper(win: Window & typeof globalThis): void {
   function refused(target: object, a: PageAnswer, url: string): void {
     if (a.action !== 'pass') return;
     const detail = { code: String(a.code || 'unavailable'), message: String(a.reason), url, cap: a.cap, retryAfter: a.retryAfter };
-    try {
-      Object.defineProperty(target, 'x402Refusal', { value: detail, configurable: true });
-    } catch {
-      /* frozen */
-    }
+    // our own Response / XHR object, never frozen
+    Object.defineProperty(target, 'x402Refusal', { value: detail, configurable: true });
     win.dispatchEvent(new CustomEvent('x402:refused', { detail }));
   }
 
