@@ -218,7 +218,9 @@ export class PaymentService {
     try {
       answer = await this.decideAndPay(req, ctx);
     } catch (e) {
-      answer = refuse('internal', `The wallet failed: ${(e as Error).message}`);
+      // the page learns only that the wallet failed; the detail goes to the worker's console
+      console.warn('[x402] payment flow failed', (e as Error).message);
+      answer = refuse('internal', 'The wallet failed to decide this payment.');
     }
     await this.audit(req, ctx, answer.action === 'retry' ? 'paid' : 'refused', answer.action === 'retry' ? 'paid' : answer.code, answer.action === 'retry' ? 'paid' : answer.reason);
     return answer;
