@@ -10,6 +10,7 @@ import { defineConfig } from 'wxt';
 //  - unlimitedStorage (Chrome only; no install warning there): the payment history (up to 6,000
 //    records, ~1 KB each) must never hit storage.local's 10 MB quota and stop payments;
 //    Firefox sets no quota on an extension's storage.local
+//  - scripting: the page API script (window.x402) registered for the sites allowed to use it only
 //  - host_permissions <all_urls>: x402 resources can live on any origin
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
@@ -24,8 +25,10 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'x402 Wallet',
     description: 'Pays HTTP 402 (x402) payment requests with your approval or within per-site budgets.',
-    permissions: ['storage', 'alarms', 'webRequest', 'declarativeNetRequest', 'notifications', ...(browser === 'firefox' ? [] : ['unlimitedStorage'])],
+    permissions: ['storage', 'alarms', 'webRequest', 'declarativeNetRequest', 'notifications', 'scripting', ...(browser === 'firefox' ? [] : ['unlimitedStorage'])],
     host_permissions: ['<all_urls>'],
+    // operator policy (storage.managed): Chrome needs the schema; Firefox reads policies.json "3rdparty"
+    ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed_schema.json' } }),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

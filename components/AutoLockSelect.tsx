@@ -3,9 +3,17 @@ import type { ApiError, WalletStatusDto } from '../lib/messaging/contract';
 import { toApiError } from '../lib/ui/errors';
 import { autoLockChoices, autoLockToValue, valueToAutoLock } from '../lib/ui/format';
 import { useWalletStore } from '../lib/ui/stores/wallet';
+import { MANAGED_LABEL, useManagedStore } from '../lib/ui/stores/managed';
+import { useEffect } from 'react';
 
 export function AutoLockSelect({ status, onError }: { status: WalletStatusDto; onError(e: ApiError | null): void }) {
   const setAutoLock = useWalletStore((s) => s.setAutoLock);
+  const managed = useManagedStore((s) => s.managed);
+  const loadManaged = useManagedStore((s) => s.load);
+  useEffect(() => {
+    void loadManaged();
+  }, [loadManaged]);
+  const locked = managed?.active === true && managed.autoLockMinutes !== undefined;
   const onChange = async (value: string) => {
     const a = valueToAutoLock(value);
     if (!a) return;
@@ -26,6 +34,8 @@ export function AutoLockSelect({ status, onError }: { status: WalletStatusDto; o
         data-testid="auto-lock"
         className="grow"
         value={autoLockToValue(status.autoLock)}
+        disabled={locked}
+        title={locked ? MANAGED_LABEL : undefined}
         onChange={(e) => void onChange(e.target.value)}
       >
         {autoLockChoices(status.autoLock).map((c) => (

@@ -1,11 +1,19 @@
 import { browser } from 'wxt/browser';
-import { PAGE_CHANNEL, type Envelope, type Result } from '@/lib/messaging/contract';
+import { PAGE_CHANNEL, type ContentType, type Envelope, type Result } from '@/lib/messaging/contract';
 
 /**
- * The bridge (ISOLATED world): relays exactly two message shapes from the page wrapper to the
- * background and the answer back. It never adds identity: the background learns the frame
+ * The bridge (ISOLATED world): relays exactly four message shapes from the page (the wrapper's
+ * 402 and result; the page API's capabilities and pay) to the background and the answer back. It never adds identity: the background learns the frame
  * and the site from the browser's `sender`. Anything else posted by the page is ignored.
  */
+// a Map, not an object: a page-sent kind like "constructor" must find nothing
+const KINDS = new Map<unknown, ContentType>([
+  ['402', 'content.402'],
+  ['result', 'content.result'],
+  ['api.caps', 'content.apiCaps'],
+  ['api.pay', 'content.apiPay'],
+]);
+
 export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
   runAt: 'document_start',
@@ -20,17 +28,17 @@ export default defineContentScript({
       if (ev.source !== window || !d || d.channel !== PAGE_CHANNEL || d.dir !== 'to-ext') return;
       if (typeof d.id !== 'string' || d.id.length > 64) return;
       const id = d.id;
-      const type = d.kind === '402' ? 'content.402' : d.kind === 'result' ? 'content.result' : null;
+      const type = KINDS.get(d.kind);
       if (!type) return;
       if (type === 'content.402') reply(id, { ack: true });
       const envelope: Envelope = { channel: 'x402.content', type, payload: d.payload };
       browser.runtime.sendMessage(envelope).then(
         (res: Result<unknown> | undefined) => {
-          if (type !== 'content.402') return;
-          reply(id, { answer: res && res.ok ? res.value : { action: 'pass', reason: res?.error.message ?? 'no answer' } });
+          if (type === 'content.result') return;
+          reply(id, { answer: res && res.ok ? res.value : { action: 'pass', reason: res?.error.message ?? 'no answer', code: 'unavailable' } });
         },
         () => {
-          if (type === 'content.402') reply(id, { answer: { action: 'pass', reason: 'x402 Wallet is unavailable' } });
+          if (type !== 'content.result') reply(id, { answer: { action: 'pass', reason: 'x402 Wallet is unavailable', code: 'unavailable' } });
         },
       );
     });

@@ -177,7 +177,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
         </dd>
         <dt>Request</dt>
         <dd data-testid="approval-method">
-          {approval.method} · {approval.kind === 'navigation' ? 'page load' : 'request from the page'}
+          {approval.method} · {approval.kind === 'navigation' ? 'page load' : approval.kind === 'page-api' ? "the page's script (window.x402)" : 'request from the page'}
         </dd>
         {option && (
           <>

@@ -7,6 +7,9 @@ import { useSettingsStore } from '../../lib/ui/stores/settings';
 import { ErrorText } from '../ErrorText';
 import { PlaygroundTokens } from './PlaygroundTokens';
 import { RpcEndpoints } from './RpcEndpoints';
+import { AuditSection } from './AuditSection';
+import { ManagedBadge, ManagedNotice } from './ManagedNotice';
+import { useManagedStore } from '../../lib/ui/stores/managed';
 
 export function SettingsSection() {
   const settings = useSettingsStore((s) => s.settings);
@@ -17,6 +20,9 @@ export function SettingsSection() {
   const [globalCap, setGlobalCap] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | string | null>(null);
   const [busy, setBusy] = useState(false);
+  const managed = useManagedStore((s) => s.managed);
+  const capManaged = managed?.active === true && managed.globalDailyUsd !== undefined;
+  const notificationsManaged = managed?.active === true && managed.notifications !== undefined;
 
   useEffect(() => {
     void load();
@@ -56,16 +62,18 @@ export function SettingsSection() {
   return (
     <div data-testid="settings-section">
       <h2>Settings</h2>
+      <ManagedNotice />
       <label className="inline">
         <input
           type="checkbox"
           data-testid="settings-notifications"
           checked={settings.notifications}
-          disabled={busy}
+          disabled={busy || notificationsManaged}
           onChange={(e) => void apply({ notifications: e.target.checked })}
         />
         Show system notifications for automatic payments and budget alerts
       </label>
+      {notificationsManaged && <ManagedBadge />}
       <p className="small muted">When notifications are off or blocked, the same messages appear under Activity.</p>
 
       <h3>Daily cap across all sites</h3>
@@ -85,11 +93,14 @@ export function SettingsSection() {
           placeholder="no cap"
           value={globalCap ?? settings.globalDailyUsd ?? ''}
           onChange={(e) => setGlobalCap(e.target.value)}
+          readOnly={capManaged}
+          aria-readonly={capManaged}
           size={8}
         />
-        <button type="submit" data-testid="global-daily-cap-save" disabled={busy}>
+        <button type="submit" data-testid="global-daily-cap-save" disabled={busy || capManaged}>
           Save cap
         </button>
+        {capManaged && <ManagedBadge />}
       </form>
       <p className="small muted">Days follow your time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}). Leave empty for no cap.</p>
 
@@ -132,6 +143,7 @@ export function SettingsSection() {
       </form>
       <ErrorText error={error} />
       <PlaygroundTokens tokens={settings.playgroundTokens ?? []} busy={busy} apply={apply} />
+      <AuditSection />
       <RpcEndpoints rpcUrls={settings.rpcUrls ?? {}} showTestnets={settings.showTestnets} busy={busy} apply={apply} />
     </div>
   );

@@ -7,6 +7,7 @@ import { CAP_FIELDS, CAP_LABELS, draftFromPolicy, policyFromDraft, type DraftFie
 import { useSitesStore } from '../../lib/ui/stores/sites';
 import { BudgetBar } from '../BudgetBar';
 import { ErrorText } from '../ErrorText';
+import { ManagedBadge } from './ManagedNotice';
 
 function slug(site: string): string {
   return site.replace(/[^a-z0-9]+/gi, '-');
@@ -22,6 +23,8 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const id = slug(entry.policy.site);
+  /** fields the operator set: read-only here (the background refuses loosening them too) */
+  const locked = (f: string) => entry.managed?.includes(f) === true;
 
   // follow background changes (e.g. popup pause) while the user has not edited this card
   useEffect(() => {
@@ -72,6 +75,7 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
     <div>
       <label htmlFor={`${id}-${f}`}>{label}</label>
       {input}
+      {locked(f) && <ManagedBadge />}
       <ErrorText error={errors[f]} />
     </div>
   );
@@ -89,11 +93,12 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
       <div className="grid-fields">
         <div>
           <label htmlFor={`${id}-mode`}>Mode</label>
-          <select id={`${id}-mode`} data-testid="site-mode" value={draft.mode} onChange={(e) => set('mode', e.target.value as SiteMode)}>
+          <select id={`${id}-mode`} data-testid="site-mode" value={draft.mode} disabled={locked('mode')} onChange={(e) => set('mode', e.target.value as SiteMode)}>
             <option value="ask">Ask every time</option>
             <option value="auto">Pay automatically within budget</option>
             <option value="block">Block</option>
           </select>
+          {locked('mode') && <ManagedBadge />}
         </div>
         {CAP_FIELDS.map((f) =>
           field(
@@ -106,6 +111,8 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
               inputMode="decimal"
               placeholder="no limit"
               value={draft[f]}
+              readOnly={locked(f)}
+              aria-readonly={locked(f)}
               aria-invalid={errors[f] ? true : undefined}
               onChange={(e) => set(f, e.target.value)}
             />,
@@ -121,6 +128,8 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
             inputMode="numeric"
             placeholder="no limit"
             value={draft.ratePerMinute}
+            readOnly={locked('ratePerMinute')}
+            aria-readonly={locked('ratePerMinute')}
             aria-invalid={errors.ratePerMinute ? true : undefined}
             onChange={(e) => set('ratePerMinute', e.target.value)}
           />,
@@ -150,6 +159,21 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
             Ask instead of paying automatically
           </label>
         </div>
+        <div>
+          <label htmlFor={`${id}-pageApi`}>Page API</label>
+          <label className="inline">
+            <input
+              id={`${id}-pageApi`}
+              data-testid="site-pageApi"
+              type="checkbox"
+              checked={draft.pageApi}
+              disabled={locked('pageApi')}
+              onChange={(e) => set('pageApi', e.target.checked)}
+            />
+            Let this site's pages ask for payments through window.x402 (same budget and approvals)
+          </label>
+          {locked('pageApi') && <ManagedBadge />}
+        </div>
       </div>
       {entry.usage.length > 0 && (
         <div style={{ marginTop: '0.5rem' }}>
@@ -169,7 +193,7 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
           Save
         </button>
         {!confirmDelete ? (
-          <button type="button" className="danger" data-testid="site-delete" disabled={busy} onClick={() => setConfirmDelete(true)}>
+          <button type="button" className="danger" data-testid="site-delete" disabled={busy || (entry.managed?.length ?? 0) > 0} onClick={() => setConfirmDelete(true)}>
             Delete
           </button>
         ) : (

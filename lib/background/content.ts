@@ -7,6 +7,7 @@ import type { ContentApi, Out } from '../messaging/contract';
 import type { NavigationPayments } from './navigation';
 import type { NetworkObserver } from './observer';
 import type { PaymentService } from './payments';
+import type { PageApiService } from './page-api';
 import type { ContentHandlers, ContentSender } from './router';
 
 const MAX_URL = 8 * 1024;
@@ -25,25 +26,27 @@ export function createContentHandlers(d: {
   observer: NetworkObserver;
   payments: PaymentService;
   navigation: NavigationPayments;
+  /** window.x402 (allowed sites only; absent: always refused) */
+  pageApi?: PageApiService;
 }): ContentHandlers {
-  const pass = (reason: string): Out<ContentApi, 'content.402'> => ({ action: 'pass', reason });
+  const pass = (reason: string, code = 'not-observed'): Out<ContentApi, 'content.402'> => ({ action: 'pass', reason, code });
   return {
     'content.402': async (input: unknown, s: ContentSender) => {
       const i = input as Record<string, unknown> | null;
       if (!i || typeof i.url !== 'string' || typeof i.method !== 'string' || i.url.length > MAX_URL || i.method.length > 16)
-        return pass('malformed report');
+        return pass('malformed report', 'malformed');
       const bodyText = typeof i.bodyText === 'string' && i.bodyText.length <= MAX_TEXT ? i.bodyText : undefined;
       const site = origin(s.tabUrl);
-      if (!site || !origin(i.url)) return pass('not a web page');
-      if (d.navigation.isPaying(s.tabId)) return pass('this page is being paid for by the wallet');
+      if (!site || !origin(i.url)) return pass('not a web page', 'not-a-web-page');
+      if (d.navigation.isPaying(s.tabId)) return pass('this page is being paid for by the wallet', 'navigation-in-progress');
       const seen = await d.observer.waitFor402(s.tabId, s.frameId, i.url);
       if (!seen) return pass('the wallet did not see this 402 itself');
-      if (seen.carriedPayment) return pass('this request already carried a payment');
+      if (seen.carriedPayment) return pass('this request already carried a payment', 'already-paid');
       // A v1 body can only come from the page. For the frame's own origin that is the site's
       // own word; for another origin's resource the page could swap in its own requirements
       // under that origin's name, so the wallet does not take it.
       if (!seen.paymentRequired && origin(seen.url) !== origin(s.frameUrl))
-        return pass("the wallet cannot confirm another origin's v1 payment request");
+        return pass("the wallet cannot confirm another origin's v1 payment request", 'unconfirmed-v1');
       return d.payments.pay({
         kind: 'request',
         site,
@@ -67,5 +70,9 @@ export function createContentHandlers(d: {
         );
       return { done: true as const };
     },
+    'content.apiCaps': async (_input: unknown, s: ContentSender) =>
+      d.pageApi ? d.pageApi.capabilities(s) : { refused: { code: 'page-api-not-allowed', message: 'The page API is off.' } },
+    'content.apiPay': async (input: unknown, s: ContentSender) =>
+      d.pageApi ? d.pageApi.pay(input, s) : { action: 'pass' as const, reason: 'The page API is off.', code: 'page-api-not-allowed' },
   };
 }

@@ -31,6 +31,11 @@ import type { Balances } from './balances';
 import { HandlerError, type PrivilegedHandlers } from './router';
 import type { Settings } from './settings';
 import { UserChains } from './user-chains';
+import type { ManagedPolicySource } from './managed';
+import type { AuditStore } from '../audit/store';
+import { auditCsv, auditJsonl } from '../audit/export';
+import { loosensGlobal, loosensSite, managedFields, mergeGlobal, mergeSite, type ManagedPolicy } from '../policy/managed';
+import type { ManagedDto } from '../messaging/contract';
 
 /** The wallet's background services, as the privileged API (and the payment flow) use them. */
 export interface HandlerDeps {
@@ -46,6 +51,10 @@ export interface HandlerDeps {
   timeZone: () => string;
   /** after a successful unlock (the background reconciles signed-but-unseen payments with the chain) */
   onUnlocked?: () => void;
+  /** the operator's policy (managed storage); absent = none */
+  managed?: ManagedPolicySource;
+  /** the decision audit trail */
+  audit?: AuditStore;
 }
 
 function obj(input: unknown): Record<string, unknown> {
@@ -98,6 +107,7 @@ export function policyToDto(p: SitePolicy): SitePolicyDto {
     lifetimeUsd: capUsd(p.caps.lifetime),
     ratePerMinute: p.ratePerMinute,
     expiresAt: p.expiresAt,
+    pageApi: p.pageApi === true,
   };
 }
 
@@ -139,9 +149,14 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
     const shown = registry.assets().filter((a) => !registry.testnetHidden(a));
     return [...new Set(shown.map((a) => a.networkLabel ?? registry.networkName(a.network)))];
   };
+  const managed = async (): Promise<ManagedPolicy | null> => (await d.managed?.get()) ?? null;
+  /** refuse a change of something the operator manages */
+  const managedRefusal = (why: string | null) => {
+    if (why) throw new HandlerError('managed', why);
+  };
   const settingsDto = async (): Promise<SettingsDto> => {
-    const [s, g] = await Promise.all([d.settings.get(), d.policies.getGlobal()]);
-    return { ...s, globalDailyUsd: capUsd(g.dailyCap) };
+    const [s, g, m] = await Promise.all([d.settings.get(), d.policies.getGlobal(), managed()]);
+    return { ...s, globalDailyUsd: capUsd(mergeGlobal(g, m).dailyCap) };
   };
   const status = async (): Promise<WalletStatusDto> => {
     const s = await d.custody.status();
@@ -171,12 +186,15 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
     return status();
   };
 
+  /** a site's effective policy (the user's merged with the operator's), with the managed fields named */
   const site = async (s: string): Promise<SiteDto | null> => {
-    const p = await d.policies.get(s);
+    const m = (await managed())?.sites[siteKey(s)];
+    const p = mergeSite(await d.policies.get(s), m);
     if (!p) return null;
     const tz = d.timeZone();
     const [snap, last] = await Promise.all([d.ledger.snapshot(s, Date.now(), tz), d.ledger.list({ site: s, limit: 1 })]);
-    return siteDto(p, snap, tz, last[0]);
+    const dto = siteDto(p, snap, tz, last[0]);
+    return m ? { ...dto, managed: managedFields(m) } : dto;
   };
 
   const paymentDto = (r: PaymentRecord, registry: Registry, customExplorers: ReadonlyMap<string, string>): PaymentDto => {
@@ -229,11 +247,21 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       else throw new HandlerError('invalid-argument', 'Choose a recovery phrase or a private key.');
     }),
     'wallet.unlock': withStatus(async (i) => {
-      await d.custody.unlock(str(i, 'password', 1024));
+      const password = str(i, 'password', 1024);
+      const keystore = (await managed())?.keystore;
+      // a provisioned browser's first unlock: the operator's keystore becomes the vault
+      if (keystore !== undefined && !(await d.custody.status()).initialized) await d.custody.importProvisioned(keystore, password);
+      else await d.custody.unlock(password);
       d.onUnlocked?.();
     }),
     'wallet.lock': withStatus(() => d.custody.lock()),
-    'wallet.setAutoLock': withStatus((i) => d.custody.setAutoLock(autoLockSetting(i.autoLock))),
+    'wallet.setAutoLock': withStatus(async (i) => {
+      const setting = autoLockSetting(i.autoLock);
+      const m = (await managed())?.autoLockMinutes;
+      if (m !== undefined && setting !== (m === 0 ? 'never' : m))
+        throw new HandlerError('managed', 'Auto-lock is managed by your organisation.');
+      await d.custody.setAutoLock(setting);
+    }),
     'wallet.reveal': async (input) => {
       const i = obj(input);
       const what = i.what === 'mnemonic' || i.what === 'privateKey' ? i.what : null;
@@ -287,9 +315,10 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
 
     'sites.list': async () => {
       const all = await d.policies.list();
+      const names = new Set([...all.map((p) => p.site), ...Object.keys((await managed())?.sites ?? {})]);
       const out: SiteDto[] = [];
-      for (const p of all) {
-        const s = await site(p.site);
+      for (const name of [...names].sort()) {
+        const s = await site(name);
         if (s) out.push(s);
       }
       return out;
@@ -315,7 +344,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
         throw new HandlerError('invalid-argument', 'The expiry must be a date.');
       const now = Date.now();
       const cur = await d.policies.get(key);
-      await d.policies.set({
+      const next: SitePolicy = {
         site: key,
         mode: i.mode,
         paused: i.paused === true,
@@ -328,13 +357,19 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
         },
         ratePerMinute: i.ratePerMinute,
         expiresAt: i.expiresAt,
+        ...(i.pageApi === true ? { pageApi: true } : {}),
         createdAt: cur?.createdAt ?? now,
         updatedAt: now,
-      });
+      };
+      // the operator's caps can be kept or lowered, never loosened (checked here, not only in the UI)
+      managedRefusal(loosensSite(next, (await managed())?.sites[key]));
+      await d.policies.set(next);
       return (await site(key))!;
     },
     'sites.delete': async (input) => {
-      await d.policies.delete(siteKey(str(obj(input), 'site', 2048)));
+      const key = siteKey(str(obj(input), 'site', 2048));
+      if ((await managed())?.sites[key]) throw new HandlerError('managed', `The budget of ${key} is managed by your organisation.`);
+      await d.policies.delete(key);
       return { done: true as const };
     },
 
@@ -368,6 +403,10 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       const { globalDailyUsd, ...rest } = obj(input) as Partial<SettingsDto>;
       // Validate everything before writing anything.
       const cap = globalDailyUsd === undefined ? undefined : usdCap(globalDailyUsd, 'The daily cap across all sites');
+      const m = await managed();
+      if (globalDailyUsd !== undefined) managedRefusal(loosensGlobal(cap, m));
+      if (m?.notifications !== undefined && rest.notifications !== undefined && rest.notifications !== m.notifications)
+        throw new HandlerError('managed', 'Notifications are managed by your organisation.');
       await d.settings.update(rest);
       if (globalDailyUsd !== undefined) await d.policies.setGlobal({ ...(await d.policies.getGlobal()), dailyCap: cap });
       return settingsDto();
@@ -404,6 +443,33 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       return settingsDto();
     },
     'activity.list': () => d.settings.activity(),
+    'managed.get': async (): Promise<ManagedDto> => {
+      const m = await managed();
+      if (!m) return { active: false, version: 'user', agentMode: false, sites: [], errors: [] };
+      return {
+        active: true,
+        version: m.version,
+        agentMode: m.agentMode,
+        ...(m.globalDailyUsd !== undefined ? { globalDailyUsd: formatUsdPlain(m.globalDailyUsd) } : {}),
+        sites: Object.values(m.sites).map((x) => ({ site: x.site, fields: managedFields(x), pageApi: x.pageApi === true })),
+        ...(m.allowedNetworks ? { allowedNetworks: m.allowedNetworks } : {}),
+        ...(m.allowedTokens ? { allowedTokens: m.allowedTokens } : {}),
+        ...(m.autoLockMinutes !== undefined ? { autoLockMinutes: m.autoLockMinutes } : {}),
+        ...(m.notifications !== undefined ? { notifications: m.notifications } : {}),
+        keystore: m.keystore !== undefined,
+        errors: m.errors,
+      };
+    },
+    'audit.export': async (input) => {
+      const i = obj(input);
+      const limit = i.limit === undefined ? undefined : int(i, 'limit');
+      if (i.format !== 'jsonl' && i.format !== 'csv') throw new HandlerError('invalid-argument', 'Export the audit as jsonl or csv.');
+      const records = (await d.audit?.list(limit)) ?? [];
+      const stamp = new Date().toISOString().slice(0, 10);
+      return i.format === 'csv'
+        ? { text: auditCsv(records), filename: `x402-audit-${stamp}.csv`, count: records.length }
+        : { text: auditJsonl(records), filename: `x402-audit-${stamp}.jsonl`, count: records.length };
+    },
     'balances.list': async () => {
       const s = await d.custody.status();
       if (!d.balances || !s.activeAddress) return [];

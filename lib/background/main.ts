@@ -22,6 +22,9 @@ import { installRouter, type ContentHandlers } from './router';
 import { Settings } from './settings';
 import { installTestHooks } from './test-hooks';
 import { createContentHandlers } from './content';
+import { ManagedPolicySource } from './managed';
+import { AuditStore } from '../audit/store';
+import { PageApiService } from './page-api';
 
 const SWEEP_ALARM = 'x402-ledger-sweep';
 const BADGE_AMBER = '#b45309';
@@ -70,6 +73,22 @@ export function startBackground(): void {
   const balances = new Balances({ settings });
   const chain = new ChainTruth({ settings });
   const timeZone = () => resolveTimeZone();
+  const managed = new ManagedPolicySource();
+  const audit = new AuditStore();
+  // The operator's auto-lock and notification settings are applied to the wallet's own stores
+  // (and the privileged API refuses changing them) — on start and whenever the policy changes.
+  const applyManaged = async () => {
+    const m = await managed.get();
+    if (!m) return;
+    if (m.autoLockMinutes !== undefined) await custody.setAutoLock(m.autoLockMinutes === 0 ? 'never' : m.autoLockMinutes);
+    if (m.notifications !== undefined && (await settings.get()).notifications !== m.notifications)
+      await settings.update({ notifications: m.notifications });
+  };
+  managed.onChange = () => {
+    void applyManaged().catch((e) => console.warn('[x402] managed policy', (e as Error).message));
+    syncPageApi();
+  };
+  managed.install();
 
   const payments = new PaymentService({
     custody,
@@ -80,6 +99,8 @@ export function startBackground(): void {
     balances,
     chain,
     timeZone,
+    managed,
+    audit,
     watch: (value, onResult, until) => observer.watchPayment(value, (s) => onResult(s), until),
     onBudgetAlert: (site, threshold) => void budgetBadge(site, threshold).catch(() => undefined),
   });
@@ -126,9 +147,15 @@ export function startBackground(): void {
   const repaintBadge = () => badgeMutex(async () => paintBadge(await approvals.count())).catch(() => undefined);
   approvals.onCountChange = () => void repaintBadge();
 
-  const content: ContentHandlers = createContentHandlers({ observer, payments, navigation });
+  const pageApi = new PageApiService({ policies, settings, managed, payments });
+  const syncPageApi = () => void pageApi.sync().catch((e) => console.warn('[x402] page API registration', (e as Error).message));
+  // a site's permission changed (its policy or the operator's): register the API script anew
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && 'policies' in changes) syncPageApi();
+  });
+  const content: ContentHandlers = createContentHandlers({ observer, payments, navigation, pageApi });
   installRouter(
-    createHandlers({ custody, ledger, policies, approvals, settings, balances, timeZone, onUnlocked: () => void reconcileThenSweep() }),
+    createHandlers({ custody, ledger, policies, approvals, settings, balances, timeZone, managed, audit, onUnlocked: () => void reconcileThenSweep() }),
     content,
   );
   if (import.meta.env.MODE === 'test')
@@ -163,6 +190,8 @@ export function startBackground(): void {
   void (async () => {
     await custody.restore();
     await policies.migrate();
+    await applyManaged().catch((e) => console.warn('[x402] managed policy', (e as Error).message));
+    syncPageApi();
     // not awaited: RPC look-ups must not hold up the start of the worker
     void reconcileThenSweep();
     await ledger.releaseUnsigned(startedAt);

@@ -31,6 +31,9 @@ import { optionCost, railById, type SettlementCheck } from '../rails';
 import { UNVERIFIED_KEEP_MS, type CommitInfo } from '../ledger/ledger';
 import type { PaymentRecord } from '../ledger/types';
 import type { HandlerDeps } from './handlers';
+import { mergeGlobal, mergeSite, optionAllowed, type ManagedPolicy } from '../policy/managed';
+import { addressKey, siteKey } from '../policy/units';
+import { periodEnd } from '../policy/periods';
 
 /**
  * Server-supplied error text, made safe to keep in history: servers and facilitators have been
@@ -57,7 +60,44 @@ export interface PayRequest {
 
 export type PayAnswer =
   | { action: 'retry'; headerName: string; headerValue: string; ticket: string }
-  | { action: 'pass'; reason: string };
+  | Refusal;
+
+/**
+ * Not paid: the page keeps its 402 and gets this reason (README, "Refusal codes"). `cap` names
+ * the cap that was hit; `retryAfter` (seconds) when waiting can help (rate limit, period caps).
+ */
+export interface Refusal {
+  action: 'pass';
+  reason: string;
+  code: string;
+  cap?: string;
+  retryAfter?: number;
+}
+
+/** What the audit records about a decision in progress. */
+interface DecisionCtx {
+  option?: PayableOption;
+  by: 'auto' | 'user';
+  managed: ManagedPolicy | null;
+}
+
+const refuse = (code: string, reason: string, extra: { cap?: string; retryAfter?: number } = {}): Refusal => ({
+  action: 'pass',
+  reason,
+  code,
+  ...extra,
+});
+
+/** Which cap an ask/refuse reason names, for the page. */
+const CAP_OF: Partial<Record<string, string>> = {
+  'over-per-payment-cap': 'per-payment',
+  'period-cap-day': 'day',
+  'period-cap-week': 'week',
+  'period-cap-month': 'month',
+  'lifetime-cap': 'lifetime',
+  'global-daily-cap': 'global-day',
+  'rate-limit': 'rate',
+};
 
 export interface SettlementObservation {
   status: number;
@@ -189,16 +229,55 @@ export class PaymentService {
     };
   }
 
+  /**
+   * One payment request, decided and audited. With the operator's agent mode on, every path
+   * that would ask the user refuses instead: no window an agent cannot answer is ever opened.
+   */
   async pay(req: PayRequest): Promise<PayAnswer> {
+    const managed = (await this.deps.managed?.get()) ?? null;
+    const ctx: DecisionCtx = { by: 'auto', managed };
+    let answer: PayAnswer;
+    try {
+      answer = await this.decideAndPay(req, ctx);
+    } catch (e) {
+      // the page learns only that the wallet failed; the detail goes to the worker's console
+      console.warn('[x402] payment flow failed', (e as Error).message);
+      answer = refuse('internal', 'The wallet failed to decide this payment.');
+    }
+    await this.audit(req, ctx, answer.action === 'retry' ? 'paid' : 'refused', answer.action === 'retry' ? 'paid' : answer.code, answer.action === 'retry' ? 'paid' : answer.reason);
+    return answer;
+  }
+
+  private async audit(req: PayRequest, ctx: DecisionCtx, outcome: 'paid' | 'asked' | 'refused', code: string, message: string): Promise<void> {
+    const o = ctx.option;
+    await this.deps.audit
+      ?.append({
+        outcome,
+        by: ctx.by,
+        code,
+        message: serverText(message, 300),
+        site: req.site,
+        resource: req.url,
+        method: req.method,
+        kind: req.kind,
+        ...(o ? { amount: o.amount.toString(), symbol: o.asset.symbol, network: o.network } : {}),
+        policyVersion: ctx.managed?.version ?? 'user',
+        agentMode: ctx.managed?.agentMode === true,
+      })
+      .catch((e) => console.warn('[x402] audit write failed', (e as Error).message));
+  }
+
+  private async decideAndPay(req: PayRequest, ctx: DecisionCtx): Promise<PayAnswer> {
     const { settings, policies, ledger, custody } = this.deps;
-    if (!(await settings.siteAllowed(req.site)))
-      return { action: 'pass', reason: 'x402 Wallet is not enabled on this site.' };
+    const managed = ctx.managed;
+    const agent = managed?.agentMode === true;
+    if (!(await settings.siteAllowed(req.site))) return refuse('site-not-enabled', 'x402 Wallet is not enabled on this site.');
 
     const headers: Record<string, string> = req.sources.header ? { 'payment-required': req.sources.header } : {};
     const parsed = parsePaymentRequired({ status: 402, headers, bodyText: req.sources.bodyText });
     if (!parsed.ok) {
       await settings.notify(`Ignored a malformed payment request from ${origin(req.url)}: ${parsed.error}`, 'warning', false);
-      return { action: 'pass', reason: parsed.error };
+      return refuse('malformed', parsed.error);
     }
     const pr = parsed.value;
 
@@ -208,7 +287,7 @@ export class PaymentService {
 
     const registry = await settings.registry();
     const status = await custody.status();
-    if (!status.initialized) return { action: 'pass', reason: 'x402 Wallet has no wallet yet.' };
+    if (!status.initialized) return refuse('no-wallet', 'x402 Wallet has no wallet yet.');
     const owners = ownersOf(status);
     const evaluated = evaluateOptions(pr, registry, { self: owners });
     const rejected = evaluated.rejected;
@@ -217,16 +296,23 @@ export class PaymentService {
       if (owners[o.rail]) return true;
       rejected.push({ index: o.index, code: 'unsupported-network', reason: `this wallet has no ${railById(o.rail).label} account` });
       return false;
+    }).filter((o) => {
+      // the operator's allowed networks and tokens
+      const ok = optionAllowed(managed, o.network, o.asset.address, addressKey);
+      if (!ok.ok) rejected.push({ index: o.index, code: ok.code as never, reason: ok.reason });
+      return ok.ok;
     });
     if (payable.length === 0) {
       const why = rejected.map((r) => r.reason).join('; ') || 'no payment options';
       await settings.notify(`Can't pay ${origin(req.url)}: ${why}`, 'warning', false);
-      return { action: 'pass', reason: `No payable option: ${why}` };
+      const codes = new Set(rejected.map((r) => r.code as string));
+      const code = codes.size === 1 && (codes.has('network-not-allowed') || codes.has('token-not-allowed')) ? [...codes][0]! : 'no-payable-option';
+      return refuse(code, `No payable option: ${why}`);
     }
 
     const tz = this.deps.timeZone();
-    const policy = await policies.get(req.site);
-    const global = await policies.getGlobal();
+    const policy = mergeSite(await policies.get(req.site), managed?.sites[siteKey(req.site)]);
+    const global = mergeGlobal(await policies.getGlobal(), managed);
     // Can the active account fund each option? All lookups run in parallel, each bounded by a
     // short timeout; unknown never blocks paying.
     const funds = this.lookupFunds(payable, owners, await ledger.pending(Object.values(owners)));
@@ -242,6 +328,7 @@ export class PaymentService {
         policyCheck: (s: SpendSnapshot) => decide(policy, global, s, this.request(req.site, req.url, auto, Date.now()), tz),
       });
       decision = res.decision;
+      ctx.option = auto;
       if (res.record) {
         const bal = await funds.get(auto.index);
         const allowed = await allowances.get(auto.index);
@@ -259,9 +346,22 @@ export class PaymentService {
         }
       }
     }
-    if (decision.action === 'refuse') return { action: 'pass', reason: decision.detail };
+    if (decision.action === 'refuse') return refuse(decision.reason, decision.detail);
+    if (agent) {
+      // Agent mode: outside the policy is a hard refusal, never a window.
+      ctx.option ??= payable[0];
+      if (decision.action !== 'ask') return refuse('internal', 'The payment could not be recorded.');
+      const cap = CAP_OF[decision.reason];
+      return refuse(decision.reason, `${decision.detail}. Agent mode: the wallet does not ask.`, {
+        ...(cap ? { cap } : {}),
+        ...this.retryAfter(decision.reason, tz),
+      });
+    }
 
     // 2. Ask the user.
+    ctx.by = 'user';
+    ctx.option ??= payable[0];
+    await this.audit(req, ctx, 'asked', decision.action === 'ask' ? decision.reason : 'ask', decision.action === 'ask' ? decision.detail : 'asked');
     const names = (o: PayableOption) => o.asset.networkLabel ?? registry.networkName(o.network) ?? o.network;
     const balances = new Map<number, OptionBalance | null>(
       await Promise.all(payable.map(async (o) => [o.index, await funds.get(o.index)!] as const)),
@@ -288,31 +388,45 @@ export class PaymentService {
     });
     if (outcome.kind === 'reject') {
       const why = 'why' in outcome ? outcome.why : 'rejected';
-      return { action: 'pass', reason: why === 'rejected' ? 'You rejected the payment.' : `Approval ${why}.` };
+      return why === 'rejected' ? refuse('user-rejected', 'You rejected the payment.') : refuse('approval-' + why, `Approval ${why}.`);
     }
     if (outcome.kind === 'block') {
       await policies.setMode(req.site, 'block');
-      return { action: 'pass', reason: 'You blocked payments on this site.' };
+      return refuse('blocked', 'You blocked payments on this site.');
     }
     const chosen = payable.find((o) => o.index === outcome.optionIndex);
-    if (!chosen) return { action: 'pass', reason: 'The chosen option is not payable.' };
+    if (!chosen) return refuse('no-payable-option', 'The chosen option is not payable.');
+    ctx.option = chosen;
     // The window disables paying an option the wallet cannot fund; the background agrees.
     const chosenBalance = balances.get(chosen.index);
-    if (chosenBalance && !chosenBalance.sufficient) return { action: 'pass', reason: notEnoughText(chosen, chosenBalance) };
+    if (chosenBalance && !chosenBalance.sufficient) return refuse('insufficient-balance', notEnoughText(chosen, chosenBalance));
     let chosenAllowance = allowed.get(chosen.index);
     // the user may have granted it from the window meanwhile: ask the chain again
     if (chosenAllowance && !chosenAllowance.sufficient && chosen.rail === 'tron' && chosen.spender && owners.tron && this.deps.balances) {
       chosenAllowance = await this.deps.balances.allowanceFor(chosen.asset, owners.tron, chosen.spender, optionCost(chosen)).catch(() => null);
     }
-    if (chosenAllowance && !chosenAllowance.sufficient) return { action: 'pass', reason: allowanceText(chosen, chosenAllowance) };
+    if (chosenAllowance && !chosenAllowance.sufficient) return refuse('insufficient-allowance', allowanceText(chosen, chosenAllowance));
     if (outcome.kind === 'allow') await this.allowSite(req.site, outcome.period, outcome.capUsd);
     const res = await ledger.reserve({
       ...this.recordFields(req, pr.version, chosen, false),
       timeZone: tz,
       policyCheck: () => ({ action: 'pay' }),
     });
-    if (!res.record) return { action: 'pass', reason: 'The payment could not be recorded.' };
+    if (!res.record) return refuse('internal', 'The payment could not be recorded.');
     return this.sign(req, pr, chosen, res.record.id, false);
+  }
+
+  /** Seconds until waiting could help: the rate window, or the end of the calendar period of a cap. */
+  private retryAfter(reason: string, tz: string): { retryAfter?: number } {
+    const now = Date.now();
+    if (reason === 'rate-limit') return { retryAfter: 60 };
+    const period = reason === 'period-cap-day' || reason === 'global-daily-cap' ? 'day' : reason === 'period-cap-week' ? 'week' : reason === 'period-cap-month' ? 'month' : null;
+    if (!period) return {};
+    try {
+      return { retryAfter: Math.max(1, Math.ceil((periodEnd(period, now, tz) - now) / 1000)) };
+    } catch {
+      return {};
+    }
   }
 
   /** `pending`: amounts already signed or reserved per token, which the balance must cover too. */
@@ -413,7 +527,7 @@ export class PaymentService {
       header = await createPaymentHeader({ pr, option, signer, rpcUrl });
     } catch (e) {
       await ledger.fail(recordId, `Not signed: ${(e as Error).message}`, { definite: true });
-      return { action: 'pass', reason: `The wallet could not sign: ${(e as Error).message}` };
+      return refuse('sign-failed', `The wallet could not sign: ${(e as Error).message}`);
     }
     const validUntil = Number(header.summary.validBefore) * 1000;
     await ledger.markSigned(recordId, {

@@ -467,6 +467,31 @@ export class CustodyService {
     });
   }
 
+  /**
+   * First run of a provisioned browser: open the operator's keystore (a vault record in this
+   * wallet's own format, PBKDF2 ≥ 600k + AES-256-GCM) with the password the operator's script
+   * supplies — never stored, never in the policy — and make it this wallet's vault (unlocked).
+   */
+  importProvisioned(record: unknown, password: string): Promise<CustodyStatus> {
+    return this.exclusive(async () => {
+      if ((await vaultItem.getValue()) != null)
+        throw new CustodyError('already-initialized', 'A wallet already exists; reset it before creating or importing another.');
+      let secret: VaultSecret;
+      try {
+        secret = (await unlockVault(record, typeof password === 'string' ? password : '', this.policy)).secret;
+      } catch (e) {
+        if (e instanceof VaultError && e.code === 'wrong-password') throw new CustodyError('wrong-password', 'Wrong password for the provisioned keystore.');
+        if (e instanceof VaultError) throw vaultToCustodyError(e);
+        throw e;
+      }
+      if (secret.kind === 'mnemonic') {
+        const v = validateMnemonic(secret.phrase);
+        if (!v.ok) throw new CustodyError('invalid-mnemonic', v.error);
+      } else if (!validatePrivateKey(secret.key).ok) throw new CustodyError('invalid-private-key', 'The provisioned key is not a valid private key.');
+      return this.initialize(secret, password);
+    });
+  }
+
   private async initialize(secret: VaultSecret, password: string): Promise<CustodyStatus> {
     if ((await vaultItem.getValue()) != null) {
       throw new CustodyError('already-initialized', 'A wallet already exists; reset it before creating or importing another.');

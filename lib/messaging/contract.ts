@@ -130,7 +130,8 @@ export interface AllowanceQuoteDto {
   costText: string;
 }
 
-export type ApprovalKind = 'request' | 'navigation';
+/** 'page-api': the page's script asked through `window.x402.pay()` */
+export type ApprovalKind = 'request' | 'navigation' | 'page-api';
 
 export interface ApprovalDto {
   id: string;
@@ -177,6 +178,8 @@ export interface SitePolicyDto {
   lifetimeUsd?: string;
   ratePerMinute?: number;
   expiresAt?: number;
+  /** the page API (`window.x402`) is allowed on this site */
+  pageApi?: boolean;
 }
 
 export interface PeriodUsageDto {
@@ -189,6 +192,8 @@ export interface PeriodUsageDto {
 
 export interface SiteDto {
   policy: SitePolicyDto;
+  /** fields of the policy set by the operator (read-only in the UI; 'mode', 'dayUsd', …) */
+  managed?: string[];
   usage: PeriodUsageDto[];
   lastPaymentAt?: number;
   timeZone: string;
@@ -437,6 +442,28 @@ export interface PrivilegedApi {
   'activity.list': [void, ActivityDto[]];
   /** the active account's balance of each trusted token with a known RPC (cached briefly) */
   'balances.list': [void, BalanceDto[]];
+  /** the operator's policy (managed storage) as the wallet applies it; `active: false` without one */
+  'managed.get': [void, ManagedDto];
+  /** the decision audit trail: JSON Lines or CSV (also for operator scripts) */
+  'audit.export': [{ format: 'jsonl' | 'csv'; limit?: number }, { text: string; filename: string; count: number }];
+}
+
+/** The operator's policy, for the UI (read-only fields) and operators. Never includes secrets. */
+export interface ManagedDto {
+  active: boolean;
+  version: string;
+  agentMode: boolean;
+  globalDailyUsd?: string;
+  /** per managed site: the policy fields the operator set (shown read-only) */
+  sites: { site: string; fields: string[]; pageApi: boolean }[];
+  allowedNetworks?: string[];
+  allowedTokens?: { network: string; address: string }[];
+  autoLockMinutes?: number;
+  notifications?: boolean;
+  /** the policy provisions an encrypted keystore (imported on the first `wallet.unlock`; its content is never shown) */
+  keystore?: boolean;
+  /** problems in the policy (the wallet fails closed on each) */
+  errors: string[];
 }
 
 /** Requests from the bridge content script (untrusted surface). */
@@ -448,10 +475,30 @@ export interface ContentApi {
    */
   'content.402': [
     { requestId: string; url: string; method: string; paymentRequired?: string; bodyText?: string },
-    { action: 'retry'; headerName: string; headerValue: string; ticket: string } | { action: 'pass'; reason: string },
+    | { action: 'retry'; headerName: string; headerValue: string; ticket: string }
+    | { action: 'pass'; reason: string; code: string; cap?: string; retryAfter?: number },
   ];
   /** The paid retry finished; the background records the outcome it observed itself. */
   'content.result': [{ ticket: string; status: number; paymentResponse?: string }, { done: true }];
+  /** Page API (`window.x402`, allowed sites only): what the wallet can pay with — no balances, no addresses. */
+  'content.apiCaps': [void, PageCapabilities | { refused: { code: string; message: string } }];
+  /**
+   * Page API: pay these requirements (page-supplied, a hint) for `resource` (same origin as the
+   * frame). Same validation, policy, approval and budget path as a 402; answers the header.
+   */
+  'content.apiPay': [
+    { requirements: unknown; resource: string; method?: string },
+    | { action: 'retry'; headerName: string; headerValue: string; ticket: string }
+    | { action: 'pass'; reason: string; code: string; cap?: string; retryAfter?: number },
+  ];
+}
+
+/** What a page with the page-API permission may learn: the wallet's protocol abilities only. */
+export interface PageCapabilities {
+  x402Versions: number[];
+  schemes: string[];
+  /** CAIP-2 ids the wallet can pay on (trusted table, test networks only while shown) */
+  networks: string[];
 }
 
 export type PrivilegedType = keyof PrivilegedApi;
@@ -466,7 +513,7 @@ export interface Envelope<K extends string = string> {
 }
 
 /** The allowlist for the content surface: anything else from a content script is refused. */
-export const CONTENT_TYPES: readonly ContentType[] = ['content.402', 'content.result'] as const;
+export const CONTENT_TYPES: readonly ContentType[] = ['content.402', 'content.result', 'content.apiCaps', 'content.apiPay'] as const;
 
 /** Messages between the page wrapper (MAIN world) and the bridge (window.postMessage). */
 export const PAGE_CHANNEL = '__x402_wallet_v1';

@@ -14,7 +14,7 @@ import { PAGE_CHANNEL } from '../messaging/contract';
 
 export type PageAnswer =
   | { action: 'retry'; headerName: string; headerValue: string; ticket: string }
-  | { action: 'pass'; reason: string };
+  | { action: 'pass'; reason: string; code?: string; cap?: string; retryAfter?: number };
 
 interface PageRequestMsg {
   channel: typeof PAGE_CHANNEL;
@@ -53,8 +53,20 @@ export function installX402Wrapper(win: Window & typeof globalThis): void {
     pending.delete(d.id);
     const a = d.answer;
     if (a && a.action === 'retry' && typeof a.headerName === 'string' && typeof a.headerValue === 'string') p.resolve(a);
-    else p.resolve({ action: 'pass', reason: (a && a.action === 'pass' && String(a.reason)) || 'no answer' });
+    else p.resolve(a && a.action === 'pass' ? a : { action: 'pass', reason: 'no answer' });
   });
+
+  /**
+   * Not paid: the page keeps the original 402, which carries `x402Refusal` {code, message, url,
+   * cap?, retryAfter?}, and window gets an `x402:refused` CustomEvent with the same detail.
+   */
+  function refused(target: object, a: PageAnswer, url: string): void {
+    if (a.action !== 'pass') return;
+    const detail = { code: String(a.code || 'unavailable'), message: String(a.reason), url, cap: a.cap, retryAfter: a.retryAfter };
+    // our own Response / XHR object, never frozen
+    Object.defineProperty(target, 'x402Refusal', { value: detail, configurable: true });
+    win.dispatchEvent(new CustomEvent('x402:refused', { detail }));
+  }
 
   function newId(): string {
     const b = new Uint8Array(12);
@@ -140,7 +152,10 @@ export function installX402Wrapper(win: Window & typeof globalThis): void {
       }
     }
     const answer = await ask({ url: base.url, method: base.method, paymentRequired, bodyText });
-    if (answer.action !== 'retry') return res;
+    if (answer.action !== 'retry') {
+      refused(res, answer, base.url);
+      return res;
+    }
     const headers = new OrigHeaders(base.headers);
     headers.set(answer.headerName, answer.headerValue);
     let paid: Response;
@@ -250,6 +265,7 @@ export function installX402Wrapper(win: Window & typeof globalThis): void {
         ? { action: 'pass', reason: 'the page pays by itself' }
         : await ask({ url: this.#url, method: this.#method, paymentRequired, bodyText });
       if (this.#aborted) return; // the page gave up on this request meanwhile (and saw its abort)
+      if (!ownPayment) refused(this, answer, this.#url);
       if (answer.action === 'retry') {
         const inner = new OrigXHR();
         inner.open(this.#method, this.#url, true);

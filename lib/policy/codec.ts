@@ -16,6 +16,7 @@ export interface StoredSitePolicy {
   ratePerMinute?: number;
   expiresAt?: number;
   paused?: boolean;
+  pageApi?: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -91,6 +92,7 @@ export function encodeSitePolicy(p: SitePolicy): StoredSitePolicy {
   if (p.ratePerMinute !== undefined) out.ratePerMinute = p.ratePerMinute;
   if (p.expiresAt !== undefined) out.expiresAt = p.expiresAt;
   if (p.paused !== undefined) out.paused = p.paused;
+  if (p.pageApi) out.pageApi = true;
   return out;
 }
 
@@ -110,6 +112,7 @@ export function decodeSitePolicy(v: unknown): SitePolicy {
   if (v.ratePerMinute != null) p.ratePerMinute = Number(v.ratePerMinute);
   if (v.expiresAt != null) p.expiresAt = Number(v.expiresAt);
   if (v.paused != null) p.paused = v.paused === true;
+  if (v.pageApi === true) p.pageApi = true;
   validateSitePolicy(p);
   return p;
 }

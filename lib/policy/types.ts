@@ -42,6 +42,8 @@ export interface SitePolicy {
   /** Epoch ms after which the automatic budget no longer applies (→ ask). */
   expiresAt?: number;
   paused?: boolean;
+  /** the page API (`window.x402`) is allowed on this site (off by default) */
+  pageApi?: boolean;
   createdAt: number;
   updatedAt: number;
 }

@@ -21,6 +21,8 @@ export interface SiteDraft extends Record<CapField, string> {
   site: string;
   mode: SiteMode;
   paused: boolean;
+  /** window.x402 allowed on this site */
+  pageApi: boolean;
   ratePerMinute: string;
   /** "YYYY-MM-DD" (local) or "" */
   expiresOn: string;
@@ -36,6 +38,7 @@ export function draftFromPolicy(p: SitePolicyDto): SiteDraft {
     site: p.site,
     mode: p.mode,
     paused: p.paused,
+    pageApi: p.pageApi === true,
     perPaymentUsd: p.perPaymentUsd ?? '',
     dayUsd: p.dayUsd ?? '',
     weekUsd: p.weekUsd ?? '',
@@ -48,7 +51,7 @@ export function draftFromPolicy(p: SitePolicyDto): SiteDraft {
 
 export function policyFromDraft(d: SiteDraft): DraftResult {
   const errors: Partial<Record<DraftField, string>> = {};
-  const policy: SitePolicyDto = { site: d.site, mode: d.mode, paused: d.paused };
+  const policy: SitePolicyDto = { site: d.site, mode: d.mode, paused: d.paused, ...(d.pageApi ? { pageApi: true } : {}) };
   for (const f of CAP_FIELDS) {
     const raw = d[f].trim();
     if (raw === '') continue;

@@ -212,10 +212,15 @@ function wrapPp(p: PpPage): TestPage {
  * Firefox. `hookPageUrl` must be an http://127.0.0.1 or http://localhost page: the test
  * build's hook content script there opens extension pages on request.
  */
-export async function launchFirefox(hookPageUrl: string, dir = extensionDir('firefox')): Promise<ExtensionBrowser> {
+export async function launchFirefox(
+  hookPageUrl: string,
+  dir = extensionDir('firefox'),
+  opts: { executablePath?: string } = {},
+): Promise<ExtensionBrowser> {
   const browser: PpBrowser = await puppeteer.launch({
     browser: 'firefox',
-    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    // a private install (tests/browser/provision.ts) carries its own distribution/policies.json
+    executablePath: opts.executablePath ?? process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
     headless: true,
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_UUID }),

@@ -227,7 +227,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
         const r = await attack(page, attempts({ site, approvalId: approval!.id, optionIndex: approval!.selectedIndex }), extensionId);
         expect(r.sent).toBeGreaterThan(90);
         expect(r.runtime).toBe('absent');
-        expect(r.barrier).toEqual({ action: 'pass', reason: 'malformed report' });
+        expect(r.barrier).toEqual({ action: 'pass', reason: 'malformed report', code: 'malformed' });
 
         // nothing changed
         expect(await ok(ext, 'settings.get')).toEqual(settings0);

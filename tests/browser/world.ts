@@ -19,11 +19,20 @@ export interface World {
  * `rpc: false` leaves the playground tokens without an RPC URL (balances unknown); by default
  * the wallet reads balances from the local anvil chains.
  */
-export async function startWorld(kind: BrowserKind, opts: { wallet?: boolean; rpc?: boolean } = {}): Promise<World> {
-  const net = await startNetwork();
+export async function startWorld(
+  kind: BrowserKind,
+  opts: {
+    wallet?: boolean;
+    rpc?: boolean;
+    /** launch the browser yourself (e.g. provisioned with a managed policy for this network) */
+    launch?: (net: LocalX402Network) => Promise<ExtensionBrowser>;
+    network?: Parameters<typeof startNetwork>[0];
+  } = {},
+): Promise<World> {
+  const net = await startNetwork(opts.network);
   let ext: ExtensionBrowser | undefined;
   try {
-    ext = kind === 'chromium' ? await launchChromium() : await launchFirefox(net.v2.url('/page'));
+    ext = opts.launch ? await opts.launch(net) : kind === 'chromium' ? await launchChromium() : await launchFirefox(net.v2.url('/page'));
     if (opts.wallet !== false) {
       const imp = await ext.call('wallet.import', { kind: 'mnemonic', secret: DEMO_MNEMONIC, password: PASSWORD });
       if (!imp.ok) throw new Error(`wallet.import failed: ${JSON.stringify(imp.error)}`);

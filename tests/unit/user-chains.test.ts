@@ -429,6 +429,7 @@ describe('payments: an offer whose EIP-712 domain differs from a custom token’
       const out = await pay(extra);
       expect(out).toEqual({
         action: 'pass',
+        code: 'no-payable-option',
         reason: `No payable option: EIP-712 domain ${JSON.stringify(extra.name)}/${JSON.stringify(extra.version)} does not match the trusted "USD Coin"/"2"`,
       });
     }

@@ -1,0 +1,48 @@
+/** The decision audit trail: export as JSON Lines or CSV. */
+import { useState } from 'react';
+import { call } from '../../lib/messaging/client';
+import type { ApiError } from '../../lib/messaging/contract';
+import { toApiError } from '../../lib/ui/errors';
+import { ErrorText } from '../ErrorText';
+
+function download(text: string, filename: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function AuditSection() {
+  const [error, setError] = useState<ApiError | null>(null);
+  const [count, setCount] = useState<number | null>(null);
+  const exportAs = async (format: 'jsonl' | 'csv') => {
+    setError(null);
+    try {
+      const r = await call('audit.export', { format });
+      setCount(r.count);
+      download(r.text, r.filename, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  };
+  return (
+    <div data-testid="audit-section">
+      <h3>Audit</h3>
+      <p className="small muted">Every payment decision (paid, asked, refused and why, with the policy version), the last 10,000.</p>
+      <div className="row">
+        <button type="button" data-testid="audit-export-jsonl" onClick={() => void exportAs('jsonl')}>
+          Export JSON Lines
+        </button>
+        <button type="button" data-testid="audit-export-csv" onClick={() => void exportAs('csv')}>
+          Export CSV
+        </button>
+        {count !== null && <span className="small muted" data-testid="audit-count">{count} decisions exported</span>}
+      </div>
+      <ErrorText error={error} />
+    </div>
+  );
+}
