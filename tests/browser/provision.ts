@@ -61,8 +61,13 @@ export function firefoxWithPolicy(policy: object): FirefoxInstall {
   const home = firefoxHome();
   const root = mkdtempSync(path.join(tmpdir(), 'x402-firefox-'));
   const copy = path.join(root, 'firefox');
-  const r = spawnSync('cp', ['-al', home, copy]);
-  if (r.status !== 0) throw new Error(`cp -al ${home} failed: ${r.stderr.toString()}`);
+  let r = spawnSync('cp', ['-al', home, copy]);
+  if (r.status !== 0) {
+    // hard links cannot cross file systems (a separate /tmp): a real copy then (~250 MB, a few seconds)
+    rmSync(copy, { recursive: true, force: true });
+    r = spawnSync('cp', ['-a', home, copy]);
+  }
+  if (r.status !== 0) throw new Error(`copying ${home} failed: ${r.stderr.toString()}`);
   const dist = path.join(copy, 'distribution');
   // Debian links distribution/ to a shared folder: the copy gets a real one (with the same contents)
   if (lstatSync(dist, { throwIfNoEntry: false })?.isSymbolicLink()) {
