@@ -154,12 +154,20 @@ export async function launchChromium(dir = extensionDir('chromium')): Promise<Ex
       const page = ctx.pages()[0] ?? (await ctx.newPage());
       const cdp = await ctx.newCDPSession(page);
       const status = new Map<string, string>();
+      const stopped = new Set<string>();
+      let asked = false;
       cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
-        for (const v of e.versions) if (v.scriptURL.startsWith(origin)) status.set(v.versionId, v.runningStatus);
+        for (const v of e.versions) {
+          if (!v.scriptURL.startsWith(origin)) continue;
+          status.set(v.versionId, v.runningStatus);
+          // an event may start the worker again at once: having stopped once is what counts
+          if (asked && v.runningStatus === 'stopped') stopped.add(v.versionId);
+        }
       });
       await cdp.send('ServiceWorker.enable');
+      asked = true;
       await cdp.send('ServiceWorker.stopAllWorkers');
-      await until(async () => status.size > 0 && [...status.values()].every((s) => s === 'stopped'), 5_000, 'service worker to stop');
+      await until(async () => status.size > 0 && [...status.keys()].every((k) => stopped.has(k)), 10_000, 'service worker to stop');
       await cdp.detach();
     },
     restartBackground: async () => {
