@@ -167,7 +167,7 @@ export async function launchChromium(dir = extensionDir('chromium')): Promise<Ex
       await cdp.send('ServiceWorker.enable');
       asked = true;
       await cdp.send('ServiceWorker.stopAllWorkers');
-      await until(async () => status.size > 0 && [...status.keys()].every((k) => stopped.has(k)), 10_000, 'service worker to stop');
+      await until(async () => status.size > 0 && [...status].every(([k, s]) => s === 'stopped' || stopped.has(k)), 10_000, 'service worker to stop');
       await cdp.detach();
     },
     restartBackground: async () => {
