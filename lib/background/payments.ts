@@ -590,7 +590,10 @@ export class PaymentService {
     const rec = await ledger.get(ticketId);
     // a late outcome the background saw itself still counts for a payment released unverified
     const late = rec?.status === 'released' && rec.unverified === true && source === 'network';
-    if (!rec || (rec.status !== 'signed' && rec.status !== 'unknown' && !late)) return;
+    // settled on the chain's word (authorization used) before its transaction was known: a
+    // receipt the chain confirms adds the hash
+    const attach = rec?.status === 'settled' && !rec.txHash;
+    if (!rec || (rec.status !== 'signed' && rec.status !== 'unknown' && !late && !attach)) return;
     // Whatever the outcome, the cached balance of this token may be stale now (before the
     // ledger records the outcome, so anything that sees the new record sees a fresh balance).
     this.deps.balances?.invalidate(rec.network, rec.asset.address);

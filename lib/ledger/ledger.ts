@@ -219,6 +219,18 @@ export class Ledger {
     ch.dirty.add(r);
   }
 
+  /**
+   * A payment settled on the chain's word that its authorization was used, before its
+   * transaction was known: a later confirmed receipt adds the hash (counted once, nothing else changes).
+   */
+  private attachTx(st: State, ch: Changes, r: PaymentRecord, info: CommitInfo): void {
+    if (r.txHash || !info.txHash || st.byTx.has(txKey(info.txHash))) return;
+    this.mutate(st, ch, r, () => {
+      r.txHash = info.txHash;
+      if (info.network !== r.network) r.settledNetwork = info.network;
+    });
+  }
+
   private find(st: State, id: string): PaymentRecord {
     const r = st.byId.get(id);
     if (!r) throw new LedgerError('not-found', `no payment record ${id}`);
@@ -375,6 +387,7 @@ export class Ledger {
     return this.tx((st, ch) => {
       const r = this.find(st, id);
       if (r.status !== 'settled') this.mutate(st, ch, r, () => applyCommit(r, info, now));
+      else this.attachTx(st, ch, r, info);
       return copy(r);
     });
   }
@@ -394,7 +407,10 @@ export class Ledger {
       const now = opts.now ?? this.clock();
       const tz = opts.timeZone ? resolveTimeZone(opts.timeZone) : this.tz();
       const r = this.find(st, id);
-      if (r.status === 'settled') return { record: copy(r) };
+      if (r.status === 'settled') {
+        this.attachTx(st, ch, r, info);
+        return { record: copy(r) };
+      }
       // settled-only spend: active records are left out (the index adds them on top)
       const settledSpend = () => st.index.snapshot(st.archive, r.site, now, tz, false);
       const before = settledSpend();

@@ -214,6 +214,20 @@ describe('ledger storage: faults and bad records lose nothing and count nothing 
     expect((await l.list()).map((r) => r.id).slice(0, 1)).toEqual(['a']);
   });
 
+  it('a payment settled on "authorization used" gets its transaction hash from a later confirmed receipt, counted once', async () => {
+    const l = new Ledger({ timeZone: TZ, clock: () => T0 });
+    const { record } = await l.reserve(input({ id: 'p' }));
+    await l.commit(record!.id, { txHash: '', network: NET, payer: '0x2', confirmedBy: 'chain' }, T0);
+    expect((await l.get('p'))!.txHash).toBeUndefined();
+    const again = await l.commitWithUsage('p', { txHash: '0xFeed', network: NET, payer: '0x2', confirmedBy: 'chain' }, { now: T0 });
+    expect(again.before).toBeUndefined(); // no second step: nothing counted again
+    expect((await l.get('p'))!.txHash).toBe('0xFeed');
+    expect(await l.settledByTx('0xfeed')).toBe('p');
+    await l.commit('p', { txHash: '0xother', network: NET, payer: '0x2' }, T0); // a hash once set stays
+    expect((await l.get('p'))!.txHash).toBe('0xFeed');
+    expect((await l.snapshot(SITE, T0)).site.usd.day).toBe(CENT);
+  });
+
   it('settledByTx: which record a transaction settled, without walking the history', async () => {
     const l = new Ledger({ timeZone: TZ, clock: () => T0 });
     const { record } = await l.reserve(input({ id: 'p' }));
