@@ -208,9 +208,6 @@ export function preferFunded<T extends { index: number }>(payable: readonly T[],
   );
 }
 
-/** How long a payment released unverified at expiry keeps being checked on chain. */
-export const UNVERIFIED_RECHECK_MS = UNVERIFIED_KEEP_MS;
-
 export class PaymentService {
   private ticketsMutex = createMutex();
   private reconciling = false;
@@ -682,7 +679,7 @@ export class PaymentService {
       const open = await ledger.list({ status: ['signed', 'unknown'], limit: 200 });
       // released at expiry while the chain could not be asked: it may have settled before expiry
       const unverified = (await ledger.list({ status: 'released', limit: 500 }))
-        .filter((r) => r.unverified && r.updatedAt > now - UNVERIFIED_RECHECK_MS)
+        .filter((r) => r.unverified && r.updatedAt > now - UNVERIFIED_KEEP_MS)
         .slice(0, 50);
       let settled = 0;
       let released = 0;

@@ -42,7 +42,7 @@ export function decodeRecord(s: StoredRecord): PaymentRecord {
     // records written before these fields existed: the wallet only paid `exact`, version not recorded (0)
     scheme: typeof s.scheme === 'string' ? s.scheme : 'exact',
     x402Version: typeof s.x402Version === 'number' ? s.x402Version : 0,
-    times: s.times && typeof s.times === 'object' ? { ...s.times } : { reserved: s.createdAt, [s.status]: s.updatedAt },
+    times: s.times && typeof s.times === 'object' ? { ...s.times } : { [s.status]: s.updatedAt, reserved: s.createdAt },
     asset: { address: a.address as string, symbol: a.symbol as string, decimals: a.decimals as number, usdPegged: a.usdPegged as boolean },
     amount: BigInt(s.amount),
   };

@@ -40,18 +40,6 @@ export interface LoadedLedger {
   migratedFrom?: number;
 }
 
-/** A record written before schema v2 (v1 document entries): fields added in v2 get their defaults. */
-export function migrateRecordV1(s: Record<string, unknown>): StoredRecord {
-  const r = { ...s } as unknown as StoredRecord;
-  if (typeof r.scheme !== 'string') r.scheme = 'exact';
-  if (typeof r.x402Version !== 'number') r.x402Version = 0; // not recorded before v2
-  if (!r.times || typeof r.times !== 'object') {
-    r.times = { reserved: r.createdAt };
-    if (r.status !== 'reserved' && Number.isFinite(r.updatedAt)) r.times[r.status] = r.updatedAt;
-  }
-  return r;
-}
-
 type Local = typeof browser.storage.local;
 
 export class LedgerStore {
@@ -125,7 +113,7 @@ export class LedgerStore {
     for (const raw of doc.records) {
       const id = raw && typeof (raw as StoredRecord).id === 'string' ? (raw as StoredRecord).id : crypto.randomUUID();
       try {
-        records.push(decodeRecord(migrateRecordV1(raw as unknown as Record<string, unknown>)));
+        records.push(decodeRecord(raw as StoredRecord)); // fills the fields v2 added
       } catch {
         // kept, under its own key, for investigation; never counted
         corruptStored[this.recordKey(`corrupt-${id}`)] = raw;

@@ -9,7 +9,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { ChainTruth } from '../../lib/background/chain';
-import { PaymentService, UNVERIFIED_RECHECK_MS, type PaymentDeps } from '../../lib/background/payments';
+import { PaymentService, type PaymentDeps } from '../../lib/background/payments';
+import { UNVERIFIED_KEEP_MS } from '../../lib/ledger/ledger';
 import { Ledger } from '../../lib/ledger/ledger';
 import type { PaymentRecord } from '../../lib/ledger/types';
 import type { SettlementCheck } from '../../lib/rails';
@@ -145,7 +146,7 @@ describe('reconcile: the chain decides unseen outcomes', () => {
     await l.sweep();
     const asked: string[] = [];
     const svc = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async (r) => (asked.push(r.id), undefined) });
-    await svc.reconcile(Date.now() + UNVERIFIED_RECHECK_MS + 1000);
+    await svc.reconcile(Date.now() + UNVERIFIED_KEEP_MS + 1000);
     expect(asked).toEqual([]);
   });
 
