@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig } from 'wxt';
 
 // One manifest for Chrome (MV3 service worker) and Firefox (MV3 event page).
@@ -14,6 +15,29 @@ import { defineConfig } from 'wxt';
 //  - host_permissions <all_urls>: x402 resources can live on any origin
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
+  // X402_SOURCEMAP=1: hidden source maps for the size report (scripts/size-report.ts); never in a release
+  vite: () => ({
+    plugins: [
+      {
+        // The official @x402/* packages get viem with a public client of the three reads they
+        // make (lib/util/viem-for-x402.ts): the full one pulls every viem action into the bundle.
+        name: 'x402-viem-read-client',
+        enforce: 'pre' as const,
+        resolveId(source: string, importer: string | undefined) {
+          if (source === 'viem' && importer && /node_modules\/@x402\//.test(importer)) return path.resolve(import.meta.dirname, 'lib/util/viem-for-x402.ts');
+          return null;
+        },
+      },
+    ],
+    build: {
+      sourcemap: process.env.X402_SOURCEMAP === '1' ? 'hidden' : false,
+      rollupOptions: {
+        // The official @x402/* packages declare no "sideEffects"; their modules only define
+        // schemes, schemas and constants, so what the wallet does not import is left out.
+        treeshake: { moduleSideEffects: (id: string) => !/node_modules\/@x402\//.test(id) },
+      },
+    },
+  }),
   hooks: {
     // `test-*` entrypoints (hooks the browser tests need) exist only in `--mode test` builds.
     'entrypoints:resolved': (wxt, entrypoints) => {

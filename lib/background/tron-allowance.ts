@@ -13,7 +13,8 @@
  *    (`/wallet/broadcasthex` next to the `/jsonrpc` endpoint) and the wallet waits until the
  *    chain shows the new allowance, then updates the waiting approval.
  */
-import { createPublicClient, http } from 'viem';
+import { http } from 'viem';
+import { createReadClient } from '../util/read-client.ts';
 import type { AllowanceQuoteDto, OptionDto } from '../messaging/contract';
 import type { TronAsset } from '../rails/types';
 import { tronToEvmHex } from '../rails/tron/address';
@@ -92,7 +93,7 @@ export function amountOf(t: Target, input: { amountAtomic?: unknown; unlimited?:
 }
 
 function client(rpcUrl: string) {
-  return createPublicClient({ transport: http(rpcUrl, { retryCount: 0, timeout: TIMEOUT_MS }) });
+  return createReadClient(http(rpcUrl, { retryCount: 0, timeout: TIMEOUT_MS }));
 }
 
 async function estimate(t: Target, amount: bigint) {

@@ -3,31 +3,30 @@
  * `eth_call`), so an RPC that serves another chain never answers for this one. Never throws.
  */
 import {
-  createPublicClient,
   erc20Abi,
   getAddress,
   http,
   isAddressEqual,
   parseEventLogs,
   TransactionReceiptNotFoundError,
-  type PublicClient,
   type Transport,
 } from 'viem';
+import { createReadClient, type ReadClient } from '../../util/read-client.ts';
 import { PERMIT2_ADDRESS } from '@x402/evm';
 import type { BalanceQuery, BalanceRead, EvmAsset, SettlementCheck, SettlementQuery } from '../types.ts';
 
 export type TransportFactory = (rpcUrl: string, timeoutMs: number) => Transport;
 
 const defaultTransport: TransportFactory = (url, timeout) => http(url, { batch: true, retryCount: 0, timeout });
-const clients = new WeakMap<TransportFactory, Map<string, PublicClient>>();
+const clients = new WeakMap<TransportFactory, Map<string, ReadClient>>();
 
-function client(rpcUrl: string, timeoutMs: number, factory: TransportFactory): PublicClient {
+function client(rpcUrl: string, timeoutMs: number, factory: TransportFactory): ReadClient {
   let byUrl = clients.get(factory);
   if (!byUrl) clients.set(factory, (byUrl = new Map()));
   const key = `${timeoutMs}|${rpcUrl}`;
   let c = byUrl.get(key);
   if (!c) {
-    c = createPublicClient({ transport: factory(rpcUrl, timeoutMs) }) as PublicClient;
+    c = createReadClient(factory(rpcUrl, timeoutMs));
     if (byUrl.size > 50) byUrl.clear();
     byUrl.set(key, c);
   }

@@ -14,36 +14,49 @@ import {
   BaseError,
   ContractFunctionRevertedError,
   ContractFunctionZeroDataError,
-  createPublicClient,
   domainSeparator,
   getAddress,
   http,
   isAddressEqual,
-  parseAbi,
   type Hex,
-  type PublicClient,
 } from 'viem';
+import { createReadClient, type ReadClient } from '../../util/read-client.ts';
 import { shortReason, type TransportFactory } from './balance.ts';
 
 export const TOKEN_READ_TIMEOUT_MS = 5_000;
 
 const defaultTransport: TransportFactory = (url, timeout) => http(url, { batch: true, retryCount: 0, timeout });
 
-const TOKEN_ABI = parseAbi([
-  'function name() view returns (string)',
-  'function symbol() view returns (string)',
-  'function decimals() view returns (uint8)',
-  'function version() view returns (string)',
-  'function DOMAIN_SEPARATOR() view returns (bytes32)',
-  'function eip712Domain() view returns (bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)',
-  'function authorizationState(address authorizer, bytes32 nonce) view returns (bool)',
-]);
+// A JSON ABI, not viem's parseAbi (whose human-readable parser would ship in the bundle only for this).
+const TOKEN_ABI = [
+  { type: 'function', name: 'name', stateMutability: 'view', inputs: [], outputs: [{ type: 'string' }] },
+  { type: 'function', name: 'symbol', stateMutability: 'view', inputs: [], outputs: [{ type: 'string' }] },
+  { type: 'function', name: 'decimals', stateMutability: 'view', inputs: [], outputs: [{ type: 'uint8' }] },
+  { type: 'function', name: 'version', stateMutability: 'view', inputs: [], outputs: [{ type: 'string' }] },
+  { type: 'function', name: 'DOMAIN_SEPARATOR', stateMutability: 'view', inputs: [], outputs: [{ type: 'bytes32' }] },
+  {
+    type: 'function',
+    name: 'eip712Domain',
+    stateMutability: 'view',
+    inputs: [],
+    outputs: [
+      { type: 'bytes1', name: 'fields' },
+      { type: 'string', name: 'name' },
+      { type: 'string', name: 'version' },
+      { type: 'uint256', name: 'chainId' },
+      { type: 'address', name: 'verifyingContract' },
+      { type: 'bytes32', name: 'salt' },
+      { type: 'uint256[]', name: 'extensions' },
+    ],
+  },
+  { type: 'function', name: 'authorizationState', stateMutability: 'view', inputs: [{ type: 'address', name: 'authorizer' }, { type: 'bytes32', name: 'nonce' }], outputs: [{ type: 'bool' }] },
+] as const;
 
 /** Thrown with a sentence the user can act on. */
 export class ChainReadError extends Error {}
 
-function publicClient(rpcUrl: string, timeoutMs: number, transport: TransportFactory): PublicClient {
-  return createPublicClient({ transport: transport(rpcUrl, timeoutMs) }) as PublicClient;
+function publicClient(rpcUrl: string, timeoutMs: number, transport: TransportFactory): ReadClient {
+  return createReadClient(transport(rpcUrl, timeoutMs));
 }
 
 /** The chain id the RPC at `rpcUrl` serves. Throws ChainReadError when it cannot be asked. */

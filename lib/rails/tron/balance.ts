@@ -5,15 +5,16 @@
  * `balanceOf` / `allowance` on the token's 20-byte hex address, and `eth_getTransactionReceipt`
  * for settlements. viem does the encoding; nothing here signs. Never throws.
  */
-import { createPublicClient, erc20Abi, http, parseEventLogs, TransactionReceiptNotFoundError, type PublicClient, type Transport } from 'viem';
+import { erc20Abi, http, parseEventLogs, TransactionReceiptNotFoundError, type Transport } from 'viem';
+import { createReadClient, type ReadClient } from '../../util/read-client.ts';
 import type { BalanceQuery, BalanceRead, SettlementCheck, SettlementQuery, TronAsset } from '../types.ts';
 import { tronToEvmHex } from './address.ts';
 
 export type TronTransportFactory = (rpcUrl: string, timeoutMs: number) => Transport;
 const defaultTransport: TronTransportFactory = (url, timeout) => http(url, { batch: true, retryCount: 0, timeout });
 
-function client(rpcUrl: string, timeoutMs: number, factory: TronTransportFactory): PublicClient {
-  return createPublicClient({ transport: factory(rpcUrl, timeoutMs) }) as PublicClient;
+function client(rpcUrl: string, timeoutMs: number, factory: TronTransportFactory): ReadClient {
+  return createReadClient(factory(rpcUrl, timeoutMs));
 }
 
 function reason(e: unknown): string {

@@ -1,0 +1,32 @@
+/**
+ * The few JSON-RPC reads the wallet makes, as a viem client carrying only those actions.
+ * `createPublicClient` decorates a client with every public action viem has (ENS, filters,
+ * multicall, simulation, proofs, …) and so pulls all of them into the background bundle;
+ * this client is `createClient` plus viem's own tree-shakable actions, nothing hand-written.
+ */
+import { createClient, type Abi, type ContractFunctionArgs, type ContractFunctionName, type ReadContractParameters, type ReadContractReturnType, type Transport } from 'viem';
+import { estimateGas, getBlock, getChainId, getCode, getGasPrice, getTransactionReceipt, readContract } from 'viem/actions';
+
+export function createReadClient(transport: Transport) {
+  const c = createClient({ transport });
+  return {
+    estimateGas: (args: Parameters<typeof estimateGas>[1]) => estimateGas(c, args),
+    getBlock: (args?: Parameters<typeof getBlock>[1]) => getBlock(c, args),
+    getChainId: () => getChainId(c),
+    getCode: (args: Parameters<typeof getCode>[1]) => getCode(c, args),
+    getGasPrice: () => getGasPrice(c),
+    getTransactionReceipt: (args: Parameters<typeof getTransactionReceipt>[1]) => getTransactionReceipt(c, args),
+    readContract: ((args: Parameters<typeof readContract>[1]) => readContract(c, args)) as ReadContract,
+  };
+}
+
+/** viem's `readContract`, its result still typed by the ABI and function name. */
+type ReadContract = <
+  const abi extends Abi | readonly unknown[],
+  functionName extends ContractFunctionName<abi, 'pure' | 'view'>,
+  const args extends ContractFunctionArgs<abi, 'pure' | 'view', functionName>,
+>(
+  args: ReadContractParameters<abi, functionName, args>,
+) => Promise<ReadContractReturnType<abi, functionName, args>>;
+
+export type ReadClient = ReturnType<typeof createReadClient>;
