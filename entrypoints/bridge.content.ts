@@ -14,7 +14,9 @@ const KINDS = new Map<unknown, ContentType>([
   ['api.pay', 'content.apiPay'],
 ]);
 
+// Registered by the background for the sites the wallet works on (lib/background/activation.ts).
 export default defineContentScript({
+  registration: 'runtime',
   matches: ['http://*/*', 'https://*/*'],
   runAt: 'document_start',
   allFrames: true,

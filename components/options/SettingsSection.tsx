@@ -1,4 +1,4 @@
-/** Notifications on/off and the list of sites the wallet may act on (empty = all sites). */
+/** Notifications on/off, where the wallet works (all sites, or only the sites the user allows), … */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ApiError, SettingsDto } from '../../lib/messaging/contract';
 import { toApiError } from '../../lib/ui/errors';
@@ -105,42 +105,75 @@ export function SettingsSection() {
       <p className="small muted">Days follow your time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}). Leave empty for no cap.</p>
 
       <h3>Sites the wallet works on</h3>
-      <p className="small muted">
-        {settings.allowedSites.length === 0
-          ? 'All sites. Add sites here to restrict the wallet to them only.'
-          : 'Only these sites. Remove them all to let the wallet work everywhere.'}
-      </p>
-      <ul data-testid="allowed-sites">
-        {settings.allowedSites.map((s) => (
-          <li key={s} className="row">
-            <span className="mono">{s}</span>
-            <button
-              type="button"
-              aria-label={`Remove ${s}`}
-              disabled={busy}
-              onClick={() => void apply({ allowedSites: settings.allowedSites.filter((x) => x !== s) })}
-            >
-              Remove
-            </button>
-          </li>
-        ))}
-      </ul>
-      <form className="row" onSubmit={addSite} noValidate>
-        <label className="visually-hidden" htmlFor="allowed-site-input">
-          Site to allow
+      <fieldset className="stack" data-testid="activation">
+        <legend className="visually-hidden">Where the wallet works</legend>
+        <label className="row">
+          <input
+            type="radio"
+            name="activation"
+            value="all"
+            data-testid="activation-all"
+            checked={settings.activation === 'all'}
+            disabled={busy}
+            onChange={() => void apply({ activation: 'all' })}
+          />
+          On all sites
         </label>
-        <input
-          id="allowed-site-input"
-          data-testid="allowed-site-input"
-          type="text"
-          placeholder="https://example.com"
-          value={newSite}
-          onChange={(e) => setNewSite(e.target.value)}
-        />
-        <button type="submit" data-testid="allowed-site-add" disabled={busy}>
-          Add
-        </button>
-      </form>
+        <label className="row">
+          <input
+            type="radio"
+            name="activation"
+            value="allowed"
+            data-testid="activation-allowed"
+            checked={settings.activation === 'allowed'}
+            disabled={busy}
+            onChange={() => void apply({ activation: 'allowed' })}
+          />
+          Only on sites I allow
+        </label>
+      </fieldset>
+      <p className="small muted">
+        {settings.activation === 'all'
+          ? 'Every site can ask for a payment; the wallet looks at each page’s answers to find them.'
+          : settings.allowedSites.length === 0
+            ? 'No site yet: the wallet stays out of every page. Allow a site here, or from the popup on that site.'
+            : 'Other sites get nothing from the wallet: no script in their pages, no look at their traffic.'}
+      </p>
+      {settings.activation === 'allowed' && (
+        <>
+          <ul data-testid="allowed-sites">
+            {settings.allowedSites.map((s) => (
+              <li key={s} className="row">
+                <span className="mono">{s}</span>
+                <button
+                  type="button"
+                  aria-label={`Remove ${s}`}
+                  disabled={busy}
+                  onClick={() => void apply({ allowedSites: settings.allowedSites.filter((x) => x !== s) })}
+                >
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+          <form className="row" onSubmit={addSite} noValidate>
+            <label className="visually-hidden" htmlFor="allowed-site-input">
+              Site to allow
+            </label>
+            <input
+              id="allowed-site-input"
+              data-testid="allowed-site-input"
+              type="text"
+              placeholder="https://example.com"
+              value={newSite}
+              onChange={(e) => setNewSite(e.target.value)}
+            />
+            <button type="submit" data-testid="allowed-site-add" disabled={busy}>
+              Add
+            </button>
+          </form>
+        </>
+      )}
       <ErrorText error={error} />
       <PlaygroundTokens tokens={settings.playgroundTokens ?? []} busy={busy} apply={apply} />
       <AuditSection />

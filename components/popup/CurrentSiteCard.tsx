@@ -24,11 +24,41 @@ export function CurrentSiteCard() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
+  const activate = useSitesStore((s) => s.activate);
   let body;
   if (!current) {
     body = currentError ? <ErrorText error={currentError} /> : <p className="muted">Loading…</p>;
   } else if (!current.site) {
     body = <p className="muted">This tab is not a website.</p>;
+  } else if (current.active === false) {
+    const site = current.site;
+    const allow = async () => {
+      setBusy(true);
+      setError(null);
+      try {
+        await activate(site);
+      } catch (e) {
+        setError(toApiError(e));
+      } finally {
+        setBusy(false);
+      }
+    };
+    body = (
+      <>
+        <p className="mono" data-testid="current-site">
+          {site}
+        </p>
+        <p className="small" data-testid="site-inactive">
+          {current.asked402
+            ? 'This site asked for a payment, but the wallet is off here: you let it work only on the sites you allow.'
+            : 'The wallet is off on this site: you let it work only on the sites you allow.'}
+        </p>
+        <button type="button" data-testid="site-activate" disabled={busy} onClick={() => void allow()}>
+          Use the wallet on this site
+        </button>
+        <ErrorText error={error} />
+      </>
+    );
   } else if (!current.entry) {
     body = (
       <>

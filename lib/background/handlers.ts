@@ -57,6 +57,26 @@ export interface HandlerDeps {
   audit?: AuditStore;
 }
 
+/**
+ * Did the page in this tab get an HTTP 402 (its document or a fetch)? Read from the page's own
+ * Resource/Navigation Timing (`responseStatus`), once, when the popup asks — only for a site the
+ * wallet is not active on, so the popup can offer to allow it. False when unknown.
+ */
+async function tabSaw402(tabId: number): Promise<boolean> {
+  try {
+    const [r] = await browser.scripting.executeScript({
+      target: { tabId },
+      func: () =>
+        performance
+          .getEntries()
+          .some((e) => (e as PerformanceResourceTiming).responseStatus === 402),
+    });
+    return r?.result === true;
+  } catch {
+    return false;
+  }
+}
+
 function obj(input: unknown): Record<string, unknown> {
   if (!input || typeof input !== 'object') throw new HandlerError('invalid-argument', 'Missing request data.');
   return input as Record<string, unknown>;
@@ -329,7 +349,21 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       const url = tab?.url;
       if (!url || !/^https?:/i.test(url)) return { site: null, entry: null };
       const s = siteKey(url);
-      return { site: s, entry: await site(s) };
+      const active = await d.settings.siteAllowed(s);
+      return { site: s, entry: await site(s), active, ...(active || tab?.id === undefined ? {} : { asked402: await tabSaw402(tab.id) }) };
+    },
+    'sites.activate': async (input) => {
+      const i = obj(input) as { site?: unknown };
+      if (typeof i.site !== 'string' || !/^https?:\/\/[^/]+/i.test(i.site))
+        throw new HandlerError('invalid-argument', 'A site is an http(s) origin like https://example.com.');
+      const key = siteKey(i.site);
+      const cur = await d.settings.get();
+      if (cur.activation === 'allowed' && !cur.allowedSites.includes(key))
+        await d.settings.update({ allowedSites: [...cur.allowedSites, key] });
+      // the wrapper is injected at document start: the tabs showing the site load it anew
+      for (const t of await browser.tabs.query({}))
+        if (t.id !== undefined && t.url && /^https?:/i.test(t.url) && siteKey(t.url) === key) void browser.tabs.reload(t.id).catch(() => undefined);
+      return { site: key, entry: await site(key), active: true };
     },
     'sites.save': async (input) => {
       const i = obj(input) as Partial<SitePolicyDto>;

@@ -17,6 +17,7 @@ import { ChainTruth } from './chain';
 import { createHandlers } from './handlers';
 import { NavigationPayments } from './navigation';
 import { NetworkObserver } from './observer';
+import { Activation } from './activation';
 import { PaymentService } from './payments';
 import { installRouter, type ContentHandlers } from './router';
 import { Settings } from './settings';
@@ -140,7 +141,10 @@ export function startBackground(): void {
 
   observer.onNavigation402 = (o) => void navigation.on402(o).catch(() => undefined);
   observer.onMainFrameResponse = (r) => void navigation.onMainFrameResponse(r);
+  // every http(s) URL until the activation setting is read (a worker woken by a 402 must see it)
   observer.install();
+  const activation = new Activation({ settings, observer });
+  activation.install();
   approvals.install();
   // Serialized, and always from the current count: concurrent changes never leave a stale badge.
   const badgeMutex = createMutex();

@@ -54,6 +54,9 @@ export function headerValue(headers: HeaderList, name: string): string | undefin
  * measurably slowed ordinary fetches (bench/wrapper.ts). Firefox rejects the flag anyway.
  */
 
+/** Every http(s) URL: the observer's filter when the wallet works on all sites. */
+export const ALL_SITES: readonly string[] = ['http://*/*', 'https://*/*'];
+
 export class NetworkObserver {
   private seen: Observed402[] = [];
   private waiters = new Set<() => void>();
@@ -66,8 +69,8 @@ export class NetworkObserver {
   /** responses to main_frame requests (used to retire one-shot navigation rules) */
   onMainFrameResponse: ((d: ObservedSettlement) => void) | null = null;
 
-  private readonly filter = {
-    urls: ['http://*/*', 'https://*/*'],
+  private filter = {
+    urls: [...ALL_SITES],
     types: ['main_frame', 'xmlhttprequest'] as Browser.webRequest.ResourceType[],
   };
   private sendHeadersOn = false;
@@ -81,6 +84,34 @@ export class NetworkObserver {
    */
   install(): void {
     browser.webRequest.onHeadersReceived.addListener(this.onHeaders, this.filter, ['responseHeaders'] as never);
+  }
+
+  /** The URL patterns observed now (every http(s) URL, or the allowed sites only). */
+  get urls(): readonly string[] {
+    return this.filter.urls;
+  }
+
+  /**
+   * Observe only requests to these URL patterns ("only on sites I allow"; an empty list observes
+   * nothing at all) or, with `ALL_SITES`, every http(s) request. The listeners are registered
+   * anew with the narrower filter, so the browser never dispatches another site's requests to
+   * the extension.
+   */
+  observe(urls: readonly string[]): void {
+    const next = [...new Set(urls)].sort();
+    if (next.join(' ') === [...this.filter.urls].sort().join(' ')) return;
+    browser.webRequest.onHeadersReceived.removeListener(this.onHeaders);
+    if (this.sendHeadersOn) {
+      browser.webRequest.onSendHeaders.removeListener(this.onSend);
+      browser.webRequest.onErrorOccurred.removeListener(this.onError);
+    }
+    this.filter = { ...this.filter, urls: next };
+    if (next.length === 0) return;
+    this.install();
+    if (this.sendHeadersOn) {
+      browser.webRequest.onSendHeaders.addListener(this.onSend, this.filter, ['requestHeaders'] as never);
+      browser.webRequest.onErrorOccurred.addListener(this.onError, this.filter);
+    }
   }
 
   private readonly onSend = (d: Browser.webRequest.OnSendHeadersDetails): void => {

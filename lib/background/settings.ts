@@ -15,13 +15,14 @@ import { createRegistry, type Registry, type UserNetwork } from '../x402';
 /** A token the user (or the local playground) added to the trusted table by hand. */
 export type PlaygroundToken = SettingsDto['playgroundTokens'][number];
 /** Fields added after the first stored version: absent in settings saved before them. */
-type LaterFields = 'showTestnets' | 'customNetworks' | 'customTokens';
+type LaterFields = 'showTestnets' | 'customNetworks' | 'customTokens' | 'activation';
 /** Settings as stored (older versions lack the later fields); `Settings.get()` fills them in. */
 export type StoredSettings = Omit<SettingsDto, LaterFields> & Partial<Pick<SettingsDto, LaterFields>>;
 
 /** Fields added later get their default here, so settings stored by older versions still load. */
 const DEFAULTS: SettingsDto = {
   notifications: true,
+  activation: 'all',
   allowedSites: [],
   playgroundTokens: [],
   rpcUrls: {},
@@ -29,6 +30,14 @@ const DEFAULTS: SettingsDto = {
   customNetworks: [],
   customTokens: [],
 };
+
+/**
+ * Stored settings with the defaults of fields added later. Settings saved before `activation`
+ * existed meant "only these sites" by a non-empty `allowedSites`: that stays their meaning.
+ */
+function withDefaults(stored: StoredSettings): SettingsDto {
+  return { ...DEFAULTS, activation: stored.allowedSites?.length ? 'allowed' : 'all', ...stored };
+}
 
 export const MAX_CUSTOM_NETWORKS = 20;
 export const MAX_CUSTOM_TOKENS = 50;
@@ -170,7 +179,7 @@ export class Settings {
 
   /** The stored settings, with defaults for fields added after they were saved (e.g. rpcUrls). */
   async get(): Promise<SettingsDto> {
-    return { ...DEFAULTS, ...(await settingsItem.getValue()) };
+    return withDefaults(await settingsItem.getValue());
   }
 
   async update(patch: SettingsPatch): Promise<SettingsDto> {
@@ -178,9 +187,13 @@ export class Settings {
     if (p.customNetworks !== undefined || p.customTokens !== undefined)
       throw settingsError('Custom networks and tokens are added under Networks & tokens, where the wallet checks them on chain.');
     return this.mutex(async () => {
-      const cur = await settingsItem.getValue();
-      const next: SettingsDto = { ...DEFAULTS, ...cur };
+      const next = withDefaults(await settingsItem.getValue());
       if (patch.notifications !== undefined) next.notifications = patch.notifications === true;
+      if (patch.activation !== undefined) {
+        if (patch.activation !== 'all' && patch.activation !== 'allowed')
+          throw settingsError('The wallet works either on all sites or only on the sites you allow.');
+        next.activation = patch.activation;
+      }
       if (patch.showTestnets !== undefined) {
         if (typeof patch.showTestnets !== 'boolean') throw settingsError('"Show test networks" is on or off.');
         next.showTestnets = patch.showTestnets;
@@ -212,7 +225,7 @@ export class Settings {
    */
   async mutate(fn: (cur: SettingsDto) => SettingsDto): Promise<SettingsDto> {
     return this.mutex(async () => {
-      const next = fn({ ...DEFAULTS, ...(await settingsItem.getValue()) });
+      const next = fn(withDefaults(await settingsItem.getValue()));
       // the whole table must still build: a user asset never redefines another one
       createRegistry(userAssets(next), { networks: userNetworks(next) });
       await settingsItem.setValue(next);
@@ -249,7 +262,7 @@ export class Settings {
 
   async siteAllowed(site: string): Promise<boolean> {
     const s = await this.get();
-    return s.allowedSites.length === 0 || s.allowedSites.includes(siteKey(site));
+    return s.activation === 'all' || s.allowedSites.includes(siteKey(site));
   }
 
   activity(): Promise<ActivityDto[]> {

@@ -351,9 +351,28 @@ export interface NetworkDto {
   hasRpc: boolean;
 }
 
+/** The active tab's site, as the popup shows it. */
+export interface CurrentSiteDto {
+  site: string | null;
+  entry: SiteDto | null;
+  /** the wallet works on this site (always true when it works on all sites) */
+  active?: boolean;
+  /**
+   * Not active here, and the page's own timing entries show an HTTP 402 (read once, when the
+   * popup opens, from the tab — the wallet observes nothing on a site it is not active on).
+   */
+  asked402?: boolean;
+}
+
 export interface SettingsDto {
   notifications: boolean;
-  /** only act on these sites when non-empty */
+  /**
+   * Where the wallet is active: 'all' (default) — every http(s) site gets the page wrapper and
+   * its 402s are observed; 'allowed' — only `allowedSites` do: every other site gets no wrapper,
+   * no bridge and no request observation at all (lib/background/activation.ts).
+   */
+  activation: 'all' | 'allowed';
+  /** the sites the wallet works on when `activation` is 'allowed' (web origins) */
   allowedSites: string[];
   /**
    * Developer setting: locally deployed test USDC the wallet may pay with, e.g. the built-in
@@ -415,7 +434,9 @@ export interface PrivilegedApi {
   'sites.list': [void, SiteDto[]];
   'sites.get': [{ site: string }, SiteDto | null];
   /** the site of the active tab, for the popup */
-  'sites.current': [void, { site: string | null; entry: SiteDto | null }];
+  'sites.current': [void, CurrentSiteDto];
+  /** "Only on sites I allow": let the wallet work on this site (the tab showing it reloads). */
+  'sites.activate': [{ site: string }, CurrentSiteDto];
   'sites.save': [SitePolicyDto, SiteDto];
   'sites.delete': [{ site: string }, { done: true }];
   /** newest first; `limit` defaults to 200, at most 5,000 (the whole ledger) */

@@ -4,13 +4,10 @@
  */
 import { create } from 'zustand';
 import { call } from '../../messaging/client';
-import type { ApiError, SiteDto, SitePolicyDto } from '../../messaging/contract';
+import type { ApiError, CurrentSiteDto, SiteDto, SitePolicyDto } from '../../messaging/contract';
 import { toApiError } from '../errors';
 
-export interface CurrentSite {
-  site: string | null;
-  entry: SiteDto | null;
-}
+export type CurrentSite = CurrentSiteDto;
 
 export interface SitesState {
   sites: SiteDto[];
@@ -23,6 +20,8 @@ export interface SitesState {
   /** Saves a policy and merges the answer into `sites` (and `current`). Throws on failure. */
   save(policy: SitePolicyDto): Promise<SiteDto>;
   remove(site: string): Promise<void>;
+  /** "Only on sites I allow": let the wallet work on the current site. Throws on failure. */
+  activate(site: string): Promise<void>;
 }
 
 export const useSitesStore = create<SitesState>()((set, get) => ({
@@ -53,7 +52,7 @@ export const useSitesStore = create<SitesState>()((set, get) => ({
     const exists = sites.some((s) => s.policy.site === saved.policy.site);
     set({
       sites: exists ? sites.map((s) => (s.policy.site === saved.policy.site ? saved : s)) : [...sites, saved],
-      current: current && current.site === saved.policy.site ? { site: current.site, entry: saved } : current,
+      current: current && current.site === saved.policy.site ? { ...current, entry: saved } : current,
     });
     return saved;
   },
@@ -62,7 +61,10 @@ export const useSitesStore = create<SitesState>()((set, get) => ({
     const { sites, current } = get();
     set({
       sites: sites.filter((s) => s.policy.site !== site),
-      current: current && current.site === site ? { site, entry: null } : current,
+      current: current && current.site === site ? { ...current, entry: null } : current,
     });
+  },
+  async activate(site) {
+    set({ current: await call('sites.activate', { site }) });
   },
 }));
