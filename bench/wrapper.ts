@@ -1,9 +1,12 @@
 /**
  * Page cost of the wallet for ordinary traffic: 1,000 sequential same-origin fetches (each
- * body read) from a page, against the same loopback server, in one run, in
+ * body read) from a page, then 50 page loads of the tab, against the same loopback server, in
+ * one run, in
  *   - Chromium WITH the extension (page wrapper + bridge + the background's webRequest
  *     observers and declarativeNetRequest permission),
  *   - a plain Chromium WITHOUT it,
+ *   - Chromium with the extension set to "Only on sites I allow", this site not allowed (no
+ *     wrapper, no observation: what a user who restricts the wallet pays on every other site),
  *   - the plain Chromium with only the built page wrapper injected (an init script running
  *     `.output/…/content-scripts/page.js`): the cost of the wrapper itself, separated from
  *     what the browser charges for an extension that observes requests.
@@ -11,8 +14,8 @@
  * figures are medians per 1,000 fetches and the ratios against the plain browser (target:
  * within 2 %).
  *
- * Standalone: `npx tsx bench/wrapper.ts [rounds]` (needs `.output/chrome-mv3-test` or
- * `.output/chrome-mv3`: `npx wxt build --mode test`).
+ * Standalone: `npx tsx bench/wrapper.ts [rounds]` (needs `.output/chrome-mv3` — `npx wxt build` —
+ * or else `.output/chrome-mv3-test`).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +28,13 @@ import { extensionDir, launchChromium } from '../tests/browser/harness';
 
 export interface WrapperBenchResult {
   fetchesPerRound: number;
+  pageLoadsPerRound: number;
+  /** the extension browser with "Only on sites I allow" and this site not allowed */
+  notAllowedMs: number;
+  /** notAllowed / withoutExtension */
+  notAllowedRatio: number;
+  /** (withExtension − withoutExtension) per request (fetch or page load), ms */
+  addedMsPerRequest: number;
   rounds: number;
   extensionBuild: string;
   /** median ms per 1,000 fetches */
@@ -39,10 +49,11 @@ export interface WrapperBenchResult {
   /** wrapperOnly / withoutExtension: the page cost of the wrapper itself */
   wrapperOnlyRatio: number;
   wrapperOnlyOverheadPercent: number;
-  samples: { withExtensionMs: number[]; withoutExtensionMs: number[]; wrapperOnlyMs: number[] };
+  samples: { withExtensionMs: number[]; withoutExtensionMs: number[]; wrapperOnlyMs: number[]; notAllowedMs: number[] };
 }
 
 const FETCHES = 1_000;
+const PAGE_LOADS = 50;
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -87,11 +98,16 @@ export async function benchWrapper(opts: { rounds?: number } = {}): Promise<Wrap
   const rounds = opts.rounds ?? 9;
   const testBuild = extensionDir('chromium', 'test');
   const releaseBuild = extensionDir('chromium', 'release');
-  const dir = existsSync(testBuild) ? testBuild : existsSync(releaseBuild) ? releaseBuild : null;
-  if (!dir) throw new Error('no Chromium build: run `npx wxt build --mode test` (or `npx wxt build`) first');
+  // the release build, what users run (a test build adds its test-hook content script to every page)
+  const dir = existsSync(releaseBuild) ? releaseBuild : existsSync(testBuild) ? testBuild : null;
+  if (!dir) throw new Error('no Chromium build: run `npx wxt build` (or `npx wxt build --mode test`) first');
 
   const server = await startServer();
   const ext = await launchChromium(dir);
+  // a second extension browser, the wallet set to work only on sites the user allows (none here)
+  const off = await launchChromium(dir);
+  const set = await off.call('settings.update', { activation: 'allowed', allowedSites: [] });
+  if (!set.ok) throw new Error(`settings.update: ${JSON.stringify(set.error)}`);
   // The same kind of browser as the extension's (a persistent profile, the same flags), minus
   // the extension: a non-persistent browser would be faster for reasons of its own.
   const profiles: string[] = [];
@@ -118,11 +134,22 @@ export async function benchWrapper(opts: { rounds?: number } = {}): Promise<Wrap
     const c = await wctx.newPage();
     await c.goto(`${server.origin}/`);
     if (!(await c.evaluate(() => (window as any).__x402WrapperInstalled === true))) throw new Error('the injected wrapper is missing');
+    const d = await off.newPage();
+    await d.goto(`${server.origin}/`);
+    if (await d.evaluate(() => (window as any).__x402WrapperInstalled === true)) throw new Error('a site not allowed has the wrapper');
+    /** 1,000 fetches, then 50 page loads (navigations of the tab), wall time in ms */
+    const round = async (pg: { evaluate: typeof a.evaluate; goto(u: string): Promise<unknown> }) => {
+      const t0 = performance.now();
+      await pg.evaluate(run, FETCHES);
+      for (let i = 0; i < PAGE_LOADS; i++) await pg.goto(`${server.origin}/?load=${i}`);
+      return performance.now() - t0;
+    };
 
     const sides: { name: string; run: () => Promise<number>; samples: number[] }[] = [
-      { name: 'withExtension', run: () => a.evaluate(run, FETCHES), samples: [] },
-      { name: 'withoutExtension', run: () => b.evaluate(run, FETCHES), samples: [] },
-      { name: 'wrapperOnly', run: () => c.evaluate(run, FETCHES), samples: [] },
+      { name: 'withExtension', run: () => round(a), samples: [] },
+      { name: 'withoutExtension', run: () => round(b as never), samples: [] },
+      { name: 'wrapperOnly', run: () => round(c as never), samples: [] },
+      { name: 'notAllowed', run: () => round(d), samples: [] },
     ];
     // warm-up (JIT, connection pool, extension worker start)
     for (const s of sides) await s.run();
@@ -131,11 +158,15 @@ export async function benchWrapper(opts: { rounds?: number } = {}): Promise<Wrap
         const s = sides[(i + r) % sides.length]!;
         s.samples.push(await s.run());
       }
-    const [ma, mb, mc] = sides.map((s) => median(s.samples)) as [number, number, number];
+    const [ma, mb, mc, md] = sides.map((s) => median(s.samples)) as [number, number, number, number];
     const ratio = ma / mb;
     const wratio = mc / mb;
     return {
       fetchesPerRound: FETCHES,
+      pageLoadsPerRound: PAGE_LOADS,
+      notAllowedMs: round2(md),
+      notAllowedRatio: Math.round((md / mb) * 10_000) / 10_000,
+      addedMsPerRequest: Math.round(((ma - mb) / (FETCHES + PAGE_LOADS)) * 1000) / 1000,
       rounds,
       extensionBuild: dir,
       withExtensionMs: round2(ma),
@@ -150,10 +181,12 @@ export async function benchWrapper(opts: { rounds?: number } = {}): Promise<Wrap
         withExtensionMs: sides[0]!.samples.map(round2),
         withoutExtensionMs: sides[1]!.samples.map(round2),
         wrapperOnlyMs: sides[2]!.samples.map(round2),
+        notAllowedMs: sides[3]!.samples.map(round2),
       },
     };
   } finally {
     await ext.close().catch(() => undefined);
+    await off.close().catch(() => undefined);
     await plain.close().catch(() => undefined);
     await wctx.close().catch(() => undefined);
     for (const d of profiles) rmSync(d, { recursive: true, force: true });

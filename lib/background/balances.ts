@@ -80,7 +80,7 @@ export class BalanceReader {
   private readonly ttlMs: number;
   readonly now: () => number;
   private readonly transport?: TransportFactory;
-  private readonly cache = new Map<string, { at: number; rpcUrl: string; value: Promise<TimedRead> }>();
+  private readonly cache = new Map<string, { at: number; rpcUrl: string; value: Promise<TimedRead>; read?: TimedRead }>();
 
   constructor(opts: BalanceReaderOptions = {}) {
     this.timeoutMs = opts.timeoutMs ?? BALANCE_TIMEOUT_MS;
@@ -99,16 +99,37 @@ export class BalanceReader {
     const hit = this.cache.get(key);
     const now = this.now();
     if (hit && hit.rpcUrl === q.rpcUrl && now - hit.at < this.ttlMs && hit.at >= (opts.notBefore ?? -Infinity)) return hit.value;
-    const value = this.fetch(q).then((r): TimedRead => ({ ...r, at: now }));
-    this.cache.set(key, { at: now, rpcUrl: q.rpcUrl, value });
+    const entry: { at: number; rpcUrl: string; value: Promise<TimedRead>; read?: TimedRead } = { at: now, rpcUrl: q.rpcUrl, value: undefined as never };
+    entry.value = this.fetch(q).then((r): TimedRead => (entry.read = { ...r, at: now }));
+    this.cache.set(key, entry);
     if (this.cache.size > 500) this.prune(now);
-    return value;
+    return entry.value;
   }
 
   /** Forget cached balances of a token (all accounts), e.g. after a payment with it settled. */
   invalidate(asset: { rail: RailId; network: string; address: string }): void {
     const prefix = keyOf(asset);
     for (const k of [...this.cache.keys()]) if (k.startsWith(prefix)) this.cache.delete(k);
+  }
+
+  /**
+   * A payment of `amount` from `owner` settled: a cached balance read before it was signed
+   * (`signedAt`, reader clock) still holds that money — it is kept, less the amount, so the next
+   * payment need not wait for the RPC. Anything else (a read after signing, one still in flight,
+   * a failed one) is dropped and read again. A balance too low from the cache is always read
+   * fresh before it refuses (Balances.forPayment), so the estimate can only cost a look-up.
+   */
+  debit(asset: { rail: RailId; network: string; address: string }, owner: string, amount: bigint, signedAt: number | undefined): void {
+    const key = keyOf(asset, owner);
+    const hit = this.cache.get(key);
+    const r = hit?.read;
+    if (hit && r?.ok && signedAt !== undefined && r.at < signedAt && amount >= 0n) {
+      const read: TimedRead = { ...r, atomic: r.atomic > amount ? r.atomic - amount : 0n };
+      this.cache.set(key, { ...hit, read, value: Promise.resolve(read) });
+    } else this.cache.delete(key);
+    // other accounts' balances of this token did not move, but a stale view costs nothing to drop
+    const prefix = keyOf(asset);
+    for (const k of [...this.cache.keys()]) if (k !== key && k.startsWith(prefix)) this.cache.delete(k);
   }
 
   clear(): void {
@@ -231,6 +252,15 @@ export class Balances {
     ]);
     if (!r.ok) return null;
     return { atomic: r.atomic.toString(), token: formatTokenAmount(r.atomic, asset), sufficient: r.atomic >= need };
+  }
+
+  /** A payment settled: its amount leaves the cached balance it was paid from (see BalanceReader.debit). */
+  settled(r: { network: string; asset: { address: string }; payer?: string; amount: bigint; times: Partial<Record<string, number>> }): void {
+    const rail = railOfNetwork(r.network);
+    if (!rail) return;
+    const asset = { rail: rail.id, network: r.network, address: r.asset.address };
+    if (r.payer) this.reader.debit(asset, r.payer, r.amount, r.times.signed);
+    else this.reader.invalidate(asset);
   }
 
   /** Drop cached balances of the token of a settled (or failed) payment. */

@@ -591,13 +591,24 @@ export class PaymentService {
     // receipt the chain confirms adds the hash
     const attach = rec?.status === 'settled' && !rec.txHash;
     if (!rec || (rec.status !== 'signed' && rec.status !== 'unknown' && !late && !attach)) return;
-    // Whatever the outcome, the cached balance of this token may be stale now (before the
-    // ledger records the outcome, so anything that sees the new record sees a fresh balance).
-    this.deps.balances?.invalidate(rec.network, rec.asset.address);
+    // The cached balance of this token is stale now, whatever the outcome: a settlement debits it
+    // (commit), anything else drops it — before the ledger records the outcome, so anything that
+    // sees the new record sees a fresh balance.
+    let committed = false;
+    try {
+      committed = await this.settleOutcome(ticketId, rec, o, source);
+    } finally {
+      if (!committed) this.deps.balances?.invalidate(rec.network, rec.asset.address);
+    }
+  }
+
+  /** `settle` once the record is known to await an outcome: true when it was committed settled. */
+  private async settleOutcome(ticketId: string, rec: PaymentRecord, o: SettlementObservation, source: 'network' | 'page'): Promise<boolean> {
+    const { ledger } = this.deps;
     const decoded = o.paymentResponse ? decodeSettlement(o.paymentResponse) : undefined;
     if (decoded?.ok && decoded.value.success) {
       // A page's claim costs RPC calls: one check per payment, then its claims are ignored.
-      if (source === 'page' && rec.pageChecked) return;
+      if (source === 'page' && rec.pageChecked) return false;
       const tx = decoded.value.transaction;
       // Truth from the chain: the reported transaction must be this payment.
       let check: SettlementCheck = this.deps.chain
@@ -612,7 +623,7 @@ export class PaymentService {
         // confirmed on the record's network: the reporter's network field (a page's, possibly) is not recorded
         const info = { txHash: tx, network: check.state === 'confirmed' ? rec.network : decoded.value.network, payer: rec.payer ?? decoded.value.payer ?? '' };
         await this.commit(ticketId, { ...info, confirmedBy: check.state === 'confirmed' ? 'chain' : 'server' });
-        return;
+        return true;
       }
       const what = check.state === 'unknown' ? `could not be checked (${check.reason})` : check.state === 'not-found' ? 'is not on the chain' : `is not this payment: ${check.reason}`;
       const who = source === 'page' ? 'The page reported' : 'The server reported';
@@ -622,11 +633,11 @@ export class PaymentService {
         definite: false,
         ...(source === 'network' ? { claimedTxHash: tx } : { pageChecked: true }),
       });
-      return;
+      return false;
     }
     if (source === 'page') {
       if (rec.status === 'signed') await ledger.fail(ticketId, 'Outcome not confirmed by the wallet', { definite: false });
-      return;
+      return false;
     }
     if (decoded?.ok && !decoded.value.success) {
       // The server says settlement failed, but it cannot tell a facilitator outage (the
@@ -643,6 +654,7 @@ export class PaymentService {
       // 5xx, no answer, or success without a receipt: unknown — keep it counted and re-send it as is.
       await ledger.fail(ticketId, `Outcome unknown (HTTP ${o.status || 'no response'})`, { definite: false });
     }
+    return false;
   }
 
   /** Has this transaction already settled a different payment? */
@@ -654,8 +666,8 @@ export class PaymentService {
   private async commit(id: string, info: CommitInfo): Promise<void> {
     const tz = this.deps.timeZone();
     const done = await this.deps.ledger.commitWithUsage(id, info, { timeZone: tz });
-    // the balance moved: the next look-up reads it again
-    this.deps.balances?.invalidate(done.record.network, done.record.asset.address);
+    // the balance moved by this amount: a cached balance read before signing is debited, else read again
+    this.deps.balances?.settled(done.record);
     await this.dropTicket(id);
     if (done.before && done.after) await this.budgetAlerts(done.record.site, done.before, done.after, tz);
   }

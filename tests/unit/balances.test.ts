@@ -222,6 +222,39 @@ describe('Balances', () => {
     expect(await none.forPayment(asset, 1n, HOLDER)).toBeNull();
   });
 
+  it('a settled payment debits the balance read before it was signed: the next payment asks no RPC; a read after signing is read again', async () => {
+    let now = 100;
+    const key = `${TOKEN.toLowerCase()}|${HOLDER.toLowerCase()}`;
+    const balances = bal(HOLDER, 100_000n);
+    const node = fakeNode({ balances });
+    const settings = settingsWith({ playgroundTokens: [{ chainId: 31337, address: TOKEN, rpcUrl: RPC }] });
+    const b = new Balances({ settings, reader: new BalanceReader({ transport: node.transport, now: () => now }) });
+    const paid = (amount: bigint, signed: number) => ({ network: 'eip155:31337', asset: { address: TOKEN }, payer: HOLDER, amount, times: { signed } });
+    expect(await b.forPayment(asset, 30_000n, HOLDER)).toMatchObject({ atomic: '100000', sufficient: true });
+    expect(node.ethCalls()).toBe(1);
+    // signed at 101 (after the read at 100), settled on chain: 70,000 left
+    balances[key] = 70_000n;
+    now = 102;
+    b.settled(paid(30_000n, 101));
+    expect(await b.forPayment(asset, 30_000n, HOLDER)).toMatchObject({ atomic: '70000', sufficient: true });
+    expect(node.ethCalls()).toBe(1); // from the cache, less the payment
+    // a read that started after the payment was signed may already show it: dropped, read again
+    now = 200;
+    b.invalidate('eip155:31337', TOKEN);
+    await b.forPayment(asset, 30_000n, HOLDER); // read at 200
+    expect(node.ethCalls()).toBe(2);
+    balances[key] = 40_000n;
+    b.settled(paid(30_000n, 150));
+    expect(await b.forPayment(asset, 30_000n, HOLDER)).toMatchObject({ atomic: '40000' });
+    expect(node.ethCalls()).toBe(3);
+    // a debit below the amount due is confirmed by a fresh read before it refuses
+    now = 300;
+    b.settled(paid(30_000n, 301)); // the cached 40,000 (read at 200, before signing) → 10,000 estimated
+    balances[key] = 40_000n; // the chain never moved (e.g. another account paid)
+    expect(await b.forPayment(asset, 30_000n, HOLDER)).toMatchObject({ atomic: '40000', sufficient: true });
+    expect(node.ethCalls()).toBe(4);
+  });
+
   it('a cached "too small" never blocks a payment: it is read again; a just-read one is not', async () => {
     let now = 0;
     const balances = bal(HOLDER, 0n);
