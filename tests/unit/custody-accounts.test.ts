@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { generateMnemonic, mnemonicToSeedSync } from '@scure/bip39';
+import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import {
   addressOfPrivateKey,
   deriveAccount,
@@ -25,6 +28,18 @@ describe('EVM account derivation', () => {
     expect(addressOfPrivateKey(deriveAccountFromSeed(seed, 0).privateKey)).toBe(
       '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
     );
+  });
+
+  it('the seed (WebCrypto PBKDF2) is byte for byte the BIP-39 seed of @scure/bip39, for the vector and random phrases', async () => {
+    // BIP-39 reference vector (no passphrase) for the all-"abandon … about" phrase
+    const about = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+    expect(bytesToHex(await seedFromMnemonic(about))).toBe(
+      '5eb00bbddcf069084889a8ab9155568165f5c453ccb85e70811aaed6f6da5fc19a5ac40b389cd370d086206dec8aa6c43daea6690f20ad3d8d48b2d2ce9e38e4',
+    );
+    for (let i = 0; i < 20; i++) {
+      const phrase = generateMnemonic(wordlist, i % 2 ? 128 : 256);
+      expect(bytesToHex(await seedFromMnemonic(phrase))).toBe(bytesToHex(mnemonicToSeedSync(phrase)));
+    }
   });
 
   it('rejects invalid indexes', () => {
