@@ -1,4 +1,6 @@
 /** The toolbar popup: set-up prompt, unlock form, or the unlocked wallet at a glance. */
+import { useEffect } from 'react';
+import { useSitesStore } from '../../lib/ui/stores/sites';
 import { useWalletStore } from '../../lib/ui/stores/wallet';
 import { ErrorText } from '../ErrorText';
 import { useRefresh } from '../hooks';
@@ -11,6 +13,12 @@ export function PopupApp() {
   const error = useWalletStore((s) => s.error);
   const load = useWalletStore((s) => s.load);
   useRefresh(load, 3000);
+  // the current site's card is what a user opens the popup for: ask for it together with the
+  // wallet's status, not after it (one round to the background instead of two before it shows)
+  const loadCurrent = useSitesStore((s) => s.loadCurrent);
+  useEffect(() => {
+    void loadCurrent();
+  }, [loadCurrent]);
 
   let body;
   if (!status) {
