@@ -10,6 +10,8 @@ import { ErrorText } from '../ErrorText';
 import { useRefresh } from '../hooks';
 import { UnlockForm } from '../UnlockForm';
 import { ApprovalCard } from './ApprovalCard';
+import { DirectTransferCard } from './DirectTransferCard';
+import { SignInCard } from './SignInCard';
 
 export function ApprovalApp() {
   const items = useApprovalsStore((s) => s.items);
@@ -98,6 +100,22 @@ export function ApprovalApp() {
             <UnlockForm />
           </section>
         )}
+        {current.direct || current.signIn ? (
+          (() => {
+            const Special = current.direct ? DirectTransferCard : SignInCard;
+            return (
+              <Special
+                key={current.id}
+                approval={current}
+                gone={gone}
+                locked={locked}
+                queueText={`${position >= 0 ? position + 1 : '–'} of ${Math.max(items.length, position + 1)}`}
+                onDecide={onDecide}
+                onSkip={() => advance(current.id, items)}
+              />
+            );
+          })()
+        ) : (
         <ApprovalCard
           key={current.id}
           approval={current}
@@ -107,6 +125,7 @@ export function ApprovalApp() {
           onDecide={onDecide}
           onSkip={() => advance(current.id, items)}
         />
+        )}
       </>
     );
   } else if (!loaded) {

@@ -9,6 +9,7 @@ import { HistorySection } from './HistorySection';
 import { NetworksSection } from './NetworksSection';
 import { SettingsSection } from './SettingsSection';
 import { SitesSection } from './SitesSection';
+import { SignInSites } from './SignInSites';
 import { WalletSection } from './WalletSection';
 
 const TABS = [
@@ -74,7 +75,12 @@ export function OptionsApp() {
         ))}
       </div>
       <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} key={`${tab}-${status?.unlocked}`}>
-        {tab === 'sites' && <SitesSection />}
+        {tab === 'sites' && (
+          <>
+            <SitesSection />
+            <SignInSites />
+          </>
+        )}
         {tab === 'history' && <HistorySection />}
         {tab === 'activity' && <ActivitySection />}
         {tab === 'settings' && <SettingsSection />}

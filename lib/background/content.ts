@@ -4,6 +4,7 @@
  * and a "402" report counts only when the background saw that 402 itself.
  */
 import type { ContentApi, Out } from '../messaging/contract';
+import { hasSimpleHeaders } from '../x402/nonstandard';
 import type { NavigationPayments } from './navigation';
 import type { NetworkObserver } from './observer';
 import type { PaymentService } from './payments';
@@ -45,7 +46,8 @@ export function createContentHandlers(d: {
       // A v1 body can only come from the page. For the frame's own origin that is the site's
       // own word; for another origin's resource the page could swap in its own requirements
       // under that origin's name, so the wallet does not take it.
-      if (!seen.paymentRequired && origin(seen.url) !== origin(s.frameUrl))
+      // (The X-Payment-* headers of a direct-transfer 402 are the browser's own observation.)
+      if (!seen.paymentRequired && !hasSimpleHeaders(seen.otherHeaders) && origin(seen.url) !== origin(s.frameUrl))
         return pass("the wallet cannot confirm another origin's v1 payment request", 'unconfirmed-v1');
       return d.payments.pay({
         kind: 'request',
@@ -53,7 +55,7 @@ export function createContentHandlers(d: {
         url: seen.url,
         method: seen.method,
         // v2 requirements come from what the browser saw; only a v1 JSON body comes from the page.
-        sources: seen.paymentRequired ? { header: seen.paymentRequired } : { bodyText },
+        sources: seen.paymentRequired ? { header: seen.paymentRequired } : { bodyText, otherHeaders: seen.otherHeaders },
       });
     },
     'content.result': async (input: unknown, s: ContentSender) => {

@@ -5,6 +5,7 @@
 import { grantAllowance, quoteAllowance } from './tron-allowance';
 import { browser } from 'wxt/browser';
 import type { CustodyService, CustodyStatus } from '../custody/service';
+import { siwxStore } from '../siwx/store';
 import { filterHistory, isFilterEmpty, MAX_HISTORY_LIST, parseHistoryFilter } from '../history/filter';
 import { toCsv, toJson } from '../ledger/export';
 import type { Ledger } from '../ledger/ledger';
@@ -243,6 +244,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       times: { ...r.times },
       payer: r.payer,
       paymentIdentifier: r.paymentIdentifier,
+      ...(r.receipt ? { receipt: { ...r.receipt } } : {}),
       settledNetwork: r.settledNetwork,
       unverified: r.unverified,
       txHash: r.txHash,
@@ -318,6 +320,10 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
           if (!cap || cap.amount === 0n) throw new HandlerError('invalid-argument', 'Enter an allowance above $0.');
           decision = { kind: 'allow', optionIndex, period, capUsd: str(dec, 'capUsd', 32) };
         }
+      } else if (dec.kind === 'sign-in') {
+        if (!(await d.custody.status()).unlocked) throw new HandlerError('locked', 'Unlock the wallet to sign in.');
+        if (typeof dec.remember !== 'boolean') throw new HandlerError('invalid-argument', '"remember" must be true or false.');
+        decision = { kind: 'sign-in', remember: dec.remember };
       } else throw new HandlerError('invalid-argument', 'Unknown decision.');
       if (!(await d.approvals.decide(id, decision)))
         throw new HandlerError('not-found', 'This approval is no longer waiting (it expired or was answered).');
@@ -399,6 +405,15 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       managedRefusal(loosensSite(next, (await managed())?.sites[key]));
       await d.policies.set(next);
       return (await site(key))!;
+    },
+    'siwx.list': async () => (await siwxStore.remembered()).map((site) => ({ site })),
+    'siwx.setRemember': async (input) => {
+      const i = obj(input);
+      const site = str(i, 'site', 2048);
+      if (!/^https?:\/\/[^/]+$/.test(site)) throw new HandlerError('invalid-argument', 'A site is an origin like https://example.com.');
+      if (typeof i.remember !== 'boolean') throw new HandlerError('invalid-argument', '"remember" must be true or false.');
+      await siwxStore.setRemember(site, i.remember);
+      return { done: true as const };
     },
     'sites.delete': async (input) => {
       const key = siteKey(str(obj(input), 'site', 2048));

@@ -9,6 +9,7 @@
  * observation at most a couple of seconds (Chrome and Firefox order the two differently).
  */
 import { browser, type Browser } from 'wxt/browser';
+import { pickHeaders } from '../x402/nonstandard';
 
 export interface Observed402 {
   requestId: string;
@@ -18,6 +19,8 @@ export interface Observed402 {
   method: string;
   type: string;
   paymentRequired?: string;
+  /** without PAYMENT-REQUIRED: the headers that say what else it asked for (x402/nonstandard.ts) */
+  otherHeaders?: Record<string, string | null>;
   /**
    * the request carried PAYMENT-SIGNATURE / X-PAYMENT (only known while the wallet watches
    * request headers, i.e. while one of its own payments waits for its retry)
@@ -35,7 +38,7 @@ export interface ObservedSettlement {
 }
 
 type HeaderList = Browser.webRequest.HttpHeader[] | undefined;
-const PAYMENT_HEADERS = ['payment-signature', 'x-payment'];
+const PAYMENT_HEADERS = ['payment-signature', 'x-payment', 'x-payment-proof', 'sign-in-with-x'];
 const RESPONSE_HEADERS = ['payment-response', 'x-payment-response'];
 const KEEP_MS = 60_000;
 
@@ -183,6 +186,7 @@ export class NetworkObserver {
       carriedPayment: !!carried,
       at: Date.now(),
     };
+    if (!o.paymentRequired) o.otherHeaders = pickHeaders(d.responseHeaders);
     this.remember(o);
     if (d.type === 'main_frame') this.onNavigation402?.(o);
     return undefined;

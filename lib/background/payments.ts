@@ -21,6 +21,7 @@ import {
   formatTokenAmount,
   formatUsd,
   parsePaymentRequired,
+  PAYMENT_IDENTIFIER,
   type PayableOption,
   type PaymentRequiredNormalized,
 } from '../x402';
@@ -31,6 +32,11 @@ import { optionCost, railById, type SettlementCheck } from '../rails';
 import { UNVERIFIED_KEEP_MS, type CommitInfo } from '../ledger/ledger';
 import type { PaymentRecord } from '../ledger/types';
 import type { HandlerDeps } from './handlers';
+import { DirectTransfers } from './direct-transfer';
+import { SignIns } from './siwx';
+import { samePurchaseId } from '../ledger/purchase';
+import { readReceipt } from '../x402/receipt';
+import { BODY_V2_HEADER, describeUnpayable, route402 } from '../x402/nonstandard';
 import { mergeGlobal, mergeSite, optionAllowed, type ManagedPolicy } from '../policy/managed';
 import { addressKey, siteKey } from '../policy/units';
 import { periodEnd } from '../policy/periods';
@@ -55,7 +61,7 @@ export interface PayRequest {
   site: string;
   url: string;
   method: string;
-  sources: { header?: string; bodyText?: string };
+  sources: { header?: string; bodyText?: string; otherHeaders?: Readonly<Record<string, string | null>> };
 }
 
 export type PayAnswer =
@@ -211,8 +217,15 @@ export function preferFunded<T extends { index: number }>(payable: readonly T[],
 export class PaymentService {
   private ticketsMutex = createMutex();
   private reconciling = false;
+  /** the X-Payment-* direct transfers (never automatic) */
+  private direct: DirectTransfers;
+  /** sign-in-with-x instead of paying twice */
+  readonly signIns: SignIns;
 
-  constructor(private deps: PaymentDeps) {}
+  constructor(private deps: PaymentDeps) {
+    this.direct = new DirectTransfers(deps);
+    this.signIns = new SignIns(deps);
+  }
 
   private request(site: string, url: string, o: PayableOption, now: number): PaymentRequest {
     return {
@@ -270,17 +283,21 @@ export class PaymentService {
     const agent = managed?.agentMode === true;
     if (!(await settings.siteAllowed(req.site))) return refuse('site-not-enabled', 'x402 Wallet is not enabled on this site.');
 
+    // Servers that don't follow the spec (x402/nonstandard.ts): a direct transfer, a v2 body, or an explanation.
+    const route = route402(req.sources, req.url);
+    if (route.kind === 'direct') return this.direct.pay(req, req.sources.otherHeaders ?? {}, managed);
     const headers: Record<string, string> = req.sources.header ? { 'payment-required': req.sources.header } : {};
-    const parsed = parsePaymentRequired({ status: 402, headers, bodyText: req.sources.bodyText });
-    if (!parsed.ok) {
-      await settings.notify(`Ignored a malformed payment request from ${origin(req.url)}: ${parsed.error}`, 'warning', false);
-      return refuse('malformed', parsed.error);
-    }
+    const parsed = route.kind === 'refuse' ? ({ ok: false, code: route.code, error: route.error } as const) : parsePaymentRequired({ status: 402, headers, bodyText: route.bodyText }, { allowV2Body: route.bodyV2 });
+    if (!parsed.ok) return this.unpayable(req, parsed.code, parsed.error, route.kind === 'refuse');
     const pr = parsed.value;
+    if (route.kind === 'x402' && route.bodyV2) pr.transport = 'body-v2';
 
     // One purchase, one signature: an outcome-unknown payment for this resource is re-sent as is.
     const resend = await this.findResend(req.site, req.url);
     if (resend) return resend;
+    // Paid here before and the site offers sign-in-with-x: sign in instead of paying again (siwx.ts).
+    const signedIn = await this.signIns.maybeSignIn(req, pr, managed);
+    if (signedIn) return signedIn;
 
     const registry = await settings.registry();
     const status = await custody.status();
@@ -391,6 +408,7 @@ export class PaymentService {
       await policies.setMode(req.site, 'block');
       return refuse('blocked', 'You blocked payments on this site.');
     }
+    if (outcome.kind === 'sign-in') return refuse('no-payable-option', 'This approval asked for a payment, not a sign-in.');
     const chosen = payable.find((o) => o.index === outcome.optionIndex);
     if (!chosen) return refuse('no-payable-option', 'The chosen option is not payable.');
     ctx.option = chosen;
@@ -521,7 +539,9 @@ export class PaymentService {
     try {
       const signer = await custody.getSigner(option.rail);
       const rpcUrl = resolveRpcUrl(await settings.get(), option.network, option.asset.address);
-      header = await createPaymentHeader({ pr, option, signer, rpcUrl });
+      // an earlier undecided attempt at this purchase: the same payment-identifier id (ledger/purchase.ts)
+      const paymentId = pr.extensions && PAYMENT_IDENTIFIER in pr.extensions ? await this.samePurchase(req, option) : undefined;
+      header = await createPaymentHeader({ pr, option, signer, rpcUrl, ...(paymentId ? { paymentId } : {}) });
     } catch (e) {
       await ledger.fail(recordId, `Not signed: ${(e as Error).message}`, { definite: true });
       return refuse('sign-failed', `The wallet could not sign: ${(e as Error).message}`);
@@ -534,11 +554,13 @@ export class PaymentService {
       // binds a receipt to this signature; on EIP-3009 the chain can also say whether it was used
       ...(header.summary.authorizationId ? { authorizationId: header.summary.authorizationId } : {}),
     });
+    // a v2 document from the body: the header its server documents (x402/nonstandard.ts)
+    const headerName = pr.transport === 'body-v2' ? BODY_V2_HEADER : header.headerName;
     const ticket: Ticket = {
       recordId,
       site: req.site,
       url: req.url,
-      headerName: header.headerName,
+      headerName,
       headerValue: header.headerValue,
       validUntil,
       auto,
@@ -554,7 +576,28 @@ export class PaymentService {
       void settings.notify(
         `Paid ${formatTokenAmount(optionCost(option), option.asset)}${option.asset.usdPegged ? ` (${formatMicroUsd(atomicToMicroUsd(optionCost(option), option.asset.decimals))})` : ''} to ${origin(req.url)} within its budget.`,
       ).catch(() => undefined);
-    return { action: 'retry', headerName: header.headerName, headerValue: header.headerValue, ticket: recordId };
+    return { action: 'retry', headerName, headerValue: header.headerValue, ticket: recordId };
+  }
+
+  /**
+   * A 402 the wallet cannot pay: what the site asked for and why not, in the activity list and
+   * for the page. Codes: the route's own refusal (`body-v2-resource-mismatch`, `ambiguous-402`),
+   * `malformed` for a broken x402 request, `not-x402` for anything else.
+   */
+  private async unpayable(req: PayRequest, code: string, error: string, routed: boolean): Promise<Refusal> {
+    const x402Like = routed || !!req.sources.header || /"x402Version"\s*:/.test(req.sources.bodyText ?? '');
+    const d = describeUnpayable(req.sources.otherHeaders ?? {}, req.sources.bodyText, x402Like ? error : undefined);
+    const text = serverText(
+      x402Like && !routed ? `Ignored a malformed payment request from ${origin(req.url)}: ${error}` : `${origin(req.url)} asked for ${d.asked}; the wallet can't pay it: ${d.why}`,
+      400,
+    );
+    await this.deps.settings.notify(text, 'warning', false);
+    return refuse(routed ? code : x402Like ? 'malformed' : 'not-x402', text);
+  }
+
+  private async samePurchase(req: PayRequest, o: PayableOption): Promise<string | undefined> {
+    const records = await this.deps.ledger.list({ site: req.site, limit: 500 });
+    return samePurchaseId(records, { site: req.site, resourceUrl: req.url, network: o.network, asset: o.asset.address, payTo: o.payTo, amount: optionCost(o) }, Date.now());
   }
 
   private async findResend(site: string, url: string): Promise<PayAnswer | undefined> {
@@ -622,7 +665,9 @@ export class PaymentService {
       if (check.state === 'confirmed' || (check.state === 'unknown' && check.noRpc && source === 'network')) {
         // confirmed on the record's network: the reporter's network field (a page's, possibly) is not recorded
         const info = { txHash: tx, network: check.state === 'confirmed' ? rec.network : decoded.value.network, payer: rec.payer ?? decoded.value.payer ?? '' };
-        await this.commit(ticketId, { ...info, confirmedBy: check.state === 'confirmed' ? 'chain' : 'server' });
+        // offer-receipt: the server's signed receipt, checked against this payment (evidence for history)
+        const receipt = source === 'network' && o.paymentResponse ? await readReceipt(o.paymentResponse, { network: rec.network, payer: info.payer, resourceUrl: rec.resourceUrl, transaction: tx }).catch(() => undefined) : undefined;
+        await this.commit(ticketId, { ...info, confirmedBy: check.state === 'confirmed' ? 'chain' : 'server', ...(receipt ? { receipt } : {}) });
         return true;
       }
       const what = check.state === 'unknown' ? `could not be checked (${check.reason})` : check.state === 'not-found' ? 'is not on the chain' : `is not this payment: ${check.reason}`;

@@ -21,6 +21,7 @@ import {
   type SignableMessage,
   type TypedData,
   type TypedDataDefinition,
+  type TransactionSerializable,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { EvmSigner, RailId, RailKey, SvmSigner, TronSigner } from '../rails/types';
@@ -743,6 +744,17 @@ export class CustodyService {
   >(parameters: TypedDataDefinition<typedData, primaryType>): Promise<Hex> {
     const account = await this.signingAccount();
     return account.signTypedData(parameters);
+  }
+
+  /**
+   * A raw EVM transaction signed by the active account, pinned to `from` (the address the caller
+   * built and showed it for). Only the background's direct-transfer flow uses it, after the user
+   * confirmed that exact transfer.
+   */
+  async signEvmTransaction(from: Address, tx: TransactionSerializable): Promise<Hex> {
+    const account = await this.signingAccount();
+    if (account.address !== from) throw new CustodyError('unknown-account', 'The active account changed; nothing was signed.');
+    return account.signTransaction(tx);
   }
 
   /** EIP-191 personal_sign by the active account. */

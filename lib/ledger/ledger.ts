@@ -100,6 +100,8 @@ export interface CommitInfo {
   payer: string;
   /** the chain confirmed it (default), or only the server said so (no RPC to ask) */
   confirmedBy?: 'chain' | 'server';
+  /** the server's offer-receipt receipt, checked */
+  receipt?: PaymentRecord['receipt'];
 }
 
 /** Move a record to `status` at `now`, stamping when it entered that state. */
@@ -115,6 +117,7 @@ function applyCommit(r: PaymentRecord, info: CommitInfo, now: number): void {
   if (info.payer) r.payer = info.payer;
   if (info.network !== r.network) r.settledNetwork = info.network;
   if (info.confirmedBy) r.confirmedBy = info.confirmedBy;
+  if (info.receipt) r.receipt = info.receipt;
   delete r.errorReason;
   delete r.claimedTxHash;
   delete r.unverified;

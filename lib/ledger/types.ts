@@ -64,6 +64,8 @@ export interface PaymentRecord {
   unverified?: boolean;
   /** Who confirmed the settlement: the chain (receipt / signature status checked) or only the server (no RPC to ask). */
   confirmedBy?: 'chain' | 'server';
+  /** offer-receipt: the server's signed receipt, as the wallet checked it (x402/receipt.ts); evidence, never settlement */
+  receipt?: { format: 'eip712' | 'jws'; issuedAt: number; signer?: string; verified: boolean; matches: boolean; note?: string };
   /** Paid automatically within a budget (false: approved by the user). */
   auto: boolean;
   /** When the record entered each state (epoch ms); `reserved` = createdAt. */

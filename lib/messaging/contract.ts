@@ -66,7 +66,7 @@ export interface OptionDto {
   amountUsd: string | null; // "$0.01" for USD stablecoins, null otherwise
   payTo: string;
   maxTimeoutSeconds: number;
-  transferMethod: 'eip3009' | 'permit2' | 'spl-transfer-checked' | 'tron-payment-permit' | 'tron-gasfree';
+  transferMethod: 'eip3009' | 'permit2' | 'spl-transfer-checked' | 'tron-payment-permit' | 'tron-gasfree' | 'erc20-transfer';
   /** x402 scheme ('exact'; TRON 'exact_permit' / 'exact_gasfree') */
   scheme?: string;
   /**
@@ -156,11 +156,45 @@ export interface ApprovalDto {
   whyAsked?: string;
   /** remaining budget summary for this site, when one exists, e.g. "$0.40 left today" */
   remaining?: string;
+  /** not x402: a direct ERC-20 transfer asked for with X-Payment-* headers (options[0] is the transfer) */
+  direct?: DirectTransferDto;
+  /** a sign-in-with-x request instead of a payment (options is empty) */
+  signIn?: SignInDto;
+}
+
+/** What a direct-transfer approval shows beyond the amount (background/direct-transfer.ts). */
+export interface DirectTransferDto {
+  /** the chain as the server named it ("base") */
+  chainName: string;
+  /** the currency the server named ("USDC"); the token is the wallet's own for that chain */
+  currency: string;
+  /** the network fee the wallet pays on top, e.g. "0.000042 ETH"; null when it could not be estimated */
+  fee: string | null;
+  /** why the fee is unknown, or that the account cannot pay it */
+  feeProblem?: string;
+  /** a recent direct transfer to the same site and resource, e.g. "You sent 0.25 USDC for this 3 min ago" */
+  recent?: string;
+}
+
+/** A sign-in-with-x request (lib/siwx): the EIP-4361 message exactly as it will be signed. */
+export interface SignInDto {
+  /** the full message text */
+  message: string;
+  /** the origin the message is bound to (the browser-observed origin of the 402) */
+  origin: string;
+  address: string;
+  chainId: string;
+  /** the site's "remember" setting right now */
+  remember: boolean;
+  /** the user paid this resource before from this account (why signing in can replace paying) */
+  paidBefore?: string;
 }
 
 export type ApprovalDecision =
   | { kind: 'reject' }
   | { kind: 'pay-once'; optionIndex: number }
+  /** sign-in-with-x: sign this message; `remember`: sign in on this site without asking next time */
+  | { kind: 'sign-in'; remember: boolean }
   | { kind: 'allow'; optionIndex: number; period: 'day' | 'week' | 'month'; capUsd: string }
   | { kind: 'block' };
 
@@ -226,6 +260,8 @@ export interface PaymentDto {
   times: Partial<Record<PaymentDto['status'], number>>;
   payer?: string;
   paymentIdentifier?: string;
+  /** offer-receipt: the server's signed receipt as the wallet checked it */
+  receipt?: { format: 'eip712' | 'jws'; issuedAt: number; signer?: string; verified: boolean; matches: boolean; note?: string };
   /** network the settlement reported, when it differs */
   settledNetwork?: string;
   /** released at expiry without the chain's answer (no RPC): it may have settled; still being checked */
@@ -439,6 +475,10 @@ export interface PrivilegedApi {
   'sites.activate': [{ site: string }, CurrentSiteDto];
   'sites.save': [SitePolicyDto, SiteDto];
   'sites.delete': [{ site: string }, { done: true }];
+  /** sign-in-with-x: sites where "remember" is on (sign in without asking) */
+  'siwx.list': [void, { site: string }[]];
+  /** turn "remember" on or off for one site */
+  'siwx.setRemember': [{ site: string; remember: boolean }, { done: true }];
   /** newest first; `limit` defaults to 200, at most 5,000 (the whole ledger) */
   'history.list': [{ site?: string; limit?: number }, PaymentDto[]];
   /** the ledger's records that match `filter` (the history page's filter, applied by the background), as CSV or JSON */

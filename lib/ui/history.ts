@@ -100,3 +100,12 @@ export function chartSummary(s: SpendSeries): string {
   const peakText = peak ? `; highest ${formatUsdScaled(peak.total.usd)} on ${peak.key}` : '';
   return `Settled spend per ${UNIT_WORD[s.unit]} ${range}: ${formatTotal(s.total)} in ${s.count} payment${s.count === 1 ? '' : 's'}${peakText}.`;
 }
+
+/** offer-receipt, for the payment detail: "Signed by 0x… (EIP-712, verified; matches this payment)". */
+export function receiptText(r: PaymentDto['receipt']): string {
+  if (!r) return 'None';
+  const how = r.format === 'eip712' ? (r.verified ? 'EIP-712, signature verified' : 'EIP-712, not verified') : 'JWS, signature not verified';
+  const who = r.signer ? `Signed by ${r.signer}` : 'Signed';
+  const fit = r.matches ? 'matches this payment' : 'does NOT match this payment';
+  return `${who} (${how}; ${fit})${r.note ? ` — ${r.note}` : ''}`;
+}

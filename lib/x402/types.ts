@@ -30,6 +30,8 @@ export interface PaymentRequiredNormalized {
   error?: string;
   /** The decoded object exactly as received (needed for echoing `resource`/`extensions`). */
   raw: JsonObject;
+  /** a v2 document that came in the JSON body (x402/nonstandard.ts): answered with X-PAYMENT */
+  transport?: 'body-v2';
 }
 
 /* Trusted assets, payable options and rejection codes are per rail: see lib/rails/types.ts. */

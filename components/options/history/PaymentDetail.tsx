@@ -6,7 +6,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { PaymentDto } from '../../../lib/messaging/contract';
 import { paymentStatusLabel, UNVERIFIED_TEXT } from '../../../lib/ui/format';
-import { confirmedByText, formatDateTimeLong, timeline, x402VersionText } from '../../../lib/ui/history';
+import { confirmedByText, formatDateTimeLong, receiptText, timeline, x402VersionText } from '../../../lib/ui/history';
 import { amountText } from '../../AmountView';
 import { TxLink } from './TxLink';
 
@@ -122,6 +122,9 @@ export function PaymentDetail({ payment: p, onClose, imported = false, timeZone 
           </Field>
           <Field label="Payment identifier" testId="detail-payment-id" mono>
             {p.paymentIdentifier ?? '—'}
+          </Field>
+          <Field label="Receipt from the server" testId="detail-receipt">
+            {receiptText(p.receipt)}
           </Field>
           <Field label="Authorization valid until" testId="detail-expiry">
             {when(p.expiresAt)}

@@ -1,0 +1,49 @@
+/** Sign-in-with-x: the sites where the wallet signs in without asking ("remember"), each with Forget. */
+import { useCallback, useEffect, useState } from 'react';
+import type { ApiError } from '../../lib/messaging/contract';
+import { call } from '../../lib/messaging/client';
+import { toApiError } from '../../lib/ui/errors';
+import { ErrorText } from '../ErrorText';
+
+export function SignInSites() {
+  const [sites, setSites] = useState<string[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const load = useCallback(async () => {
+    try {
+      setSites((await call('siwx.list')).map((s) => s.site));
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const forget = async (site: string) => {
+    try {
+      await call('siwx.setRemember', { site, remember: false });
+      await load();
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="signin-sites-title" data-testid="signin-sites">
+      <h3 id="signin-sites-title">Sign-in without asking</h3>
+      <p className="muted small">
+        Sites that offer sign-in-with-x, where you paid before and ticked “Remember”: the wallet signs in for you (no payment).
+      </p>
+      <ErrorText error={error} />
+      {sites && sites.length === 0 && <p className="muted">None.</p>}
+      <ul style={{ listStyle: 'none', padding: 0 }}>
+        {sites?.map((site) => (
+          <li key={site} className="row spread" data-testid="signin-site">
+            <span className="mono">{site}</span>
+            <button type="button" onClick={() => void forget(site)} aria-label={`Forget sign-in for ${site}`} data-testid="signin-forget">
+              Forget
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
