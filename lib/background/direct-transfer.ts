@@ -12,15 +12,14 @@
  * the chain shows the Transfer) and counts against the site's budgets like any payment.
  */
 import {
-  createPublicClient,
   encodeFunctionData,
   erc20Abi,
   formatEther,
   http,
   type Hex,
-  type PublicClient,
   type TransactionReceipt,
 } from 'viem';
+import { createReadClient, type ReadClient } from '../util/read-client';
 import type { OptionDto } from '../messaging/contract';
 import { formatUsd as formatMicroUsd } from '../policy/format';
 import { atomicToMicroUsd } from '../policy/units';
@@ -77,11 +76,11 @@ export class DirectTransfers {
   constructor(
     private deps: PaymentDeps,
     /** tests inject a client; by default viem over the network's RPC */
-    private client: (rpcUrl: string) => PublicClient = (rpcUrl) =>
-      createPublicClient({ transport: http(rpcUrl, { timeout: RPC_TIMEOUT_MS, retryCount: 0 }) }) as PublicClient,
+    private client: (rpcUrl: string) => ReadClient = (rpcUrl) =>
+      createReadClient(http(rpcUrl, { timeout: RPC_TIMEOUT_MS, retryCount: 0 })),
   ) {}
 
-  private async quote(pc: PublicClient, from: `0x${string}`, o: SimpleOffer): Promise<TransferQuote> {
+  private async quote(pc: ReadClient, from: `0x${string}`, o: SimpleOffer): Promise<TransferQuote> {
     const chainId = await pc.getChainId();
     if (chainId !== o.asset.chainId) throw new Error(`the RPC serves chain ${chainId}, not ${o.asset.chainId}`);
     const call = transferCall(o);

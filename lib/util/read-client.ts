@@ -1,16 +1,35 @@
 /**
- * The few JSON-RPC reads the wallet makes, as a viem client carrying only those actions.
+ * The few JSON-RPC calls the wallet makes (reads, and sending the one transaction a direct
+ * transfer or an allowance grant needs), as a viem client carrying only those actions.
  * `createPublicClient` decorates a client with every public action viem has (ENS, filters,
  * multicall, simulation, proofs, …) and so pulls all of them into the background bundle;
  * this client is `createClient` plus viem's own tree-shakable actions, nothing hand-written.
  */
 import { createClient, type Abi, type ContractFunctionArgs, type ContractFunctionName, type ReadContractParameters, type ReadContractReturnType, type Transport } from 'viem';
-import { estimateGas, getBlock, getChainId, getCode, getGasPrice, getTransactionReceipt, readContract } from 'viem/actions';
+import {
+  estimateFeesPerGas,
+  estimateGas,
+  getBalance,
+  getBlock,
+  getChainId,
+  getCode,
+  getGasPrice,
+  getTransactionCount,
+  getTransactionReceipt,
+  readContract,
+  sendRawTransaction,
+  waitForTransactionReceipt,
+} from 'viem/actions';
 
 export function createReadClient(transport: Transport) {
   const c = createClient({ transport });
   return {
+    estimateFeesPerGas: () => estimateFeesPerGas(c),
     estimateGas: (args: Parameters<typeof estimateGas>[1]) => estimateGas(c, args),
+    getBalance: (args: Parameters<typeof getBalance>[1]) => getBalance(c, args),
+    getTransactionCount: (args: Parameters<typeof getTransactionCount>[1]) => getTransactionCount(c, args),
+    sendRawTransaction: (args: Parameters<typeof sendRawTransaction>[1]) => sendRawTransaction(c, args),
+    waitForTransactionReceipt: (args: Parameters<typeof waitForTransactionReceipt>[1]) => waitForTransactionReceipt(c, args),
     getBlock: (args?: Parameters<typeof getBlock>[1]) => getBlock(c, args),
     getChainId: () => getChainId(c),
     getCode: (args: Parameters<typeof getCode>[1]) => getCode(c, args),
