@@ -547,13 +547,6 @@ export class PaymentService {
       return refuse('sign-failed', `The wallet could not sign: ${(e as Error).message}`);
     }
     const validUntil = Number(header.summary.validBefore) * 1000;
-    await ledger.markSigned(recordId, {
-      expiresAt: validUntil,
-      paymentIdentifier: header.paymentId,
-      payer: header.summary.from,
-      // binds a receipt to this signature; on EIP-3009 the chain can also say whether it was used
-      ...(header.summary.authorizationId ? { authorizationId: header.summary.authorizationId } : {}),
-    });
     // a v2 document from the body: the header its server documents (x402/nonstandard.ts)
     const headerName = pr.transport === 'body-v2' ? BODY_V2_HEADER : header.headerName;
     const ticket: Ticket = {
@@ -565,11 +558,22 @@ export class PaymentService {
       validUntil,
       auto,
     };
-    await this.ticketsMutex(async () => {
-      const all = await ticketsItem.getValue();
-      all[recordId] = ticket;
-      await ticketsItem.setValue(all);
-    });
+    // Both durable before the header leaves (a restarted worker re-sends this same signature,
+    // never signs again), written side by side: they are independent.
+    await Promise.all([
+      ledger.markSigned(recordId, {
+        expiresAt: validUntil,
+        paymentIdentifier: header.paymentId,
+        payer: header.summary.from,
+        // binds a receipt to this signature; on EIP-3009 the chain can also say whether it was used
+        ...(header.summary.authorizationId ? { authorizationId: header.summary.authorizationId } : {}),
+      }),
+      this.ticketsMutex(async () => {
+        const all = await ticketsItem.getValue();
+        all[recordId] = ticket;
+        await ticketsItem.setValue(all);
+      }),
+    ]);
     this.deps.watch(header.headerValue, (o) => void this.settle(recordId, o, 'network'), validUntil);
     // Not on the payment's critical path: the activity line and OS notification follow.
     if (auto)
