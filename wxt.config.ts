@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'wxt';
 
@@ -13,11 +14,43 @@ import { defineConfig } from 'wxt';
 //    Firefox sets no quota on an extension's storage.local
 //  - scripting: the page API script (window.x402) registered for the sites allowed to use it only
 //  - host_permissions <all_urls>: x402 resources can live on any origin
+/**
+ * Supply chain (issue 16): with X402_BUNDLE_REPORT set, the build writes which npm packages each
+ * output file bundles (`.output/bundle-packages.<browser>.json`); `tests/supply-chain.ts` checks
+ * the list against the allowlist. Build-time only; the extension is unchanged.
+ */
+function bundleReport(browser: string) {
+  return {
+    name: 'x402-bundle-report',
+    generateBundle(_: unknown, bundle: Record<string, { type: string; modules?: Record<string, unknown> }>) {
+      const out: Record<string, string[]> = {};
+      for (const [file, chunk] of Object.entries(bundle)) {
+        if (chunk.type !== 'chunk' || !chunk.modules) continue;
+        const pkgs = new Set<string>();
+        for (const id of Object.keys(chunk.modules)) {
+          const norm = id.replace(/\\/g, '/');
+          const at = norm.lastIndexOf('node_modules/');
+          if (at < 0) continue;
+          const m = /^((?:@[^/]+\/)?[^/]+)/.exec(norm.slice(at + 'node_modules/'.length));
+          if (m) pkgs.add(m[1]!);
+        }
+        out[file] = [...pkgs].sort();
+      }
+      const dir = path.resolve(import.meta.dirname, '.output');
+      mkdirSync(dir, { recursive: true });
+      const f = path.join(dir, `bundle-packages.${browser}.json`);
+      const prev = existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as Record<string, string[]>) : {};
+      writeFileSync(f, JSON.stringify({ ...prev, ...out }, null, 2));
+    },
+  };
+}
+
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   // X402_SOURCEMAP=1: hidden source maps for the size report (scripts/size-report.ts); never in a release
-  vite: () => ({
+  vite: (env) => ({
     plugins: [
+      ...(process.env.X402_BUNDLE_REPORT ? [bundleReport(env.browser)] : []),
       {
         // The official @x402/* packages get viem with a public client of the three reads they
         // make (lib/util/viem-for-x402.ts): the full one pulls every viem action into the bundle.
@@ -51,6 +84,15 @@ export default defineConfig({
     description: 'Pays HTTP 402 (x402) payment requests with your approval or within per-site budgets.',
     permissions: ['storage', 'alarms', 'webRequest', 'declarativeNetRequest', 'notifications', 'scripting', ...(browser === 'firefox' ? [] : ['unlimitedStorage'])],
     host_permissions: ['<all_urls>'],
+    // Extension pages (popup, approval, options, onboarding): only the extension's own scripts,
+    // styles and images; no plugins, no <base>, no form posts, and never framed by anyone — the
+    // approval window cannot be embedded (clickjacking), and no page is web-accessible either.
+    // connect-src: this policy also covers the background (Chrome's service worker, Firefox's
+    // event page), which reads the user's RPC endpoints over http(s).
+    content_security_policy: {
+      extension_pages:
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src http: https:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    },
     // operator policy (storage.managed): Chrome needs the schema; Firefox reads policies.json "3rdparty"
     ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed_schema.json' } }),
     ...(browser === 'firefox'

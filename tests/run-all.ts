@@ -2,14 +2,16 @@
  * `npm test`: every test layer in order, one summary at the end.
  *   1. type check (tsc --noEmit)
  *   2. unit tests (vitest, WXT fakeBrowser)
+ *   2b. security suites (fuzzing, tampering, rules; vitest.security.config.ts)
  *   3. fixture self-test (official x402 clients paying the local network, on-chain balances)
- *   4. release builds for Chromium and Firefox, and web-ext lint of the Firefox build
+ *   4. release builds for Chromium and Firefox, what they bundle from node_modules
+ *      (tests/supply-chain.ts), and web-ext lint of the Firefox build
  *   5. test builds of the extension for Chromium and Firefox
  *   6. browser tests (built extension in Chromium and Firefox ESR against the local network)
  * Exits non-zero when any step fails. Later steps still run so one report shows everything.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -80,6 +82,21 @@ if (want('unit'))
     return { ok: code === 0 && (c.passed ?? 0) > 0, ...c };
   });
 
+/** `[security] …` lines the security suites print (figures for the summary table) */
+const securityLines: string[] = [];
+const collectSecurity = (out: string) => {
+  for (const m of out.matchAll(/\[security\] ([^\n]+)/g)) securityLines.push(m[1]!.trim());
+};
+
+if (want('unit') || want('security'))
+  await step('security suites (fuzzing, tampering, rules)', async () => {
+    const json = path.join(OUT, 'security.json');
+    const { code, out } = await run(bin('vitest'), ['run', '--config', 'vitest.security.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`]);
+    collectSecurity(out);
+    const c = vitestCounts(json);
+    return { ok: code === 0 && (c.passed ?? 0) > 0, ...c };
+  });
+
 if (want('fixture'))
   await step('fixture self-test (official clients, on-chain balances)', async () => {
     const { code, out } = await run(bin('tsx'), ['tests/fixture/selftest.ts']);
@@ -88,9 +105,13 @@ if (want('fixture'))
   });
 
 if (want('lint'))
-  await step('release builds + web-ext lint (Firefox)', async () => {
-    const a = await run(bin('wxt'), ['build']);
-    const b = await run(bin('wxt'), ['build', '-b', 'firefox']);
+  await step('release builds + supply chain + web-ext lint (Firefox)', async () => {
+    // the builds also report which npm packages each output file bundles (supply chain)
+    rmSync(path.join(ROOT, '.output', 'bundle-packages.chrome.json'), { force: true });
+    rmSync(path.join(ROOT, '.output', 'bundle-packages.firefox.json'), { force: true });
+    const a = await run(bin('wxt'), ['build'], { X402_BUNDLE_REPORT: '1' });
+    const b = await run(bin('wxt'), ['build', '-b', 'firefox'], { X402_BUNDLE_REPORT: '1' });
+    const chain = await run(bin('tsx'), ['tests/supply-chain.ts', 'chrome', 'firefox']);
     const lint = await run(bin('web-ext'), ['lint', '--source-dir', '.output/firefox-mv3', '--self-hosted', '--output', 'json']);
     const json = lint.out.slice(lint.out.indexOf('{'));
     let errors = -1;
@@ -100,7 +121,7 @@ if (want('lint'))
       console.error('web-ext lint printed no JSON report');
     }
     console.log(`web-ext lint: ${errors} errors`);
-    return { ok: a.code === 0 && b.code === 0 && lint.code === 0 && errors === 0 };
+    return { ok: a.code === 0 && b.code === 0 && chain.code === 0 && lint.code === 0 && errors === 0 };
   });
 
 if (want('browser')) {
@@ -111,10 +132,35 @@ if (want('browser')) {
   });
   await step('browser tests (Chromium + Firefox ESR)', async () => {
     const json = path.join(OUT, 'browser.json');
-    const { code } = await run(bin('vitest'), ['run', '--config', 'vitest.browser.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`]);
+    const { code, out } = await run(bin('vitest'), ['run', '--config', 'vitest.browser.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`]);
+    collectSecurity(out);
     const c = vitestCounts(json);
     return { ok: code === 0 && (c.passed ?? 0) > 0, ...c };
   });
+}
+
+/**
+ * The security figures (issue 16) as one table: each suite, what it counted, its goal. A suite
+ * that printed nothing (its step did not run or failed before) shows as "not run".
+ */
+function printSecurityTable(lines: string[]): void {
+  if (lines.length === 0) return;
+  const rows: [string, RegExp, string][] = [
+    ['hostile 402 servers (v1, v2, EVM/Solana/TRON)', /hostile servers/, '≥ 60 cases per mode, ask + auto, both browsers; 0 signatures'],
+    ['hostile pages', /hostile pages/, '≥ 25 attacks per browser, 0 succeed'],
+    ['faults on the payment path', /payment-path faults/, '0 lost records, 0 double settlements, 0 blind re-signs'],
+    ['background logs scanned for secrets', /log lines scanned/, '0 secrets'],
+    ['property-based fuzzing', /fuzz inputs/, '≥ 10,000 inputs per parser/validator; no throw, no signable invalid input'],
+    ['vault tampering', /vault tampering/, '100% detected'],
+    ['accessibility (axe-core, every extension page)', /axe-core/, '0 serious or critical findings, both browsers'],
+  ];
+  console.log('\n\u001b[1mSecurity figures\u001b[0m');
+  for (const [name, re, goal] of rows) {
+    const got = lines.filter((l) => re.test(l));
+    console.log(`  ${pad(name, 46)} goal: ${goal}`);
+    if (got.length === 0) console.log('      not run');
+    for (const g of got) console.log(`      ${g.length > 700 ? `${g.slice(0, 699)}…` : g}`);
+  }
 }
 
 const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - s.length));
@@ -130,5 +176,6 @@ for (const r of results) {
   if (!r.ok && !r.failed) failed += 1;
   skipped += r.skipped ?? 0;
 }
+printSecurityTable(securityLines);
 console.log(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);

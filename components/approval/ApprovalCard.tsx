@@ -13,6 +13,7 @@ import { RailTag } from '../RailTag';
 import { balanceText, OptionsPicker } from './OptionsPicker';
 import { AllowanceGrant } from './AllowanceGrant';
 import { useApprovalsStore } from '../../lib/ui/stores/approvals';
+import { useSecurityDelay } from './useSecurityDelay';
 
 type Period = 'day' | 'week' | 'month';
 
@@ -74,7 +75,11 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
   const noAllowance = option?.allowance?.sufficient === false;
   /** the option whose allowance was granted from this window (its grant section stays, saying so) */
   const [grantedFor, setGrantedFor] = useState<number | null>(null);
-  const canPay = !!option && !closed && !busy && !locked && !insufficient && !noAllowance;
+  // the security delay: no decision that spends before the window was in front for a moment
+  const guard = useSecurityDelay();
+  const canPay = !!option && !closed && !busy && !locked && !insufficient && !noAllowance && guard.armed;
+  const embedded = approval.embeddedFrom !== undefined;
+  const claim = option ? approval.priceClaims?.find((c) => c.index === option.index) : undefined;
 
   const run = useCallback(
     async (decision: ApprovalDecision) => {
@@ -105,25 +110,39 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
     if (!canPay || !option || !parsedAllow.ok || allowError) return;
     void run({ kind: 'allow', optionIndex: option.index, period, capUsd: formatUsdPlain(parsedAllow.micro) });
   };
-  const block = () => void run({ kind: 'block' });
+  const block = () => {
+    if (guard.armed) void run({ kind: 'block' });
+  };
+  /** a click decides only when the browser made it (a user gesture) and the delay has passed (reject: any real click) */
+  const gesture = (fn: () => void, needsDelay = true) => (e: { isTrusted: boolean }) => {
+    if (needsDelay ? guard.accepts(e) : e.isTrusted) fn();
+  };
 
   // keyboard: Enter = Pay once, Escape = Reject
-  const keys = useRef({ payOnce, reject });
-  keys.current = { payOnce, reject };
+  const keys = useRef({ payOnce, reject, guard });
+  keys.current = { payOnce, reject, guard };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.repeat || e.defaultPrevented) return;
+      if (e.repeat || e.defaultPrevented || !e.isTrusted) return;
       if (e.key === 'Escape') {
         e.preventDefault();
         keys.current.reject();
       } else if (e.key === 'Enter' && !enterBelongsToControl(e.target)) {
         e.preventDefault();
-        keys.current.payOnce();
+        // a keystroke meant for the page the window popped up over does not pay
+        if (keys.current.guard.accepts(e)) keys.current.payOnce();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+
+  if (guard.framed)
+    return (
+      <p className="error" role="alert" data-testid="approval-framed">
+        This approval can only be answered in the wallet's own window.
+      </p>
+    );
 
   return (
     <article aria-labelledby="approval-title" data-testid="approval" data-approval-id={approval.id}>
@@ -139,6 +158,18 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
       <p className="site" data-testid="approval-site" title="The site you are on">
         {approval.site}
       </p>
+      {embedded && (
+        <p className="warning" role="alert" data-testid="approval-embedded">
+          <strong>Embedded content asks to pay.</strong> Requested by{' '}
+          <span className="mono" data-testid="approval-embedded-from">{approval.embeddedFrom}</span>, a frame running inside{' '}
+          <span className="mono">{approval.site}</span>. It is not that site, and does not pay from its budget.
+        </p>
+      )}
+      {claim && (
+        <p className="error" role="alert" data-testid="approval-price-claim">
+          <strong>The price shown by the server is not what you would pay.</strong> {claim.text}
+        </p>
+      )}
       {approval.requestOrigin && approval.requestOrigin !== approval.site && (
         <p>
           Asked by <span className="mono" data-testid="approval-origin">{approval.requestOrigin}</span>{' '}
@@ -287,11 +318,17 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
           data-testid="approve-pay-once"
           className="primary big"
           disabled={!canPay}
-          aria-describedby={insufficient ? 'approval-insufficient' : undefined}
-          onClick={payOnce}
+          aria-describedby={insufficient ? 'approval-insufficient' : !guard.armed ? 'approval-delay' : undefined}
+          onClick={gesture(payOnce)}
         >
           Pay once
         </button>
+        {!guard.armed && !closed && (
+          <p className="small muted" id="approval-delay" data-testid="approval-delay" role="status">
+            Paying unlocks once this window has been in front for a moment.
+          </p>
+        )}
+        {!embedded && (
         <div className="card" style={{ margin: 0 }}>
           <div className="allow-row">
             <label className="inline" htmlFor="allow-amount">
@@ -337,11 +374,12 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
             style={{ width: '100%', marginTop: '0.4rem' }}
             disabled={!canPay || !!allowError}
             aria-describedby={insufficient ? 'approval-insufficient' : undefined}
-            onClick={allow}
+            onClick={gesture(allow)}
           >
             Pay and allow this site up to {allowLabel} per {period}
           </button>
         </div>
+        )}
         <div className="row">
           <button
             type="button"
@@ -349,20 +387,22 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
             data-testid="approve-reject"
             className="big grow"
             disabled={busy}
-            onClick={reject}
+            onClick={gesture(reject, false)}
           >
             Reject
           </button>
-          <button
-            type="button"
-            id="approve-block"
-            data-testid="approve-block"
-            className="danger big grow"
-            disabled={busy || gone}
-            onClick={block}
-          >
-            Always block this site
-          </button>
+          {!embedded && (
+            <button
+              type="button"
+              id="approve-block"
+              data-testid="approve-block"
+              className="danger big grow"
+              disabled={busy || gone || !guard.armed}
+              onClick={gesture(block)}
+            >
+              Always block this site
+            </button>
+          )}
         </div>
         <p className="small muted">Enter pays once · Escape rejects</p>
       </div>

@@ -174,6 +174,19 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
           </label>
           {locked('pageApi') && <ManagedBadge />}
         </div>
+        <div>
+          <label htmlFor={`${id}-embeddedPay`}>Embedded content</label>
+          <label className="inline">
+            <input
+              id={`${id}-embeddedPay`}
+              data-testid="site-embeddedPay"
+              type="checkbox"
+              checked={draft.embeddedPay}
+              onChange={(e) => set('embeddedPay', e.target.checked)}
+            />
+            Embedded content may pay from this budget (frames from other sites inside this one, such as ads; off: they ask)
+          </label>
+        </div>
       </div>
       {entry.usage.length > 0 && (
         <div style={{ marginTop: '0.5rem' }}>

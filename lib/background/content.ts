@@ -10,6 +10,7 @@ import type { NetworkObserver } from './observer';
 import type { PaymentService } from './payments';
 import type { PageApiService } from './page-api';
 import type { ContentHandlers, ContentSender } from './router';
+import { crossSiteFrame } from '../policy/embedded';
 
 const MAX_URL = 8 * 1024;
 const MAX_TEXT = 64 * 1024;
@@ -49,9 +50,11 @@ export function createContentHandlers(d: {
       // (The X-Payment-* headers of a direct-transfer 402 are the browser's own observation.)
       if (!seen.paymentRequired && !hasSimpleHeaders(seen.otherHeaders) && origin(seen.url) !== origin(s.frameUrl))
         return pass("the wallet cannot confirm another origin's v1 payment request", 'unconfirmed-v1');
+      const embeddedFrom = crossSiteFrame(site, s.frameUrl, s.frameId, s.origin);
       return d.payments.pay({
         kind: 'request',
         site,
+        ...(embeddedFrom ? { embeddedFrom } : {}),
         url: seen.url,
         method: seen.method,
         // v2 requirements come from what the browser saw; only a v1 JSON body comes from the page.

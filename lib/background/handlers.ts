@@ -129,6 +129,7 @@ export function policyToDto(p: SitePolicy): SitePolicyDto {
     ratePerMinute: p.ratePerMinute,
     expiresAt: p.expiresAt,
     pageApi: p.pageApi === true,
+    embeddedPay: p.embeddedPay === true,
   };
 }
 
@@ -398,6 +399,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
         ratePerMinute: i.ratePerMinute,
         expiresAt: i.expiresAt,
         ...(i.pageApi === true ? { pageApi: true } : {}),
+        ...(i.embeddedPay === true ? { embeddedPay: true } : {}),
         createdAt: cur?.createdAt ?? now,
         updatedAt: now,
       };

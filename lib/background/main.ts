@@ -21,7 +21,7 @@ import { Activation } from './activation';
 import { PaymentService } from './payments';
 import { installRouter, type ContentHandlers } from './router';
 import { Settings } from './settings';
-import { installTestHooks } from './test-hooks';
+import { captureConsole, installTestHooks } from './test-hooks';
 import { createContentHandlers } from './content';
 import { ManagedPolicySource } from './managed';
 import { AuditStore } from '../audit/store';
@@ -61,6 +61,7 @@ async function paintBadge(count: number): Promise<void> {
 }
 
 export function startBackground(): void {
+  if (import.meta.env.MODE === 'test') captureConsole();
   /** reservations older than this belong to a dead worker instance (see releaseUnsigned) */
   const startedAt = Date.now();
   // Test builds may move the custody clock forward (auto-lock tests); release builds cannot.

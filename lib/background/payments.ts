@@ -22,6 +22,8 @@ import {
   formatUsd,
   parsePaymentRequired,
   PAYMENT_IDENTIFIER,
+  checkOfferAgainstRequest,
+  priceClaimMismatch,
   type PayableOption,
   type PaymentRequiredNormalized,
 } from '../x402';
@@ -40,6 +42,7 @@ import { BODY_V2_HEADER, describeUnpayable, route402 } from '../x402/nonstandard
 import { mergeGlobal, mergeSite, optionAllowed, type ManagedPolicy } from '../policy/managed';
 import { addressKey, siteKey } from '../policy/units';
 import { periodEnd } from '../policy/periods';
+import { embeddedAskDetail } from '../policy/embedded';
 
 /**
  * Server-supplied error text, made safe to keep in history: servers and facilitators have been
@@ -61,7 +64,9 @@ export interface PayRequest {
   site: string;
   url: string;
   method: string;
-  sources: { header?: string; bodyText?: string; otherHeaders?: Readonly<Record<string, string | null>> };
+    sources: { header?: string; bodyText?: string; otherHeaders?: Readonly<Record<string, string | null>> };
+  /** a cross-site frame inside `site` asked (its origin, from the browser): it does not spend the site's budget unless allowed */
+  embeddedFrom?: string;
 }
 
 export type PayAnswer =
@@ -254,6 +259,8 @@ export class PaymentService {
       console.warn('[x402] payment flow failed', (e as Error).message);
       answer = refuse('internal', 'The wallet failed to decide this payment.');
     }
+    // one line per decision for whoever reads the worker's console: outcome and origin, never the payment itself
+    console.info('[x402] payment', answer.action === 'retry' ? 'paid' : `refused (${answer.code})`, origin(req.url));
     await this.audit(req, ctx, answer.action === 'retry' ? 'paid' : 'refused', answer.action === 'retry' ? 'paid' : answer.code, answer.action === 'retry' ? 'paid' : answer.reason);
     return answer;
   }
@@ -291,6 +298,12 @@ export class PaymentService {
     if (!parsed.ok) return this.unpayable(req, parsed.code, parsed.error, route.kind === 'refuse');
     const pr = parsed.value;
     if (route.kind === 'x402' && route.bodyV2) pr.transport = 'body-v2';
+    // every field of the offer against the request it came with: no paying for another origin's resource
+    const offer = checkOfferAgainstRequest(pr, req.url);
+    if (!offer.ok) {
+      await settings.notify(`Refused a payment request from ${origin(req.url)}: ${offer.reason}`, 'warning', false);
+      return refuse(offer.code, `Refused: ${offer.reason}`);
+    }
 
     // One purchase, one signature: an outcome-unknown payment for this resource is re-sent as is.
     const resend = await this.findResend(req.site, req.url);
@@ -334,7 +347,10 @@ export class PaymentService {
 
     // 1. Automatic payment inside the site's budget (reserve + decide in one atomic step).
     let decision: Decision = { action: 'ask', reason: 'no-budget', detail: 'This site has no budget.' };
-    if (policy && policy.mode !== 'ask') {
+    // a cross-site frame does not spend the top site's automatic budget unless the user allowed it
+    const embedded = req.embeddedFrom !== undefined && policy?.mode === 'auto' && policy.embeddedPay !== true;
+    if (embedded) decision = { action: 'ask', reason: 'embedded-frame', detail: embeddedAskDetail(req.embeddedFrom!, req.site) };
+    else if (policy && policy.mode !== 'ask') {
       const auto = await this.autoOption(payable, funds);
       const res = await ledger.reserve({
         ...this.recordFields(req, pr.version, auto, true),
@@ -389,7 +405,13 @@ export class PaymentService {
     const outcome: ApprovalOutcome = await this.deps.approvals.request({
       site: req.site,
       requestOrigin: origin(req.url),
-      resourceUrl: pr.resource.url || req.url,
+      // what the browser requested (the offer's own URL was checked to be the same origin)
+      resourceUrl: req.url,
+      ...(req.embeddedFrom ? { embeddedFrom: req.embeddedFrom } : {}),
+      priceClaims: payable.flatMap((o) => {
+        const text = priceClaimMismatch(pr, o);
+        return text ? [{ index: o.index, text }] : [];
+      }),
       description: pr.resource.description,
       method: req.method,
       kind: req.kind,
@@ -404,6 +426,8 @@ export class PaymentService {
       const why = 'why' in outcome ? outcome.why : 'rejected';
       return why === 'rejected' ? refuse('user-rejected', 'You rejected the payment.') : refuse('approval-' + why, `Approval ${why}.`);
     }
+    // an embedded frame's answer is about that payment only: it neither blocks nor budgets the top site
+    if (outcome.kind === 'block' && req.embeddedFrom) return refuse('user-rejected', 'You rejected the payment.');
     if (outcome.kind === 'block') {
       await policies.setMode(req.site, 'block');
       return refuse('blocked', 'You blocked payments on this site.');
@@ -421,7 +445,7 @@ export class PaymentService {
       chosenAllowance = await this.deps.balances.allowanceFor(chosen.asset, owners.tron, chosen.spender, optionCost(chosen)).catch(() => null);
     }
     if (chosenAllowance && !chosenAllowance.sufficient) return refuse('insufficient-allowance', allowanceText(chosen, chosenAllowance));
-    if (outcome.kind === 'allow') await this.allowSite(req.site, outcome.period, outcome.capUsd);
+    if (outcome.kind === 'allow' && !req.embeddedFrom) await this.allowSite(req.site, outcome.period, outcome.capUsd);
     const res = await ledger.reserve({
       ...this.recordFields(req, pr.version, chosen, false),
       timeZone: tz,

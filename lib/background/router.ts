@@ -29,6 +29,8 @@ export interface ContentSender {
   frameUrl: string;
   /** URL of the tab's top-level document (from the browser) */
   tabUrl: string;
+  /** the frame's origin as the browser reports it ('null' for a sandboxed frame), when it does */
+  origin?: string;
 }
 
 export type PrivilegedHandlers = {
@@ -69,6 +71,7 @@ function contentSender(sender: Sender): ContentSender | null {
     frameId: sender.frameId ?? 0,
     frameUrl,
     tabUrl: sender.tab.url ?? (sender.frameId === 0 ? frameUrl : ''),
+    ...(typeof (sender as { origin?: unknown }).origin === 'string' ? { origin: (sender as { origin: string }).origin } : {}),
   };
 }
 

@@ -45,6 +45,8 @@ export const MAX_CUSTOM_TOKENS = 50;
 const settingsItem = storage.defineItem<StoredSettings>('local:settings', { fallback: DEFAULTS, version: 1 });
 const activityItem = storage.defineItem<ActivityDto[]>('local:activity', { fallback: [] });
 const MAX_ACTIVITY = 100;
+/** the same activity line again within this time is not recorded again */
+const REPEAT_MS = 3_000;
 
 export function settingsError(message: string, code = 'invalid-settings'): Error {
   return Object.assign(new Error(message), { code });
@@ -269,14 +271,23 @@ export class Settings {
     return activityItem.getValue();
   }
 
+  private lastLine: { text: string; at: number } | undefined;
+
   /** Records an activity line and, when enabled, shows an OS notification. */
   async notify(text: string, level: ActivityDto['level'] = 'info', os = true): Promise<void> {
-    await this.mutex(async () => {
+    const fresh = await this.mutex(async () => {
+      // a flood of the same event (a page sending 1,000 bad 402s a second) is one notice, not a
+      // storm: the same line again within REPEAT_MS of its last occurrence is not recorded again
+      const now = Date.now();
+      const repeat = this.lastLine?.text === text && now - this.lastLine.at < REPEAT_MS;
+      this.lastLine = { text, at: now };
+      if (repeat) return false;
       const list = await activityItem.getValue();
       list.unshift({ id: crypto.randomUUID(), at: Date.now(), level, text });
       await activityItem.setValue(list.slice(0, MAX_ACTIVITY));
+      return true;
     });
-    if (!os || !(await this.get()).notifications) return;
+    if (!fresh || !os || !(await this.get()).notifications) return;
     try {
       await browser.notifications.create({
         type: 'basic',

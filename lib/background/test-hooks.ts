@@ -6,9 +6,60 @@
  *  - `test.skewClock` (extension pages only): moves the custody clock forward, to prove the
  *    auto-lock deadline without waiting minutes;
  *  - `test.reloadExtension` (extension pages only): restarts the whole extension (Firefox's
- *    background page cannot be stopped from outside the way Chromium's worker can).
+ *    background page cannot be stopped from outside the way Chromium's worker can);
+ *  - `test.logs` (extension pages only): everything the background wrote to its console since
+ *    the test build started (`captureConsole`, kept in storage.session across worker restarts),
+ *    so a browser test can scan a whole run's logs for secrets.
  */
 import { browser } from 'wxt/browser';
+
+const LOG_KEY = 'test.logs';
+const MAX_LOG_CHARS = 2_000_000;
+let pending: string[] = [];
+let flushing: ReturnType<typeof setTimeout> | undefined;
+
+function flush(): Promise<void> {
+  flushing = undefined;
+  const lines = pending;
+  pending = [];
+  if (lines.length === 0) return Promise.resolve();
+  return browser.storage.session
+    .get(LOG_KEY)
+    .then((r) => {
+      const all = [...((r[LOG_KEY] as string[] | undefined) ?? []), ...lines];
+      let size = 0;
+      let i = all.length;
+      while (i > 0 && size + all[i - 1]!.length < MAX_LOG_CHARS) size += all[--i]!.length;
+      return browser.storage.session.set({ [LOG_KEY]: all.slice(i) });
+    })
+    .catch(() => undefined);
+}
+
+function render(args: unknown[]): string {
+  return args
+    .map((a) => {
+      if (typeof a === 'string') return a;
+      if (a instanceof Error) return `${a.name}: ${a.message}\n${a.stack ?? ''}`;
+      try {
+        return JSON.stringify(a, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+      } catch {
+        return String(a);
+      }
+    })
+    .join(' ');
+}
+
+/** Test builds: every console line of the background is also kept for `test.logs`. */
+export function captureConsole(): void {
+  for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+    const orig = console[level].bind(console);
+    console[level] = (...args: unknown[]) => {
+      pending.push(`[${level}] ${render(args)}`);
+      flushing ??= setTimeout(() => void flush(), 200);
+      orig(...args);
+    };
+  }
+}
 
 export function installTestHooks(hooks: { skewClock: (ms: number) => void; fireAlarm: (name: string) => Promise<unknown> }): void {
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
@@ -26,6 +77,8 @@ export function installTestHooks(hooks: { skewClock: (ms: number) => void; fireA
       setTimeout(() => browser.runtime.reload(), 50);
       return Promise.resolve({ ok: true });
     }
+    if (m.type === 'test.logs' && fromExtensionPage)
+      return flush().then(() => browser.storage.session.get(LOG_KEY).then((r) => ({ ok: true, lines: (r[LOG_KEY] as string[] | undefined) ?? [] })));
     if (m.type === 'test.fireAlarm' && fromExtensionPage && typeof m.payload?.name === 'string')
       return hooks.fireAlarm(m.payload.name).then(() => ({ ok: true }));
     return undefined;

@@ -142,6 +142,10 @@ export interface ApprovalDto {
   site: string;
   /** origin that asked for payment, when it differs from the site (iframes, subresources) */
   requestOrigin: string;
+  /** a cross-site frame asked (its origin): it runs inside `site` but is not that site */
+  embeddedFrom?: string;
+  /** the server's own description or display price disagrees with the amount signed (per option index) */
+  priceClaims?: { index: number; text: string }[];
   resourceUrl: string;
   description?: string;
   method: string;
@@ -214,6 +218,8 @@ export interface SitePolicyDto {
   expiresAt?: number;
   /** the page API (`window.x402`) is allowed on this site */
   pageApi?: boolean;
+  /** "Embedded content may pay from this budget": cross-site frames pay automatically too (off by default) */
+  embeddedPay?: boolean;
 }
 
 export interface PeriodUsageDto {

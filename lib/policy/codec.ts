@@ -17,6 +17,7 @@ export interface StoredSitePolicy {
   expiresAt?: number;
   paused?: boolean;
   pageApi?: boolean;
+  embeddedPay?: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -93,11 +94,14 @@ export function encodeSitePolicy(p: SitePolicy): StoredSitePolicy {
   if (p.expiresAt !== undefined) out.expiresAt = p.expiresAt;
   if (p.paused !== undefined) out.paused = p.paused;
   if (p.pageApi) out.pageApi = true;
+  if (p.embeddedPay) out.embeddedPay = true;
   return out;
 }
 
 export function decodeSitePolicy(v: unknown): SitePolicy {
   if (!isObj(v)) fail('policy must be an object');
+  // a stored policy whose caps are not an object was tampered with: refused, not read as "no caps"
+  if (v.caps != null && !isObj(v.caps)) fail('caps must be an object');
   const rawCaps = isObj(v.caps) ? v.caps : {};
   const caps: SitePolicy['caps'] = {};
   for (const k of CAP_KEYS) if (rawCaps[k] != null) caps[k] = decodeCap(rawCaps[k]);
@@ -113,6 +117,7 @@ export function decodeSitePolicy(v: unknown): SitePolicy {
   if (v.expiresAt != null) p.expiresAt = Number(v.expiresAt);
   if (v.paused != null) p.paused = v.paused === true;
   if (v.pageApi === true) p.pageApi = true;
+  if (v.embeddedPay === true) p.embeddedPay = true;
   validateSitePolicy(p);
   return p;
 }

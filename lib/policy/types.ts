@@ -44,6 +44,8 @@ export interface SitePolicy {
   paused?: boolean;
   /** the page API (`window.x402`) is allowed on this site (off by default) */
   pageApi?: boolean;
+  /** cross-site frames inside this site may pay automatically from its budget (off by default: they ask) */
+  embeddedPay?: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -113,7 +115,9 @@ export type AskReason =
   | 'global-daily-cap'
   // set by the payment flow, never by decide(): the budget would pay but the wallet cannot
   | 'insufficient-balance'
-  | 'locked';
+  | 'locked'
+  // a cross-site frame inside a site with a budget (lib/policy/embedded.ts)
+  | 'embedded-frame';
 
 export type RefuseReason = 'blocked' | 'invalid-amount';
 

@@ -23,6 +23,8 @@ export interface SiteDraft extends Record<CapField, string> {
   paused: boolean;
   /** window.x402 allowed on this site */
   pageApi: boolean;
+  /** cross-site frames may pay from this site's budget */
+  embeddedPay: boolean;
   ratePerMinute: string;
   /** "YYYY-MM-DD" (local) or "" */
   expiresOn: string;
@@ -39,6 +41,7 @@ export function draftFromPolicy(p: SitePolicyDto): SiteDraft {
     mode: p.mode,
     paused: p.paused,
     pageApi: p.pageApi === true,
+    embeddedPay: p.embeddedPay === true,
     perPaymentUsd: p.perPaymentUsd ?? '',
     dayUsd: p.dayUsd ?? '',
     weekUsd: p.weekUsd ?? '',
@@ -51,7 +54,7 @@ export function draftFromPolicy(p: SitePolicyDto): SiteDraft {
 
 export function policyFromDraft(d: SiteDraft): DraftResult {
   const errors: Partial<Record<DraftField, string>> = {};
-  const policy: SitePolicyDto = { site: d.site, mode: d.mode, paused: d.paused, ...(d.pageApi ? { pageApi: true } : {}) };
+  const policy: SitePolicyDto = { site: d.site, mode: d.mode, paused: d.paused, ...(d.pageApi ? { pageApi: true } : {}), ...(d.embeddedPay ? { embeddedPay: true } : {}) };
   for (const f of CAP_FIELDS) {
     const raw = d[f].trim();
     if (raw === '') continue;

@@ -11,4 +11,6 @@ export * from './validate.ts';
 export * from './payment.ts';
 export * from './settlement.ts';
 export * from './format.ts';
+export * from './offer-check.ts';
+export * from './claims.ts';
 export type { EvmAsset, EvmOption, PayableOption, RailId, RejectionCode, SvmAsset, SvmOption, TransferMethod, TronAsset, TronOption, TrustedAsset } from '../rails/index.ts';

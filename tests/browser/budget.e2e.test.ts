@@ -304,9 +304,10 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect((await asked).status).toBe(402);
       expect(await balances()).toEqual(b0);
 
-      // (c) the embedding site has the budget: the iframe's payment is automatic and booked to it.
+      // (c) the embedding site has the budget and lets embedded content pay from it (off by
+      // default: without it the cross-site frame asks — security.e2e): automatic, booked to it.
       await ok(ext, 'sites.delete', { site: other });
-      await ok(ext, 'sites.save', { site, mode: 'auto', paused: false, dayUsd: '1.00', perPaymentUsd: '0.05' });
+      await ok(ext, 'sites.save', { site, mode: 'auto', paused: false, dayUsd: '1.00', perPaymentUsd: '0.05', embeddedPay: true });
       const spent0 = await daySpent(ext, site);
       await host.reload();
       expect((await frameCall(host, 'fetchGet')).status).toBe(200);

@@ -171,7 +171,7 @@ describe('content requests', () => {
     expect(content['content.402']).toHaveBeenCalledTimes(1);
     const [input, cs] = content['content.402']!.mock.calls[0]! as [unknown, ContentSender];
     expect(input).toEqual(payload); // passed through as untrusted input…
-    expect(cs).toEqual({ tabId: 5, frameId: 3, frameUrl: 'https://ads.example/frame', tabUrl: 'https://top.example/' }); // …identity from the browser
+    expect(cs).toEqual({ tabId: 5, frameId: 3, frameUrl: 'https://ads.example/frame', tabUrl: 'https://top.example/', origin: 'https://ads.example' }); // …identity from the browser
   });
 
   it('content.result is allowed from a web frame and gets the sender identity', async () => {
@@ -182,6 +182,7 @@ describe('content requests', () => {
       frameId: 0,
       frameUrl: 'https://evil.example/page',
       tabUrl: 'https://evil.example/page',
+      origin: 'https://evil.example',
     });
   });
 });

@@ -14,6 +14,8 @@ export function evaluateEvmOption(ctx: OptionContext<EvmAsset>): EvmOption {
     throw new OptionRejected('invalid-pay-to', 'payTo is not a valid address (or has a bad checksum)');
   }
   if (/^0x0{40}$/i.test(payTo)) throw new OptionRejected('zero-pay-to', 'payTo is the zero address');
+  // tokens sent to the token contract itself are lost for good (issue 16's hostile suite)
+  if (payTo.toLowerCase() === asset.address.toLowerCase()) throw new OptionRejected('invalid-pay-to', 'payTo is the token contract itself (the tokens would be lost)');
 
   const extra = raw.extra;
   if (extra !== undefined && extra !== null && !isRecord(extra)) throw new OptionRejected('invalid-option', 'extra must be an object');

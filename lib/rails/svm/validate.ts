@@ -15,6 +15,7 @@ export function evaluateSvmOption(ctx: OptionContext<SvmAsset>): SvmOption {
   const payTo = raw.payTo;
   if (!isSolanaAddress(payTo)) throw new OptionRejected('invalid-pay-to', 'payTo is not a valid Solana address (base58, 32 bytes)');
   if (payTo === SYSTEM_PROGRAM) throw new OptionRejected('zero-pay-to', 'payTo is the system program (the all-zero address)');
+  if (payTo === ctx.asset.address) throw new OptionRejected('invalid-pay-to', 'payTo is the token mint itself (the tokens would be lost)');
 
   const extra = raw.extra;
   if (!isRecord(extra)) throw new OptionRejected('invalid-fee-payer', 'extra.feePayer (the facilitator that pays the fee) is required on Solana');
