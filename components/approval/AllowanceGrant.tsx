@@ -1,5 +1,6 @@
 /**
- * TRON exact_permit: the PaymentPermit allowance is missing. Offers to approve that contract
+ * TRON exact_permit: the PaymentPermit allowance is missing; EVM Permit2 payments: the Permit2
+ * allowance (same component, the rail's words). Offers to approve that contract
  * for exactly what this payment needs (default), a larger cap the user types, or — only with a
  * separate, explicit confirmation — an unlimited amount; shows the network cost (energy,
  * bandwidth, the fee limit) before anything is signed. The background builds, signs and sends
@@ -65,14 +66,16 @@ export function AllowanceGrant({ approvalId, option, disabled, onGranted }: { ap
   };
 
   const canSend = !!request && !!quote && !busy && !disabled && !sent && (mode !== 'unlimited' || confirmUnlimited);
+  const evm = option.rail === 'evm';
+  const contract = evm ? 'Permit2' : 'the PaymentPermit contract';
   return (
     <section className="card" aria-labelledby="grant-title" data-testid="allowance-grant">
       <h2 id="grant-title" style={{ margin: 0, fontSize: '1rem' }}>
-        Allow the PaymentPermit contract
+        Allow {contract}
       </h2>
       <p className="small">
-        A TRON transaction from this account: <span className="mono">approve({option.allowance?.spender}, amount)</span> on the token{' '}
-        <span className="mono">{option.asset}</span>. It costs network resources, shown before you send it.
+        {evm ? 'A transaction from this account' : 'A TRON transaction from this account'}: <span className="mono">approve({option.allowance?.spender}, amount)</span> on the token{' '}
+        <span className="mono">{option.asset}</span>. It costs {evm ? 'gas' : 'network resources'}, shown before you send it.
       </p>
       <fieldset disabled={busy || !!sent || disabled}>
         <legend className="small">How much it may move</legend>
@@ -105,7 +108,7 @@ export function AllowanceGrant({ approvalId, option, disabled, onGranted }: { ap
           <p className="warning small" role="alert">
             <label className="inline">
               <input type="checkbox" data-testid="grant-unlimited-confirm" checked={confirmUnlimited} onChange={(e) => setConfirmUnlimited(e.target.checked)} /> I understand:
-              the PaymentPermit contract may then move all of this account&apos;s {option.symbol} whenever a permit signed by it is presented.
+              {contract} may then move all of this account&apos;s {option.symbol} whenever a permit signed by it is presented.
             </label>
           </p>
         )}

@@ -6,7 +6,9 @@ import { toApiError } from '../../lib/ui/errors';
 import { formatCountdown, formatSeconds } from '../../lib/ui/format';
 import { allowanceText, feePayerText, feeText, totalText } from '../../lib/ui/rails';
 import { formatUsd, formatUsdPlain, tryParseUsd } from '../../lib/policy/money';
-import { amountText } from '../AmountView';
+import { amountText, optionAmountText } from '../AmountView';
+import { UptoNote } from './UptoNote';
+import { SponsoredPermit } from './SponsoredPermit';
 import { ErrorText } from '../ErrorText';
 import { useNow } from '../hooks';
 import { RailTag } from '../RailTag';
@@ -77,7 +79,10 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
   const [grantedFor, setGrantedFor] = useState<number | null>(null);
   // the security delay: no decision that spends before the window was in front for a moment
   const guard = useSecurityDelay();
-  const canPay = !!option && !closed && !busy && !locked && !insufficient && !noAllowance && guard.armed;
+  /** consent to the server's EIP-2612 gas sponsoring (per option; it stands in for the missing Permit2 allowance) */
+  const [sponsorFor, setSponsorFor] = useState<number | null>(null);
+  const sponsored = !!option && noAllowance && option.gasSponsoring === 'eip2612' && sponsorFor === option.index;
+  const canPay = !!option && !closed && !busy && !locked && !insufficient && (!noAllowance || sponsored) && guard.armed;
   const embedded = approval.embeddedFrom !== undefined;
   const claim = option ? approval.priceClaims?.find((c) => c.index === option.index) : undefined;
 
@@ -100,8 +105,8 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
   );
 
   const payOnce = useCallback(() => {
-    if (canPay && option) void run({ kind: 'pay-once', optionIndex: option.index });
-  }, [canPay, option, run]);
+    if (canPay && option) void run({ kind: 'pay-once', optionIndex: option.index, ...(sponsored ? { sponsoredPermit: true as const } : {}) });
+  }, [canPay, option, run, sponsored]);
   const reject = useCallback(() => {
     if (gone) onSkip();
     else void run({ kind: 'reject' });
@@ -189,7 +194,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
               </span>
             </>
           ) : (
-            amountText(option.amountToken, option.amountUsd)
+            optionAmountText(option)
           )}
         </p>
       ) : (
@@ -228,6 +233,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
             <dd className="mono" data-testid="approval-payto">
               {option.payTo}
             </dd>
+            {option.scheme === 'upto' && <UptoNote option={option} />}
             {option.fee && (
               <>
                 <dt>Fee</dt>
@@ -238,7 +244,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
               <>
                 <dt>Allowance</dt>
                 <dd data-testid="approval-allowance" data-state={String(option.allowance.sufficient)} className={noAllowance ? 'danger-text' : undefined}>
-                  {allowanceText(option.allowance)}
+                  {allowanceText(option.allowance, option.rail === 'evm' ? 'evm' : 'tron')}
                 </dd>
               </>
             )}
@@ -294,6 +300,9 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
         </p>
       )}
 
+      {option && noAllowance && option.gasSponsoring === 'eip2612' && (
+        <SponsoredPermit option={option} checked={sponsored} disabled={closed || busy} onChange={(v) => setSponsorFor(v ? option.index : null)} />
+      )}
       {option && (noAllowance || grantedFor === option.index) && (
         <AllowanceGrant
           key={option.index}

@@ -1,7 +1,7 @@
 /** The payable options of a 402 as a radio group, plus the options the wallet can't pay. */
 import type { ApprovalDto, OptionDto } from '../../lib/messaging/contract';
 import { shortAddress } from '../../lib/ui/format';
-import { amountText } from '../AmountView';
+import { optionAmountText } from '../AmountView';
 import { RailTag } from '../RailTag';
 
 /** Which network and token an option pays with: "Base · USDC", "Solana Devnet · USDC". */
@@ -47,7 +47,7 @@ export function OptionsPicker({ approval, selected, onSelect, disabled }: Option
                 <span data-testid={`option-network-${o.index}`}>{optionTitle(o)}</span>{' '}
                 <RailTag rail={o.rail} testId={`option-rail-${o.index}`} />
                 <br />
-                <strong>{amountText(o.amountToken, o.amountUsd)}</strong>
+                <strong>{optionAmountText(o)}</strong>
                 <br />
                 <span className="small muted">
                   to <span className="mono">{shortAddress(o.payTo)}</span>

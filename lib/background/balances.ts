@@ -14,7 +14,8 @@ import type { BalanceDto } from '../messaging/contract';
 import { railById, railOfNetwork, type BalanceRead, type RailId, type TrustedAsset } from '../rails';
 import { readEvmBalance, type TransportFactory } from '../rails/evm/balance';
 import { readTronAllowance } from '../rails/tron/balance';
-import type { TronAsset } from '../rails/types';
+import { readEvmAllowance } from '../rails/evm/allowance';
+import type { EvmAsset, TronAsset } from '../rails/types';
 import { createRegistry, formatTokenAmount, type Registry } from '../x402';
 import { tokenKey } from '../policy/units';
 import { tokenNetwork, type StoredSettings } from './settings';
@@ -241,13 +242,14 @@ export class Balances {
    * may move of `owner`'s token, compared with what the payment needs (amount + fee). Not
    * cached: an approval granted a moment ago must show. null = unknown (no RPC, failed, timeout).
    */
-  async allowanceFor(asset: TronAsset, owner: string, spender: string, need: bigint): Promise<{ atomic: string; token: string; sufficient: boolean } | null> {
+  /** TRON: the PaymentPermit contract's allowance; EVM: Permit2's (ERC-20 `allowance(owner, spender)`). */
+  async allowanceFor(asset: TronAsset | EvmAsset, owner: string, spender: string, need: bigint): Promise<{ atomic: string; token: string; sufficient: boolean } | null> {
     const settings = await this.deps.settings.get();
     const rpcUrl = resolveRpcUrl(settings, asset.network, asset.address);
     if (!rpcUrl) return null;
     const timeoutMs = BALANCE_TIMEOUT_MS;
     const r = await Promise.race([
-      readTronAllowance({ asset, owner, spender, rpcUrl, timeoutMs }),
+      asset.rail === 'evm' ? readEvmAllowance({ asset, owner, spender, rpcUrl, timeoutMs }) : readTronAllowance({ asset, owner, spender, rpcUrl, timeoutMs }),
       new Promise<BalanceRead>((resolve) => setTimeout(() => resolve({ ok: false, reason: 'timeout' }), timeoutMs)),
     ]);
     if (!r.ok) return null;

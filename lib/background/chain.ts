@@ -53,7 +53,9 @@ export class ChainTruth {
       tx,
       from: rec.payer,
       to: rec.payTo,
-      amount: rec.amount,
+      // upto: the record holds the signed maximum until the chain shows what moved
+      amount: rec.maxAmount ?? rec.amount,
+      ...(rec.scheme === 'upto' ? { upTo: true } : {}),
       ...(rec.authorizationId ? { authorizationId: rec.authorizationId } : {}),
       rpcUrl: ctx.rpcUrl,
       timeoutMs: CHAIN_TIMEOUT_MS,

@@ -3,6 +3,7 @@
  * request; each validates its input (the router guarantees only the sender).
  */
 import { grantAllowance, quoteAllowance } from './tron-allowance';
+import { grantEvmAllowance, isEvmAllowance, quoteEvmAllowance } from './evm-allowance';
 import { browser } from 'wxt/browser';
 import type { CustodyService, CustodyStatus } from '../custody/service';
 import { siwxStore } from '../siwx/store';
@@ -252,6 +253,10 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
       explorerUrl: explorer(r, registry, customExplorers),
       confirmedBy: r.confirmedBy,
       errorReason: r.errorReason,
+      ...(r.maxAmount !== undefined
+        ? { maxAmount: { atomic: r.maxAmount.toString(), token: formatTokenAmount(r.maxAmount, asset), usd: r.asset.usdPegged ? formatUsd(r.maxAmount, asset) : null } }
+        : {}),
+      ...(r.settledAmount !== undefined ? { settledAmountAtomic: r.settledAmount.toString() } : {}),
     };
   };
 
@@ -312,7 +317,7 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
         const s = await d.custody.status();
         if (!s.unlocked) throw new HandlerError('locked', 'Unlock the wallet to pay.');
         const optionIndex = int(dec, 'optionIndex');
-        if (dec.kind === 'pay-once') decision = { kind: 'pay-once', optionIndex };
+        if (dec.kind === 'pay-once') decision = { kind: 'pay-once', optionIndex, ...(dec.sponsoredPermit === true ? { sponsoredPermit: true as const } : {}) };
         else {
           const period = dec.period;
           if (period !== 'day' && period !== 'week' && period !== 'month')
@@ -333,11 +338,13 @@ export function createHandlers(d: HandlerDeps): PrivilegedHandlers {
 
     'approvals.allowanceQuote': async (input) => {
       const i = obj(input);
-      return quoteAllowance(d, i, str(i, 'id', 100), int(i, 'optionIndex'));
+      const [id, index] = [str(i, 'id', 100), int(i, 'optionIndex')];
+      return (await isEvmAllowance(d, id, index)) ? quoteEvmAllowance(d, i, id, index) : quoteAllowance(d, i, id, index);
     },
     'approvals.grantAllowance': async (input) => {
       const i = obj(input);
-      return grantAllowance(d, i, str(i, 'id', 100), int(i, 'optionIndex'));
+      const [id, index] = [str(i, 'id', 100), int(i, 'optionIndex')];
+      return (await isEvmAllowance(d, id, index)) ? grantEvmAllowance(d, i, id, index) : grantAllowance(d, i, id, index);
     },
 
     'sites.list': async () => {

@@ -29,6 +29,8 @@ import {
 } from '../x402';
 import type { ApprovalOutcome } from './approvals';
 import { ownersOf, resolveRpcUrl, type OptionBalance, type Owners } from './balances';
+import { allowanceMissingText, allowanceSpender } from './allowance-needs';
+import { offersEip2612Sponsoring } from '../rails/evm/sponsored';
 import type { ChainTruth } from './chain';
 import { optionCost, railById, type SettlementCheck } from '../rails';
 import { UNVERIFIED_KEEP_MS, type CommitInfo } from '../ledger/ledger';
@@ -174,6 +176,7 @@ export function optionDto(o: PayableOption, networkName: string): OptionDto {
     maxTimeoutSeconds: o.maxTimeoutSeconds,
     transferMethod: o.transferMethod,
     ...(o.rail === 'svm' ? { feePayer: o.feePayer } : {}),
+    ...(o.rail === 'evm' && o.facilitator ? { facilitator: o.facilitator } : {}),
     ...(o.scheme !== 'exact' ? { scheme: o.scheme } : {}),
     ...(o.fee
       ? {
@@ -194,7 +197,7 @@ type AllowanceRead = { atomic: string; token: string; sufficient: boolean } | nu
 
 /** "The PaymentPermit contract may move only 0 USDT of this account's USDT; this payment needs 1.6 USDT." */
 function allowanceText(o: PayableOption, a: NonNullable<AllowanceRead>): string {
-  return `The facilitator moves the tokens with transferFrom through the PaymentPermit contract ${o.rail === 'tron' ? o.spender : ''}, which this account has allowed to move ${a.token}; this payment needs ${formatTokenAmount(optionCost(o), o.asset)}. Approve that contract for at least this amount from your TRON wallet first.`;
+  return allowanceMissingText(o, a.token);
 }
 
 /** Balance lookups of a 402's payable options, started together; each resolves to null when unknown. */
@@ -398,9 +401,10 @@ export class PaymentService {
     );
     const allowed = new Map<number, AllowanceRead>(await Promise.all(payable.map(async (o) => [o.index, await allowances.get(o.index)!] as const)));
     const allowanceDto = (o: PayableOption) => {
-      if (o.rail !== 'tron' || !o.spender) return {};
+      const spender = allowanceSpender(o);
+      if (!spender) return {};
       const a = allowed.get(o.index) ?? null;
-      return { allowance: { spender: o.spender, needed: formatTokenAmount(optionCost(o), o.asset), atomic: a?.atomic ?? null, token: a?.token ?? null, sufficient: a ? a.sufficient : null } };
+      return { allowance: { spender, needed: formatTokenAmount(optionCost(o), o.asset), atomic: a?.atomic ?? null, token: a?.token ?? null, sufficient: a ? a.sufficient : null } };
     };
     const outcome: ApprovalOutcome = await this.deps.approvals.request({
       site: req.site,
@@ -416,7 +420,12 @@ export class PaymentService {
       method: req.method,
       kind: req.kind,
       x402Version: pr.version,
-      options: payable.map((o) => ({ ...optionDto(o, names(o)), ...allowanceDto(o), balance: balances.get(o.index) ?? null })),
+      options: payable.map((o) => ({
+        ...optionDto(o, names(o)),
+        ...allowanceDto(o),
+        ...(offersEip2612Sponsoring(pr.extensions, o) ? { gasSponsoring: 'eip2612' as const } : {}),
+        balance: balances.get(o.index) ?? null,
+      })),
       rejected: rejected.map((r) => ({ index: r.index, reason: r.reason })),
       selectedIndex: preferFunded(payable, balances).index,
       whyAsked: decision.action === 'ask' ? decision.detail : undefined,
@@ -441,10 +450,14 @@ export class PaymentService {
     if (chosenBalance && !chosenBalance.sufficient) return refuse('insufficient-balance', notEnoughText(chosen, chosenBalance));
     let chosenAllowance = allowed.get(chosen.index);
     // the user may have granted it from the window meanwhile: ask the chain again
-    if (chosenAllowance && !chosenAllowance.sufficient && chosen.rail === 'tron' && chosen.spender && owners.tron && this.deps.balances) {
-      chosenAllowance = await this.deps.balances.allowanceFor(chosen.asset, owners.tron, chosen.spender, optionCost(chosen)).catch(() => null);
+    const chosenSpender = allowanceSpender(chosen);
+    const chosenOwner = owners[chosen.rail];
+    if (chosenAllowance && !chosenAllowance.sufficient && chosen.rail !== 'svm' && chosenSpender && chosenOwner && this.deps.balances) {
+      chosenAllowance = await this.deps.balances.allowanceFor(chosen.asset, chosenOwner, chosenSpender, optionCost(chosen)).catch(() => null);
     }
-    if (chosenAllowance && !chosenAllowance.sufficient) return refuse('insufficient-allowance', allowanceText(chosen, chosenAllowance));
+    // the user consented to an EIP-2612 permit the facilitator submits: it grants the allowance itself
+    const sponsoredPermit = outcome.kind === 'pay-once' && outcome.sponsoredPermit === true && offersEip2612Sponsoring(pr.extensions, chosen);
+    if (chosenAllowance && !chosenAllowance.sufficient && !sponsoredPermit) return refuse('insufficient-allowance', allowanceText(chosen, chosenAllowance));
     if (outcome.kind === 'allow' && !req.embeddedFrom) await this.allowSite(req.site, outcome.period, outcome.capUsd);
     const res = await ledger.reserve({
       ...this.recordFields(req, pr.version, chosen, false),
@@ -452,7 +465,7 @@ export class PaymentService {
       policyCheck: () => ({ action: 'pay' }),
     });
     if (!res.record) return refuse('internal', 'The payment could not be recorded.');
-    return this.sign(req, pr, chosen, res.record.id, false);
+    return this.sign(req, pr, chosen, res.record.id, false, sponsoredPermit ? { eip2612Permit: true } : undefined);
   }
 
   /** Seconds until waiting could help: the rate window, or the end of the calendar period of a cap. */
@@ -488,7 +501,8 @@ export class PaymentService {
     return new Map(
       payable.map((o) => {
         const owner = owners[o.rail];
-        const read = b && owner && o.rail === 'tron' && o.spender ? b.allowanceFor(o.asset, owner, o.spender, optionCost(o)).catch(() => null) : Promise.resolve(null);
+        const spender = allowanceSpender(o);
+        const read = b && owner && o.rail !== 'svm' && spender ? b.allowanceFor(o.asset, owner, spender, optionCost(o)).catch(() => null) : Promise.resolve(null);
         return [o.index, read];
       }),
     );
@@ -557,6 +571,7 @@ export class PaymentService {
     option: PayableOption,
     recordId: string,
     auto: boolean,
+    consent?: { eip2612Permit?: boolean },
   ): Promise<PayAnswer> {
     const { custody, ledger, settings } = this.deps;
     let header;
@@ -565,7 +580,7 @@ export class PaymentService {
       const rpcUrl = resolveRpcUrl(await settings.get(), option.network, option.asset.address);
       // an earlier undecided attempt at this purchase: the same payment-identifier id (ledger/purchase.ts)
       const paymentId = pr.extensions && PAYMENT_IDENTIFIER in pr.extensions ? await this.samePurchase(req, option) : undefined;
-      header = await createPaymentHeader({ pr, option, signer, rpcUrl, ...(paymentId ? { paymentId } : {}) });
+      header = await createPaymentHeader({ pr, option, signer, rpcUrl, ...(paymentId ? { paymentId } : {}), ...(consent ? { consent } : {}) });
     } catch (e) {
       await ledger.fail(recordId, `Not signed: ${(e as Error).message}`, { definite: true });
       return refuse('sign-failed', `The wallet could not sign: ${(e as Error).message}`);
@@ -602,7 +617,7 @@ export class PaymentService {
     // Not on the payment's critical path: the activity line and OS notification follow.
     if (auto)
       void settings.notify(
-        `Paid ${formatTokenAmount(optionCost(option), option.asset)}${option.asset.usdPegged ? ` (${formatMicroUsd(atomicToMicroUsd(optionCost(option), option.asset.decimals))})` : ''} to ${origin(req.url)} within its budget.`,
+        `${option.scheme === 'upto' ? 'Authorized up to' : 'Paid'} ${formatTokenAmount(optionCost(option), option.asset)}${option.asset.usdPegged ? ` (${formatMicroUsd(atomicToMicroUsd(optionCost(option), option.asset.decimals))})` : ''} to ${origin(req.url)} within its budget.`,
       ).catch(() => undefined);
     return { action: 'retry', headerName, headerValue: header.headerValue, ticket: recordId };
   }
@@ -693,9 +708,18 @@ export class PaymentService {
       if (check.state === 'confirmed' || (check.state === 'unknown' && check.noRpc && source === 'network')) {
         // confirmed on the record's network: the reporter's network field (a page's, possibly) is not recorded
         const info = { txHash: tx, network: check.state === 'confirmed' ? rec.network : decoded.value.network, payer: rec.payer ?? decoded.value.payer ?? '' };
+        // upto: the settled amount is what the chain showed moved. Never the server's claim: a
+        // server that claimed less than it took would shrink the budget's count — without an RPC
+        // the record keeps counting the signed maximum.
+        const settledAmount = check.state === 'confirmed' ? check.amount : undefined;
         // offer-receipt: the server's signed receipt, checked against this payment (evidence for history)
         const receipt = source === 'network' && o.paymentResponse ? await readReceipt(o.paymentResponse, { network: rec.network, payer: info.payer, resourceUrl: rec.resourceUrl, transaction: tx }).catch(() => undefined) : undefined;
-        await this.commit(ticketId, { ...info, confirmedBy: check.state === 'confirmed' ? 'chain' : 'server', ...(receipt ? { receipt } : {}) });
+        await this.commit(ticketId, {
+          ...info,
+          confirmedBy: check.state === 'confirmed' ? 'chain' : 'server',
+          ...(settledAmount !== undefined ? { settledAmount } : {}),
+          ...(receipt ? { receipt } : {}),
+        });
         return true;
       }
       const what = check.state === 'unknown' ? `could not be checked (${check.reason})` : check.state === 'not-found' ? 'is not on the chain' : `is not this payment: ${check.reason}`;
@@ -772,7 +796,7 @@ export class PaymentService {
         if (rec.claimedTxHash) {
           const check = await chain.settlement(rec, rec.claimedTxHash);
           if (check.state === 'confirmed' && !(await this.txSettlesAnother(rec.claimedTxHash, rec.id))) {
-            await this.commit(rec.id, { txHash: rec.claimedTxHash, network: rec.network, payer: rec.payer ?? '', confirmedBy: 'chain' });
+            await this.commit(rec.id, { txHash: rec.claimedTxHash, network: rec.network, payer: rec.payer ?? '', confirmedBy: 'chain', ...(check.amount !== undefined ? { settledAmount: check.amount } : {}) });
             settled++;
             return;
           }

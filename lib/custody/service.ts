@@ -124,7 +124,14 @@ export interface CustodyStatus {
 }
 
 /** Subset of viem's LocalAccount used by @x402/evm's ClientEvmSigner, tagged with its rail. */
-export type CustodySigner = Pick<LocalAccount, 'address' | 'signTypedData'> & { rail: 'evm' };
+export type CustodySigner = Pick<LocalAccount, 'address' | 'signTypedData'> & {
+  rail: 'evm';
+  /**
+   * Sign an EVM transaction (EIP-1559). Only the Permit2 allowance approval uses it
+   * (background/evm-allowance.ts); the payment path hands the x402 schemes typed-data signing only.
+   */
+  signTransaction: LocalAccount['signTransaction'];
+};
 
 export interface AlarmsLike {
   create(name: string, info: { when: number }): unknown;
@@ -818,7 +825,8 @@ export class CustodyService {
     }
     const signTypedData: LocalAccount['signTypedData'] = async (parameters) =>
       (await this.signingAccount(pinned)).signTypedData(parameters);
-    return { rail: 'evm', address: pinned.address, signTypedData };
+    const signTransaction: LocalAccount['signTransaction'] = async (tx, opts) => (await this.signingAccount(pinned)).signTransaction(tx, opts);
+    return { rail: 'evm', address: pinned.address, signTypedData, signTransaction };
   }
 }
 

@@ -11,8 +11,19 @@ export function emptyLedger(): StoredLedger {
 }
 
 export function encodeRecord(r: PaymentRecord): StoredRecord {
-  return { ...r, times: { ...r.times }, asset: { ...r.asset }, amount: r.amount.toString() };
+  const { maxAmount, settledAmount, ...rest } = r;
+  return {
+    ...rest,
+    times: { ...r.times },
+    asset: { ...r.asset },
+    amount: r.amount.toString(),
+    ...(maxAmount !== undefined ? { maxAmount: maxAmount.toString() } : {}),
+    ...(settledAmount !== undefined ? { settledAmount: settledAmount.toString() } : {}),
+  };
 }
+
+/** An optional stored amount: a decimal string, else absent (records from before the field existed). */
+const optAmount = (v: unknown): bigint | undefined => (typeof v === 'string' && /^\d{1,78}$/.test(v) ? BigInt(v) : undefined);
 
 const isStr = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length <= max;
 
@@ -36,8 +47,14 @@ export function decodeRecord(s: StoredRecord): PaymentRecord {
   }
   if (!Number.isInteger(a.decimals) || (a.decimals as number) < 0 || (a.decimals as number) > 255) throw new Error('invalid decimals');
   if (s.times !== undefined && (typeof s.times !== 'object' || s.times === null)) throw new Error('invalid times');
+  const { maxAmount, settledAmount, ...rest } = s;
+  const max = optAmount(maxAmount);
+  const settled = optAmount(settledAmount);
   return {
-    ...s,
+    ...rest,
+    // older records have neither (the wallet paid only `exact`): absent
+    ...(max !== undefined ? { maxAmount: max } : {}),
+    ...(settled !== undefined ? { settledAmount: settled } : {}),
     auto: s.auto === true,
     // records written before these fields existed: the wallet only paid `exact`, version not recorded (0)
     scheme: typeof s.scheme === 'string' ? s.scheme : 'exact',

@@ -39,6 +39,9 @@ export const CSV_COLUMNS = [
   'failed_at',
   'released_at',
   'error_reason',
+  // upto: the signed maximum, and what the chain showed settled (empty for exact)
+  'max_amount_atomic',
+  'settled_amount_atomic',
 ] as const;
 
 /** Quote a CSV cell when needed; prefix cells a spreadsheet would run as a formula. */
@@ -98,6 +101,8 @@ function row(r: PaymentRecord, o: ExportOptions): string[] {
     iso(r.times?.failed),
     iso(r.times?.released),
     r.errorReason ?? '',
+    r.maxAmount?.toString() ?? '',
+    r.settledAmount?.toString() ?? '',
   ];
 }
 
@@ -113,7 +118,7 @@ export interface JsonExport {
   exportedAt: string;
   /** the history filter the export was made with (absent: every payment) */
   filter?: HistoryFilter;
-  records: Array<Omit<PaymentRecord, 'amount'> & { amount: string; networkName?: string }>;
+  records: Array<Omit<PaymentRecord, 'amount' | 'maxAmount' | 'settledAmount'> & { amount: string; maxAmount?: string; settledAmount?: string; networkName?: string }>;
 }
 
 export interface JsonExportOptions extends ExportOptions {
@@ -130,7 +135,14 @@ export function toJson(records: readonly PaymentRecord[], now: number, opts: Jso
     ...(filter ? { filter } : {}),
     records: records.map((r) => {
       const name = opts.networkName?.(r.network);
-      return { ...r, amount: r.amount.toString(), ...(name ? { networkName: name } : {}) };
+      const { maxAmount, settledAmount, ...rest } = r;
+      return {
+        ...rest,
+        amount: r.amount.toString(),
+        ...(maxAmount !== undefined ? { maxAmount: maxAmount.toString() } : {}),
+        ...(settledAmount !== undefined ? { settledAmount: settledAmount.toString() } : {}),
+        ...(name ? { networkName: name } : {}),
+      };
     }),
   };
   return JSON.stringify(doc, null, 2);

@@ -102,6 +102,21 @@ export interface CommitInfo {
   confirmedBy?: 'chain' | 'server';
   /** the server's offer-receipt receipt, checked */
   receipt?: PaymentRecord['receipt'];
+  /**
+   * `upto`: what the chain showed moved (≤ the record's maximum). The record then counts this
+   * amount and keeps the maximum in `maxAmount`; the difference is released.
+   */
+  settledAmount?: bigint;
+}
+
+/** An upto record settles for what the chain showed (never more than it reserved). */
+function applySettledAmount(r: PaymentRecord, info: CommitInfo): void {
+  if (info.settledAmount === undefined || r.scheme !== 'upto' || r.settledAmount !== undefined) return;
+  const max = r.maxAmount ?? r.amount;
+  if (info.settledAmount <= 0n || info.settledAmount > max) return;
+  r.maxAmount = max;
+  r.settledAmount = info.settledAmount;
+  r.amount = info.settledAmount;
 }
 
 /** Move a record to `status` at `now`, stamping when it entered that state. */
@@ -117,6 +132,7 @@ function applyCommit(r: PaymentRecord, info: CommitInfo, now: number): void {
   if (info.payer) r.payer = info.payer;
   if (info.network !== r.network) r.settledNetwork = info.network;
   if (info.confirmedBy) r.confirmedBy = info.confirmedBy;
+  applySettledAmount(r, info);
   if (info.receipt) r.receipt = info.receipt;
   delete r.errorReason;
   delete r.claimedTxHash;
@@ -231,6 +247,8 @@ export class Ledger {
     this.mutate(st, ch, r, () => {
       r.txHash = info.txHash;
       if (info.network !== r.network) r.settledNetwork = info.network;
+      // upto settled on "authorization used" counted its maximum: the receipt shows what moved
+      applySettledAmount(r, info);
     });
   }
 
@@ -352,6 +370,8 @@ export class Ledger {
         times: { reserved: now },
       };
       if (input.paymentIdentifier !== undefined) record.paymentIdentifier = input.paymentIdentifier;
+      // upto: the budget holds the signed maximum until settlement shows what moved
+      if (record.scheme === 'upto') record.maxAmount = input.amount;
       st.byId.set(id, record);
       st.index.add(record);
       ch.dirty.add(record);

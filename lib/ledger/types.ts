@@ -32,8 +32,15 @@ export interface PaymentRecord {
   x402Version: number;
   network: string;
   asset: LedgerAsset;
-  /** Atomic units. */
+  /**
+   * Atomic units: what the budget counts. `upto`: the signed maximum until the chain shows the
+   * settled amount, then that amount (the difference is released).
+   */
   amount: bigint;
+  /** `upto`: the signed maximum (set at reservation, kept after settlement). Absent on `exact` and older records. */
+  maxAmount?: bigint;
+  /** `upto`: what the chain showed moved (the settlement's Transfer logs), once settled. */
+  settledAmount?: bigint;
   payTo: string;
   status: PaymentStatus;
   createdAt: number;
@@ -80,8 +87,10 @@ export interface ArchivedTotals {
   tokens: Record<string, string>;
 }
 
-export interface StoredRecord extends Omit<PaymentRecord, 'amount'> {
+export interface StoredRecord extends Omit<PaymentRecord, 'amount' | 'maxAmount' | 'settledAmount'> {
   amount: string;
+  maxAmount?: string;
+  settledAmount?: string;
 }
 
 export interface StoredLedger {

@@ -83,6 +83,17 @@ export interface OptionDto {
   /** Solana: the facilitator account that pays the transaction fee (never the user) */
   feePayer?: string;
   /**
+   * EVM `upto` (scheme 'upto'): the amount is a MAXIMUM; this facilitator settles what the site
+   * charges, from 1 up to it (the budget holds the maximum until the chain shows what moved)
+   */
+  facilitator?: string;
+  /**
+   * EVM exact with Permit2: the server offers `eip2612GasSponsoring` — with the user's explicit
+   * consent the wallet signs an EIP-2612 permit for Permit2 of exactly this amount, which the
+   * facilitator submits (and pays the gas of) with the settlement, instead of an approval transaction
+   */
+  gasSponsoring?: 'eip2612';
+  /**
    * The active account's balance of this asset, read from the chain when the approval was
    * built; null = unknown (no RPC for the chain, or the lookup failed or timed out).
    * `sufficient: false` → the wallet cannot fund this option and will not sign it.
@@ -121,11 +132,17 @@ export interface AllowanceQuoteDto {
   amountAtomic: string;
   /** "0.011 USDT" or "unlimited" */
   amountToken: string;
-  energy: string;
-  energyPriceSun: string;
-  /** the most TRX (in sun) the transaction may burn: the wallet's fee limit */
-  feeLimitSun: string;
-  bandwidthBytes: number;
+  /** TRON */
+  energy?: string;
+  energyPriceSun?: string;
+  /** TRON: the most TRX (in sun) the transaction may burn: the wallet's fee limit */
+  feeLimitSun?: string;
+  bandwidthBytes?: number;
+  /** EVM (Permit2 approval): estimated gas, the limit the wallet sets, the max fee per gas and the most it can cost (wei) */
+  gas?: string;
+  gasLimit?: string;
+  maxFeePerGasWei?: string;
+  maxCostWei?: string;
   /** the cost in words: energy, TRX burned without staked energy, the cap, bandwidth */
   costText: string;
 }
@@ -196,7 +213,8 @@ export interface SignInDto {
 
 export type ApprovalDecision =
   | { kind: 'reject' }
-  | { kind: 'pay-once'; optionIndex: number }
+  /** `sponsoredPermit`: the user ticked "let the facilitator submit an EIP-2612 permit for exactly this amount" (option.gasSponsoring) */
+  | { kind: 'pay-once'; optionIndex: number; sponsoredPermit?: true }
   /** sign-in-with-x: sign this message; `remember`: sign in on this site without asking next time */
   | { kind: 'sign-in'; remember: boolean }
   | { kind: 'allow'; optionIndex: number; period: 'day' | 'week' | 'month'; capUsd: string }
@@ -278,6 +296,10 @@ export interface PaymentDto {
   /** settled: confirmed by the chain (receipt / signature status read by the wallet) or only by the server (no RPC) */
   confirmedBy?: 'chain' | 'server';
   errorReason?: string;
+  /** `upto`: the signed maximum (the amount fields are what counts: the maximum until settled, then what the chain showed) */
+  maxAmount?: { atomic: string; token: string; usd: string | null };
+  /** `upto`: what the chain showed was taken, once settled */
+  settledAmountAtomic?: string;
 }
 
 /**
@@ -471,7 +493,7 @@ export interface PrivilegedApi {
   'approvals.decide': [{ id: string; decision: ApprovalDecision }, { done: true }];
   /** TRON exact_permit: what approving the PaymentPermit contract would cost (nothing is signed) */
   'approvals.allowanceQuote': [AllowanceRequest, AllowanceQuoteDto];
-  /** TRON exact_permit: sign and send approve(PaymentPermit, amount); resolves once the chain shows it */
+  /** TRON exact_permit: approve(PaymentPermit, amount); EVM Permit2 payments: approve(Permit2, amount). Resolves once the chain shows it */
   'approvals.grantAllowance': [AllowanceRequest, { txId: string; allowance: NonNullable<OptionDto['allowance']> }];
   'sites.list': [void, SiteDto[]];
   'sites.get': [{ site: string }, SiteDto | null];

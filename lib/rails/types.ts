@@ -61,8 +61,8 @@ export type TrustedAsset = EvmAsset | SvmAsset | TronAsset;
 
 export type TransferMethod = 'eip3009' | 'permit2' | 'spl-transfer-checked' | 'tron-payment-permit' | 'tron-gasfree';
 
-/** x402 schemes the wallet signs: `exact` (EVM, Solana); x402-tron's `exact_permit` and `exact_gasfree`. */
-export type PayScheme = 'exact' | 'exact_permit' | 'exact_gasfree';
+/** x402 schemes the wallet signs: `exact` (EVM, Solana), `upto` (EVM, Permit2); x402-tron's `exact_permit` and `exact_gasfree`. */
+export type PayScheme = 'exact' | 'upto' | 'exact_permit' | 'exact_gasfree';
 
 /** A fee a scheme charges on top of `amount` (shown in the approval, counted in budgets and funds). */
 export interface OptionFee {
@@ -95,10 +95,14 @@ interface OptionBase {
 
 export interface EvmOption extends OptionBase {
   rail: 'evm';
+  /** `upto`: `amount` is the most the facilitator may settle (see lib/rails/evm/upto.ts) */
+  scheme: 'exact' | 'upto';
   asset: EvmAsset;
   /** Checksummed recipient (the raw option keeps the server's casing). */
   payTo: `0x${string}`;
   transferMethod: 'eip3009' | 'permit2';
+  /** `upto` only: the facilitator (`extra.facilitatorAddress`) signed into the witness — the only caller that may settle, and it picks the amount */
+  facilitator?: `0x${string}`;
 }
 
 export interface SvmOption extends OptionBase {
@@ -166,7 +170,8 @@ export type RejectionCode =
   | 'invalid-fee-payer'
   | 'testnets-off'
   | 'invalid-fee'
-  | 'invalid-permit';
+  | 'invalid-permit'
+  | 'invalid-facilitator';
 
 /** Thrown by a rail's checks; turned into a `RejectedOption` by the evaluator. */
 export class OptionRejected extends Error {
@@ -270,14 +275,23 @@ export interface CreatePaymentArgs<O extends PayableOption, S extends RailSigner
   paymentId?: string;
   /** JSON-RPC endpoint of the option's network, for rails that must read chain state to build. */
   rpcUrl?: string;
+  /**
+   * What the user explicitly consented to in the approval window beyond the payment itself.
+   * `eip2612Permit`: also sign an EIP-2612 permit for Permit2 of exactly this amount, which the
+   * facilitator submits (the server's `eip2612GasSponsoring`; lib/rails/evm/sponsored.ts).
+   */
+  consent?: { eip2612Permit?: boolean };
 }
 
 export type BalanceRead = { ok: true; atomic: bigint } | { ok: false; reason: string };
 
 /** What the chain says about a claimed settlement transaction. */
 export type SettlementCheck =
-  /** included, succeeded, and moved exactly `amount` of the asset from `from` to `to` */
-  | { state: 'confirmed' }
+  /**
+   * included, succeeded, and moved exactly `amount` of the asset from `from` to `to` — or, for a
+   * query with `upTo`, between 1 and `amount`; `amount` is then what the chain shows moved
+   */
+  | { state: 'confirmed'; amount?: bigint }
   /** the chain does not know the transaction (yet) */
   | { state: 'not-found' }
   /** included but reverted / failed */
@@ -294,6 +308,8 @@ export interface SettlementQuery<A extends TrustedAsset> {
   from: string;
   to: string;
   amount: bigint;
+  /** `amount` is a maximum (x402 `upto`): any transfer of 1 … amount confirms, and the check reports what moved */
+  upTo?: boolean;
   /** when known, the settlement must carry this very authorization (see PaymentSummary.authorizationId) */
   authorizationId?: string;
   rpcUrl: string;

@@ -101,6 +101,20 @@ export function chartSummary(s: SpendSeries): string {
   return `Settled spend per ${UNIT_WORD[s.unit]} ${range}: ${formatTotal(s.total)} in ${s.count} payment${s.count === 1 ? '' : 's'}${peakText}.`;
 }
 
+/**
+ * An `upto` payment's amounts in words: "Up to 0.05 USDC ($0.05) authorized; 0.012345 USDC taken,
+ * the rest released" once settled, "up to … authorized — counted in full until settled" before.
+ */
+export function uptoText(p: Pick<PaymentDto, 'maxAmount' | 'settledAmountAtomic' | 'amountToken' | 'amountUsd' | 'status'>): string {
+  if (!p.maxAmount) return '';
+  const max = p.maxAmount.usd ? `${p.maxAmount.token} (${p.maxAmount.usd})` : p.maxAmount.token;
+  if (p.settledAmountAtomic !== undefined) {
+    const taken = p.amountUsd ? `${p.amountToken} (${p.amountUsd})` : p.amountToken;
+    return p.settledAmountAtomic === p.maxAmount.atomic ? `Up to ${max} authorized; all of it taken` : `Up to ${max} authorized; ${taken} taken, the rest released`;
+  }
+  return p.status === 'settled' ? `Up to ${max} authorized; the amount taken is not known, so all of it counts` : `Up to ${max} authorized — counted in full until it settles`;
+}
+
 /** offer-receipt, for the payment detail: "Signed by 0x… (EIP-712, verified; matches this payment)". */
 export function receiptText(r: PaymentDto['receipt']): string {
   if (!r) return 'None';

@@ -188,11 +188,14 @@ export function totalText(fee: FeeView): string {
  * The PaymentPermit allowance of an x402-tron exact_permit option: the facilitator moves the
  * tokens with transferFrom through that contract, so the account must have approved it.
  */
-export function allowanceText(a: AllowanceView): string {
-  const why = `The facilitator moves the tokens with transferFrom through the PaymentPermit contract ${a.spender}, so this account must have approved it for at least ${a.needed}.`;
+export function allowanceText(a: AllowanceView, rail: 'evm' | 'tron' = 'tron'): string {
+  const why =
+    rail === 'evm'
+      ? `This payment goes through Permit2 (${a.spender}): the facilitator's x402 proxy moves the tokens with Permit2, so this account must have approved Permit2 for at least ${a.needed}.`
+      : `The facilitator moves the tokens with transferFrom through the PaymentPermit contract ${a.spender}, so this account must have approved it for at least ${a.needed}.`;
   if (a.sufficient === null) return `Unknown: the allowance could not be read. ${why}`;
   if (a.sufficient) return `Approved: that contract may move ${a.token} of this account's tokens. ${why}`;
-  return `Missing: that contract may move only ${a.token}. ${why} Approve it below (or from another TRON wallet), then pay.`;
+  return `Missing: that contract may move only ${a.token}. ${why} Approve it below (${rail === 'evm' ? 'an approval transaction from this account, its gas shown first' : 'or from another TRON wallet'}), then pay.`;
 }
 
 /** "1.5" (token units) → atomic units with `decimals`; undefined when not a plain positive decimal. */

@@ -101,7 +101,9 @@ describe('parseAtomicAmount', () => {
 
 describe('evaluateOptions — rejections', () => {
   it.each<[string, Record<string, unknown>, string]>([
-    ['upto scheme', { scheme: 'upto' }, 'unsupported-scheme'],
+    ['a scheme no rail signs (deferred)', { scheme: 'deferred' }, 'unsupported-scheme'],
+    // upto without its facilitator (the full table is in evm-upto.test.ts)
+    ['upto without extra.facilitatorAddress', { scheme: 'upto' }, 'invalid-facilitator'],
     ['unknown network', { network: 'eip155:999999' }, 'untrusted-asset'],
     // Solana is a rail now: an EVM token address is not a trusted mint there
     ['solana network with an EVM asset', { network: 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp' }, 'untrusted-asset'],

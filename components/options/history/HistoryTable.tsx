@@ -1,7 +1,7 @@
 /** The payments of the current view; a row (or its Details button) opens the payment's details. */
 import type { PaymentDto } from '../../../lib/messaging/contract';
 import { formatDateTime, paymentStatusLabel, shortAddress, UNVERIFIED_TEXT } from '../../../lib/ui/format';
-import { confirmedByText } from '../../../lib/ui/history';
+import { confirmedByText, uptoText } from '../../../lib/ui/history';
 import { AmountView } from '../../AmountView';
 import { TxLink } from './TxLink';
 
@@ -42,6 +42,11 @@ export function HistoryTable({ items, onSelect, imported = false }: HistoryTable
               <td className="mono small">{p.resourceUrl}</td>
               <td>
                 <AmountView token={p.amountToken} usd={p.amountUsd} testId="history-amount" />
+                {p.maxAmount && (
+                  <div className="small muted" data-testid="history-upto">
+                    {uptoText(p)}
+                  </div>
+                )}
                 <div className="small muted">
                   {p.networkName}
                   {p.auto ? ' · automatic' : ''}

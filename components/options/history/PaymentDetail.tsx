@@ -6,7 +6,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { PaymentDto } from '../../../lib/messaging/contract';
 import { paymentStatusLabel, UNVERIFIED_TEXT } from '../../../lib/ui/format';
-import { confirmedByText, formatDateTimeLong, receiptText, timeline, x402VersionText } from '../../../lib/ui/history';
+import { confirmedByText, formatDateTimeLong, receiptText, timeline, uptoText, x402VersionText } from '../../../lib/ui/history';
 import { amountText } from '../../AmountView';
 import { TxLink } from './TxLink';
 
@@ -113,6 +113,11 @@ export function PaymentDetail({ payment: p, onClose, imported = false, timeZone 
           </Field>
           <Field label="Amount" testId="detail-amount">
             {amountText(p.amountToken, p.amountUsd)} <span className="small muted">({p.amountAtomic} atomic units)</span>
+            {p.maxAmount && (
+              <div className="small" data-testid="detail-upto">
+                {uptoText(p)}
+              </div>
+            )}
           </Field>
           <Field label="Pay to (payee)" testId="detail-payto" mono>
             {p.payTo}

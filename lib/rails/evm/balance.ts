@@ -56,7 +56,8 @@ export async function readEvmBalance(q: BalanceQuery<EvmAsset>, transport: Trans
 
 /**
  * The chain's word on a claimed settlement: the receipt of `tx` must be a success on the
- * asset's chain with an ERC-20 `Transfer(from, to, amount)` log emitted by the asset itself.
+ * asset's chain with an ERC-20 `Transfer(from, to, amount)` log emitted by the asset itself
+ * (`upTo`: transfers from → to adding up to 1 … amount; the check reports the sum).
  */
 export async function readEvmSettlement(q: SettlementQuery<EvmAsset>, transport: TransportFactory = defaultTransport): Promise<SettlementCheck> {
   if (!/^0x[0-9a-fA-F]{64}$/.test(q.tx)) return { state: 'mismatch', reason: 'the transaction hash is malformed' };
@@ -74,6 +75,16 @@ export async function readEvmSettlement(q: SettlementQuery<EvmAsset>, transport:
     if (receipt.status !== 'success') return { state: 'failed', reason: 'the transaction reverted' };
     const token = getAddress(q.asset.address);
     const transfers = parseEventLogs({ abi: erc20Abi, eventName: 'Transfer', logs: receipt.logs }).filter((l) => isAddressEqual(l.address, token));
+    if (q.upTo) {
+      // upto: what moved from the payer to the payee in this transaction is what was paid — the
+      // chain's word, not the server's — and it must be within the signed maximum
+      const moved = transfers
+        .filter((l) => isAddressEqual(l.args.from, getAddress(q.from)) && isAddressEqual(l.args.to, getAddress(q.to)))
+        .reduce((sum, l) => sum + l.args.value, 0n);
+      if (moved === 0n) return { state: 'mismatch', reason: `the transaction moves no ${q.asset.symbol} from the payer to the payee` };
+      if (moved > q.amount) return { state: 'mismatch', reason: `the transaction moves more than the signed maximum` };
+      return { state: 'confirmed', amount: moved };
+    }
     const ours = transfers.some(
       (l) => isAddressEqual(l.args.from, getAddress(q.from)) && isAddressEqual(l.args.to, getAddress(q.to)) && l.args.value === q.amount,
     );

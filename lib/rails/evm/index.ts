@@ -19,7 +19,7 @@ export const evmRail: Rail<EvmAsset, EvmOption, EvmSigner> = {
   label: 'EVM',
   namespace: 'eip155',
   v1Networks: V1_EVM_CAIP2,
-  schemes: ['exact'],
+  schemes: ['exact', 'upto'],
   isNetwork: (caip2) => evmChainIdOf(caip2) !== undefined,
   networkName: evmNetworkName,
   isTestnet: (caip2) => caip2.startsWith('eip155:') && isTestNetwork(caip2),

@@ -33,6 +33,8 @@ import {
 import type { PaymentRequiredNormalized } from '../../x402/types.ts';
 import type { CreatePaymentArgs, EvmOption, EvmSigner, PaymentHeader, PaymentSummary, TypedDataRequest } from '../types.ts';
 import { isRecord } from '../../x402/json.ts';
+import { createUptoPayment } from './upto-payment.ts';
+import { checkSponsoredPermit, EIP2612_GAS_SPONSORING, nonceReader, offersEip2612Sponsoring } from './sponsored.ts';
 
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
@@ -172,7 +174,8 @@ async function checkSignedData(
 export async function createEvmPayment(args: CreatePaymentArgs<EvmOption, EvmSigner>): Promise<PaymentHeader> {
   const { pr, option, signer } = args;
   if (pr.accepts[option.index] !== option.raw) throw new PaymentBuildError('option does not belong to this payment request');
-  if (option.scheme !== 'exact') throw new PaymentBuildError('only the exact scheme is supported');
+  if (option.scheme === 'upto') return createUptoPayment(args);
+  if (option.scheme !== 'exact') throw new PaymentBuildError('only the exact and upto schemes are supported');
   if (!signer || signer.rail !== 'evm' || typeof signer.address !== 'string' || !isAddress(signer.address, { strict: false })) {
     throw new PaymentBuildError('signer has no valid address');
   }
@@ -195,17 +198,39 @@ export async function createEvmPayment(args: CreatePaymentArgs<EvmOption, EvmSig
 
   if (pr.version === 2) {
     const ext = buildExtensions(pr, args.paymentId);
+    // the EIP-2612 gas-sponsoring permit: only with the user's consent, only when the server offers it
+    const sponsored = args.consent?.eip2612Permit === true;
+    if (sponsored && !offersEip2612Sponsoring(pr.extensions, option)) throw new PaymentBuildError('the server does not offer EIP-2612 gas sponsoring for this option');
+    if (sponsored && !args.rpcUrl) throw new PaymentBuildError('an RPC endpoint is needed to read the permit nonce');
+    const schemeSigner = sponsored ? { ...minimalSigner, readContract: nonceReader(args.rpcUrl!, option.asset.chainId) } : minimalSigner;
     const t0 = nowSeconds();
-    const result = await new ExactEvmScheme(minimalSigner).createPaymentPayload(2, requirements);
+    const result = await new ExactEvmScheme(schemeSigner as typeof minimalSigner).createPaymentPayload(2, requirements, sponsored ? { extensions: pr.extensions as Record<string, unknown> } : undefined);
     const t1 = nowSeconds();
-    if (result.extensions && Object.keys(result.extensions).length > 0) {
+    let extensions = ext.extensions;
+    const permitSigs = signed.filter((s) => s.request.primaryType === 'Permit');
+    if (sponsored && result.extensions && Object.keys(result.extensions).length > 0) {
+      const p2 = (result.payload as Record<string, unknown>).permit2Authorization as Record<string, unknown> | undefined;
+      const checked = await checkSponsoredPermit(result.extensions, permitSigs, option, signer, String(p2?.deadline ?? ''));
+      // the server's declaration is echoed (servers refuse a changed echo); the signed permit fills its info
+      const declared = (extensions?.[EIP2612_GAS_SPONSORING] ?? {}) as Record<string, unknown>;
+      const ours = checked[EIP2612_GAS_SPONSORING] as { info: Record<string, unknown> };
+      const declaredInfo = isRecord(declared.info) ? declared.info : {};
+      extensions = { ...(extensions ?? {}), [EIP2612_GAS_SPONSORING]: { ...declared, info: { ...declaredInfo, ...ours.info } } };
+    } else if (result.extensions && Object.keys(result.extensions).length > 0) {
       throw new PaymentBuildError('the scheme attached extensions that were not consented to');
+    } else if (permitSigs.length > 0) {
+      throw new PaymentBuildError('a permit was signed but not attached');
     }
     const summary = checkAndSummarize(result.payload, option, signer, t0, t1);
-    await checkSignedData(signed, result.payload, option, signer);
+    await checkSignedData(
+      signed.filter((s) => s.request.primaryType !== 'Permit'),
+      result.payload,
+      option,
+      signer,
+    );
     const out: PaymentHeader = {
       headerName: 'PAYMENT-SIGNATURE',
-      headerValue: v2HeaderValue(pr, option.raw, result.payload, ext.extensions),
+      headerValue: v2HeaderValue(pr, option.raw, result.payload, extensions),
       summary,
     };
     if (ext.paymentId) out.paymentId = ext.paymentId;

@@ -3,19 +3,15 @@
  * amount, timeout): a checksummed non-zero payTo, the transfer method (EIP-3009 or Permit2), and
  * for EIP-3009 the server's EIP-712 domain equal to the trusted one. Pure.
  */
-import { getAddress, isAddress } from 'viem';
 import { OptionRejected, type EvmAsset, type EvmOption, type OptionContext } from '../types.ts';
 import { isRecord } from '../../x402/json.ts';
+import { evaluateUptoOption } from './upto.ts';
+import { checkEvmPayTo } from './checks.ts';
 
 export function evaluateEvmOption(ctx: OptionContext<EvmAsset>): EvmOption {
+  if (ctx.raw.scheme === 'upto') return evaluateUptoOption(ctx);
   const { raw, asset, network, pr } = ctx;
-  const payTo = raw.payTo;
-  if (typeof payTo !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(payTo) || !isAddress(payTo, { strict: true })) {
-    throw new OptionRejected('invalid-pay-to', 'payTo is not a valid address (or has a bad checksum)');
-  }
-  if (/^0x0{40}$/i.test(payTo)) throw new OptionRejected('zero-pay-to', 'payTo is the zero address');
-  // tokens sent to the token contract itself are lost for good (issue 16's hostile suite)
-  if (payTo.toLowerCase() === asset.address.toLowerCase()) throw new OptionRejected('invalid-pay-to', 'payTo is the token contract itself (the tokens would be lost)');
+  const payTo = checkEvmPayTo(raw.payTo, asset.address);
 
   const extra = raw.extra;
   if (extra !== undefined && extra !== null && !isRecord(extra)) throw new OptionRejected('invalid-option', 'extra must be an object');
@@ -51,7 +47,7 @@ export function evaluateEvmOption(ctx: OptionContext<EvmAsset>): EvmOption {
     wireNetwork: ctx.wireNetwork,
     asset,
     amount: ctx.amount,
-    payTo: getAddress(payTo),
+    payTo,
     maxTimeoutSeconds: ctx.maxTimeoutSeconds,
     requestedTimeoutSeconds: ctx.requestedTimeoutSeconds,
     transferMethod,
