@@ -1,8 +1,7 @@
 /** One payment request: what, who, how much, why asked; and the four decisions. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiError, ApprovalDecision, ApprovalDto } from '../../lib/messaging/contract';
+import type { ApprovalDecision, ApprovalDto } from '../../lib/messaging/contract';
 import { defaultAllowanceUsd } from '../../lib/ui/allowance';
-import { toApiError } from '../../lib/ui/errors';
 import { formatCountdown, formatSeconds } from '../../lib/ui/format';
 import { allowanceText, feePayerText, feeText, totalText } from '../../lib/ui/rails';
 import { formatUsd, formatUsdPlain, tryParseUsd } from '../../lib/policy/money';
@@ -16,6 +15,7 @@ import { balanceText, OptionsPicker } from './OptionsPicker';
 import { AllowanceGrant } from './AllowanceGrant';
 import { useApprovalsStore } from '../../lib/ui/stores/approvals';
 import { useSecurityDelay } from './useSecurityDelay';
+import { ApprovalHeading, DelayNote, FramedNotice, useDecision } from './useDecision';
 
 type Period = 'day' | 'week' | 'month';
 
@@ -48,8 +48,6 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
   const [allowAmount, setAllowAmount] = useState(() => defaultAllowanceUsd(option?.amountUsd));
   const [amountEdited, setAmountEdited] = useState(false);
   const [period, setPeriod] = useState<Period>('day');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const now = useNow(1000);
   const msLeft = approval.expiresAt - now;
   const expired = msLeft <= 0;
@@ -77,6 +75,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
   const noAllowance = option?.allowance?.sufficient === false;
   /** the option whose allowance was granted from this window (its grant section stays, saying so) */
   const [grantedFor, setGrantedFor] = useState<number | null>(null);
+  const { busy, error, run } = useDecision(onDecide, onSkip, closed);
   // the security delay: no decision that spends before the window was in front for a moment
   const guard = useSecurityDelay();
   /** consent to the server's EIP-2612 gas sponsoring (per option; it stands in for the missing Permit2 allowance) */
@@ -86,23 +85,6 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
   const embedded = approval.embeddedFrom !== undefined;
   const claim = option ? approval.priceClaims?.find((c) => c.index === option.index) : undefined;
 
-  const run = useCallback(
-    async (decision: ApprovalDecision) => {
-      if (busy) return;
-      setBusy(true);
-      setError(null);
-      try {
-        await onDecide(decision);
-      } catch (e) {
-        // an approval that already left the queue cannot be answered: just move on
-        if (closed && decision.kind === 'reject') onSkip();
-        else setError(toApiError(e));
-      } finally {
-        setBusy(false);
-      }
-    },
-    [busy, closed, onDecide, onSkip],
-  );
 
   const payOnce = useCallback(() => {
     if (canPay && option) void run({ kind: 'pay-once', optionIndex: option.index, ...(sponsored ? { sponsoredPermit: true as const } : {}) });
@@ -142,27 +124,11 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  if (guard.framed)
-    return (
-      <p className="error" role="alert" data-testid="approval-framed">
-        This approval can only be answered in the wallet's own window.
-      </p>
-    );
+  if (guard.framed) return <FramedNotice />;
 
   return (
     <article aria-labelledby="approval-title" data-testid="approval" data-approval-id={approval.id}>
-      <div className="row spread">
-        <h1 id="approval-title" style={{ margin: 0 }}>
-          Payment request
-        </h1>
-        <span className="badge" data-testid="approval-queue" aria-label={`Request ${queueText}`}>
-          {queueText}
-        </span>
-      </div>
-
-      <p className="site" data-testid="approval-site" title="The site you are on">
-        {approval.site}
-      </p>
+      <ApprovalHeading id="approval-title" title="Payment request" queueText={queueText} site={approval.site} />
       {embedded && (
         <p className="warning" role="alert" data-testid="approval-embedded">
           <strong>Embedded content asks to pay.</strong> Requested by{' '}
@@ -332,11 +298,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
         >
           Pay once
         </button>
-        {!guard.armed && !closed && (
-          <p className="small muted" id="approval-delay" data-testid="approval-delay" role="status">
-            Paying unlocks once this window has been in front for a moment.
-          </p>
-        )}
+        {!guard.armed && !closed && <DelayNote what="Paying" />}
         {!embedded && (
         <div className="card" style={{ margin: 0 }}>
           <div className="allow-row">

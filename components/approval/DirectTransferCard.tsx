@@ -4,14 +4,14 @@
  * token and dollars and the network fee; only the explicit "Send transfer" button sends it.
  * No Enter shortcut, no "allow" or budget: every one asks.
  */
-import { useState } from 'react';
-import type { ApiError, ApprovalDecision, ApprovalDto } from '../../lib/messaging/contract';
-import { toApiError } from '../../lib/ui/errors';
+import type { ApprovalDecision, ApprovalDto } from '../../lib/messaging/contract';
 import { formatCountdown } from '../../lib/ui/format';
 import { amountText } from '../AmountView';
 import { ErrorText } from '../ErrorText';
 import { useNow } from '../hooks';
 import { balanceText } from './OptionsPicker';
+import { ApprovalHeading, DelayNote, FramedNotice, useDecision } from './useDecision';
+import { useSecurityDelay } from './useSecurityDelay';
 
 export interface SpecialCardProps {
   approval: ApprovalDto;
@@ -25,40 +25,18 @@ export interface SpecialCardProps {
 export function DirectTransferCard({ approval, gone, locked = false, queueText, onDecide, onSkip }: SpecialCardProps) {
   const option = approval.options[0];
   const direct = approval.direct!;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const now = useNow(1000);
   const closed = gone || approval.expiresAt - now <= 0;
   const insufficient = option?.balance?.sufficient === false;
-  const canSend = !!option && !closed && !busy && !locked && !insufficient && !direct.feeProblem;
+  const canSendNow = !!option && !closed && !locked && !insufficient && !direct.feeProblem;
 
-  const run = async (decision: ApprovalDecision) => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onDecide(decision);
-    } catch (e) {
-      if (closed && decision.kind === 'reject') onSkip();
-      else setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
+  const { busy, error, run } = useDecision(onDecide, onSkip, closed);
+  // irreversible: held back like Pay until the window has been in front for a moment
+  const guard = useSecurityDelay();
+  if (guard.framed) return <FramedNotice />;
   return (
     <article aria-labelledby="direct-title" data-testid="approval" data-kind="direct-transfer" data-approval-id={approval.id}>
-      <div className="row spread">
-        <h1 id="direct-title" style={{ margin: 0 }}>
-          Direct transfer
-        </h1>
-        <span className="badge" data-testid="approval-queue" aria-label={`Request ${queueText}`}>
-          {queueText}
-        </span>
-      </div>
-      <p className="site" data-testid="approval-site" title="The site you are on">
-        {approval.site}
-      </p>
+      <ApprovalHeading id="direct-title" title="Direct transfer" queueText={queueText} site={approval.site} />
       {approval.requestOrigin !== approval.site && (
         <p>
           Asked by <span className="mono" data-testid="approval-origin">{approval.requestOrigin}</span>
@@ -130,13 +108,21 @@ export function DirectTransferCard({ approval, gone, locked = false, queueText, 
       {approval.whyAsked && <p data-testid="approval-why">{approval.whyAsked}</p>}
       <ErrorText error={error} />
       <div className="actions">
-        <button type="button" className="danger" data-testid="direct-send" disabled={!canSend} onClick={() => option && void run({ kind: 'pay-once', optionIndex: 0 })}>
+        <button
+          type="button"
+          className="danger"
+          data-testid="direct-send"
+          disabled={!canSendNow || busy || !guard.armed}
+          aria-describedby={!guard.armed ? 'approval-delay' : undefined}
+          onClick={(e) => canSendNow && guard.accepts(e) && void run({ kind: 'pay-once', optionIndex: 0 })}
+        >
           {busy ? 'Sending…' : `Send ${option?.amountToken ?? ''} now`}
         </button>
         <button type="button" data-testid="approve-reject" disabled={busy} onClick={() => (gone ? onSkip() : void run({ kind: 'reject' }))}>
           Don’t send
         </button>
       </div>
+      {!guard.armed && !closed && <DelayNote what="Sending" />}
     </article>
   );
 }

@@ -4,48 +4,26 @@
  * word) and the per-site "remember" choice. Signing proves the account; it moves no money.
  */
 import { useState } from 'react';
-import type { ApiError, ApprovalDecision } from '../../lib/messaging/contract';
-import { toApiError } from '../../lib/ui/errors';
 import { formatCountdown } from '../../lib/ui/format';
 import { ErrorText } from '../ErrorText';
 import { useNow } from '../hooks';
 import type { SpecialCardProps } from './DirectTransferCard';
+import { ApprovalHeading, DelayNote, FramedNotice, useDecision } from './useDecision';
+import { useSecurityDelay } from './useSecurityDelay';
 
 export function SignInCard({ approval, gone, locked = false, queueText, onDecide, onSkip }: SpecialCardProps) {
   const s = approval.signIn!;
   const [remember, setRemember] = useState(s.remember);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const now = useNow(1000);
   const closed = gone || approval.expiresAt - now <= 0;
 
-  const run = async (decision: ApprovalDecision) => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onDecide(decision);
-    } catch (e) {
-      if (closed && decision.kind === 'reject') onSkip();
-      else setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
+  const { busy, error, run } = useDecision(onDecide, onSkip, closed);
+  // a signature, like a payment: held back until the window has been in front for a moment
+  const guard = useSecurityDelay();
+  if (guard.framed) return <FramedNotice />;
   return (
     <article aria-labelledby="signin-title" data-testid="approval" data-kind="sign-in" data-approval-id={approval.id}>
-      <div className="row spread">
-        <h1 id="signin-title" style={{ margin: 0 }}>
-          Sign in
-        </h1>
-        <span className="badge" data-testid="approval-queue" aria-label={`Request ${queueText}`}>
-          {queueText}
-        </span>
-      </div>
-      <p className="site" data-testid="approval-site" title="The site you are on">
-        {approval.site}
-      </p>
+      <ApprovalHeading id="signin-title" title="Sign in" queueText={queueText} site={approval.site} />
       <p>
         <span className="mono" data-testid="signin-origin">{s.origin}</span> asks you to sign in with your account{' '}
         <span className="mono" data-testid="signin-address">{s.address}</span> instead of paying again.
@@ -71,13 +49,20 @@ export function SignInCard({ approval, gone, locked = false, queueText, onDecide
       </label>
       <ErrorText error={error} />
       <div className="actions">
-        <button type="button" data-testid="signin-sign" disabled={closed || busy || locked} onClick={() => void run({ kind: 'sign-in', remember })}>
+        <button
+          type="button"
+          data-testid="signin-sign"
+          disabled={closed || busy || locked || !guard.armed}
+          aria-describedby={!guard.armed ? 'approval-delay' : undefined}
+          onClick={(e) => !closed && !locked && guard.accepts(e) && void run({ kind: 'sign-in', remember })}
+        >
           {busy ? 'Signing…' : 'Sign in'}
         </button>
         <button type="button" data-testid="approve-reject" disabled={busy} onClick={() => (gone ? onSkip() : void run({ kind: 'reject' }))}>
           Not now
         </button>
       </div>
+      {!guard.armed && !closed && <DelayNote what="Signing in" />}
     </article>
   );
 }

@@ -676,7 +676,9 @@ export class PaymentService {
     // settled on the chain's word (authorization used) before its transaction was known: a
     // receipt the chain confirms adds the hash
     const attach = rec?.status === 'settled' && !rec.txHash;
-    if (!rec || (rec.status !== 'signed' && rec.status !== 'unknown' && !late && !attach)) return;
+    // settled on the page's report first: the server's own response may still bring its receipt
+    const receiptLater = rec?.status === 'settled' && source === 'network' && !rec.receipt && !!o.paymentResponse;
+    if (!rec || (rec.status !== 'signed' && rec.status !== 'unknown' && !late && !attach && !receiptLater)) return;
     // The cached balance of this token is stale now, whatever the outcome: a settlement debits it
     // (commit), anything else drops it — before the ledger records the outcome, so anything that
     // sees the new record sees a fresh balance.
@@ -692,6 +694,8 @@ export class PaymentService {
   private async settleOutcome(ticketId: string, rec: PaymentRecord, o: SettlementObservation, source: 'network' | 'page'): Promise<boolean> {
     const { ledger } = this.deps;
     const decoded = o.paymentResponse ? decodeSettlement(o.paymentResponse) : undefined;
+    // an already settled payment only ever gains its hash or receipt here, never another outcome
+    if (rec.status === 'settled' && !(decoded?.ok && decoded.value.success)) return true;
     if (decoded?.ok && decoded.value.success) {
       // A page's claim costs RPC calls: one check per payment, then its claims are ignored.
       if (source === 'page' && rec.pageChecked) return false;
@@ -763,8 +767,9 @@ export class PaymentService {
   private async commit(id: string, info: CommitInfo): Promise<void> {
     const tz = this.deps.timeZone();
     const done = await this.deps.ledger.commitWithUsage(id, info, { timeZone: tz });
-    // the balance moved by this amount: a cached balance read before signing is debited, else read again
-    this.deps.balances?.settled(done.record);
+    // Newly settled: the balance moved by this amount (a cached balance read before signing is
+    // debited, else read again). Already settled (a second report of the same payment): it moved once.
+    if (done.before) this.deps.balances?.settled(done.record);
     await this.dropTicket(id);
     if (done.before && done.after) await this.budgetAlerts(done.record.site, done.before, done.after, tz);
   }

@@ -243,6 +243,13 @@ export class Ledger {
    * transaction was known: a later confirmed receipt adds the hash (counted once, nothing else changes).
    */
   private attachTx(st: State, ch: Changes, r: PaymentRecord, info: CommitInfo): void {
+    // the server's receipt for this same settlement, arriving after the page's report settled it
+    if (info.receipt && !r.receipt && r.txHash && info.txHash && txKey(r.txHash) === txKey(info.txHash)) {
+      this.mutate(st, ch, r, () => {
+        r.receipt = info.receipt;
+      });
+      return;
+    }
     if (r.txHash || !info.txHash || st.byTx.has(txKey(info.txHash))) return;
     this.mutate(st, ch, r, () => {
       r.txHash = info.txHash;

@@ -106,6 +106,11 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       // nothing has moved while the window waits
       expect(await usdc(PAYER)).toBe(before.payer);
       await win.waitFor('[data-testid="direct-send"]:not([disabled])', 15_000);
+      // a click a script makes (not the user's) sends nothing, even once the button is enabled
+      await win.evaluate(() => (document.querySelector('[data-testid="direct-send"]') as HTMLButtonElement).click());
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await usdc(PAYER)).toBe(before.payer);
+      expect(ns.stats().acceptedTx).toEqual([]);
       await win.click('[data-testid="direct-send"]');
       const r = await result;
       expect(r.status).toBe(200);

@@ -74,6 +74,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect(message).toMatch(/Expiration Time: /);
       expect(await win.text('[data-testid="signin-origin"]')).toBe(s.origin);
       expect(await win.text('[data-testid="signin-paid-before"]')).toMatch(/You paid 0\.03 USDC/);
+      await win.waitFor('[data-testid="signin-sign"]:not([disabled])', 15_000); // the security delay
       await win.click('[data-testid="signin-sign"]');
       const r = await again;
       expect(r.status).toBe(200);
@@ -89,6 +90,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const win = await ext.waitForPage(isApproval(ext), 20_000);
       await win.waitFor('[data-testid="signin-remember"]', 15_000);
       await win.click('[data-testid="signin-remember"]');
+      await win.waitFor('[data-testid="signin-sign"]:not([disabled])', 15_000); // the security delay
       await win.click('[data-testid="signin-sign"]');
       expect((await asked).status).toBe(200);
       await noApprovalPending(ext);
