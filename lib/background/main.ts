@@ -200,6 +200,8 @@ export function startBackground(): void {
     // not awaited: RPC look-ups must not hold up the start of the worker
     void reconcileThenSweep();
     await ledger.releaseUnsigned(startedAt);
+    // signed by the dead instance, outcome unseen: re-sent as is if the site asks again (never signed twice)
+    await ledger.markOrphanedSigned(startedAt);
     await approvals.restore();
     await navigation.restore();
     await browser.alarms.create(SWEEP_ALARM, { periodInMinutes: 1 });

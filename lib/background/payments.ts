@@ -6,6 +6,7 @@
  * Nothing is signed on a path that was not validated: the option handed to the signer is
  * one `evaluateOptions` accepted, and the reservation exists before the signature does.
  */
+import { isStorageFailure, STORAGE_FAILED_TEXT } from './storage-fault';
 import { storage } from 'wxt/utils/storage';
 import type { ApprovalDto, OptionDto } from '../messaging/contract';
 import { decide, remaining, remainingGlobal, thresholdCrossed } from '../policy/decide';
@@ -260,7 +261,11 @@ export class PaymentService {
     } catch (e) {
       // the page learns only that the wallet failed; the detail goes to the worker's console
       console.warn('[x402] payment flow failed', (e as Error).message);
-      answer = refuse('internal', 'The wallet failed to decide this payment.');
+      // storage refusing the reservation: nothing was signed — say why (best effort: storage may still fail)
+      if (isStorageFailure(e)) {
+        await this.deps.settings.notify(STORAGE_FAILED_TEXT, 'warning').catch(() => undefined);
+        answer = refuse('storage-failed', STORAGE_FAILED_TEXT);
+      } else answer = refuse('internal', 'The wallet failed to decide this payment.');
     }
     // one line per decision for whoever reads the worker's console: outcome and origin, never the payment itself
     console.info('[x402] payment', answer.action === 'retry' ? 'paid' : `refused (${answer.code})`, origin(req.url));
@@ -599,7 +604,8 @@ export class PaymentService {
     };
     // Both durable before the header leaves (a restarted worker re-sends this same signature,
     // never signs again), written side by side: they are independent.
-    await Promise.all([
+    try {
+      await Promise.all([
       ledger.markSigned(recordId, {
         expiresAt: validUntil,
         paymentIdentifier: header.paymentId,
@@ -612,7 +618,17 @@ export class PaymentService {
         all[recordId] = ticket;
         await ticketsItem.setValue(all);
       }),
-    ]);
+      ]);
+    } catch (e) {
+      // Storage refused a write: the signature never leaves the wallet (nothing can settle it),
+      // so its record is released — best effort, while storage may still be failing (a record
+      // left reserved or signed stays counted until the sweep or the chain decides).
+      console.warn('[x402] payment not saved, not sent', (e as Error).message);
+      await ledger.fail(recordId, STORAGE_FAILED_TEXT, { definite: true }).catch(() => undefined);
+      await this.dropTicket(recordId).catch(() => undefined);
+      await settings.notify(STORAGE_FAILED_TEXT, 'warning').catch(() => undefined);
+      return refuse('storage-failed', STORAGE_FAILED_TEXT);
+    }
     this.deps.watch(header.headerValue, (o) => void this.settle(recordId, o, 'network'), validUntil);
     // Not on the payment's critical path: the activity line and OS notification follow.
     if (auto)

@@ -9,7 +9,10 @@
  *    background page cannot be stopped from outside the way Chromium's worker can);
  *  - `test.logs` (extension pages only): everything the background wrote to its console since
  *    the test build started (`captureConsole`, kept in storage.session across worker restarts),
- *    so a browser test can scan a whole run's logs for secrets.
+ *    so a browser test can scan a whole run's logs for secrets;
+ *  - `test.failStorageWrites` (extension pages only): after `skip` of them, the next `n`
+ *    `storage.local.set` calls writing a key that starts with `prefix` (default: any) reject as the browser does when
+ *    its quota is exhausted, to prove nothing is signed without its record.
  */
 import { browser } from 'wxt/browser';
 
@@ -61,7 +64,28 @@ export function captureConsole(): void {
   }
 }
 
+/** storage.local writes still to fail (`test.failStorageWrites`), and which keys they touch */
+const storageFault = { skip: 0, n: 0, prefix: '', failed: 0 };
+
+function installStorageFault(): void {
+  const local = browser.storage.local;
+  const set = local.set.bind(local);
+  local.set = ((items: Record<string, unknown>) => {
+    if (storageFault.n > 0 && Object.keys(items ?? {}).some((k) => k.startsWith(storageFault.prefix))) {
+      if (storageFault.skip > 0) {
+        storageFault.skip--;
+        return set(items);
+      }
+      storageFault.n--;
+      storageFault.failed++;
+      return Promise.reject(new Error('QUOTA_BYTES quota exceeded (test fault)'));
+    }
+    return set(items);
+  }) as typeof local.set;
+}
+
 export function installTestHooks(hooks: { skewClock: (ms: number) => void; fireAlarm: (name: string) => Promise<unknown> }): void {
+  installStorageFault();
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
     const m = message as { channel?: string; type?: string; payload?: Record<string, unknown> } | null;
     if (!m || m.channel !== 'x402.test' || sender.id !== browser.runtime.id) return undefined;
@@ -79,6 +103,14 @@ export function installTestHooks(hooks: { skewClock: (ms: number) => void; fireA
     }
     if (m.type === 'test.logs' && fromExtensionPage)
       return flush().then(() => browser.storage.session.get(LOG_KEY).then((r) => ({ ok: true, lines: (r[LOG_KEY] as string[] | undefined) ?? [] })));
+    if (m.type === 'test.failStorageWrites' && fromExtensionPage && typeof m.payload?.n === 'number') {
+      storageFault.n = m.payload.n;
+      storageFault.skip = typeof m.payload.skip === 'number' ? m.payload.skip : 0;
+      storageFault.prefix = typeof m.payload.prefix === 'string' ? m.payload.prefix : '';
+      const failed = storageFault.failed;
+      storageFault.failed = 0;
+      return Promise.resolve({ ok: true, failed });
+    }
     if (m.type === 'test.fireAlarm' && fromExtensionPage && typeof m.payload?.name === 'string')
       return hooks.fireAlarm(m.payload.name).then(() => ({ ok: true }));
     return undefined;

@@ -470,6 +470,27 @@ export class Ledger {
   }
 
   /**
+   * After a worker restart: payments an earlier worker instance signed whose outcome it never
+   * saw (its watcher died with it) become 'unknown' — still counted — so the same signed payment
+   * is re-sent when the site asks again, never signed a second time. Payments signed by the
+   * running instance (`updatedAt >= signedBefore`) are in flight and left alone.
+   */
+  markOrphanedSigned(signedBefore: number, now = this.clock()): Promise<PaymentRecord[]> {
+    return this.tx((st, ch) => {
+      const out: PaymentRecord[] = [];
+      for (const r of [...st.index.activeRecords()]) {
+        if (r.status !== 'signed' || r.updatedAt >= signedBefore) continue;
+        this.mutate(st, ch, r, () => {
+          enter(r, 'unknown', now);
+          r.errorReason ??= 'Outcome not seen (the wallet restarted while it was being paid); the same signed payment is re-sent if the site asks again';
+        });
+        out.push(copy(r));
+      }
+      return out;
+    });
+  }
+
+  /**
    * The payment did not go through. `definite` (the money cannot move: e.g. verification
    * refused, never sent) → 'failed', released. Otherwise (timeout, 5xx, lost response) →
    * 'unknown', still counted until its authorization expires. No effect on final records.

@@ -414,9 +414,9 @@ describe('release build (chromium)', () => {
   }, 150_000);
 
   it('has no test hooks (the test build has them, so this check can fail)', () => {
-    const hooks = ['test.skewClock', 'test.openTab', 'test.fireAlarm', 'x402.test', '__x402test'];
+    const hooks = ['test.skewClock', 'test.openTab', 'test.fireAlarm', 'test.failStorageWrites', 'QUOTA_BYTES quota exceeded (test fault)', 'x402.test', '__x402test'];
     const testJs = readFileSync(path.join(test, 'background.js'), 'utf8');
-    for (const h of ['test.skewClock', 'test.openTab']) expect(testJs).toContain(h);
+    for (const h of ['test.skewClock', 'test.openTab', 'test.failStorageWrites']) expect(testJs).toContain(h);
 
     const bg = readFileSync(path.join(release, 'background.js'), 'utf8');
     const all = scripts(release);

@@ -1,0 +1,48 @@
+/**
+ * The background dies after signing, before the paid retry left (or while it was in flight):
+ * the restarted worker (a new PaymentService over the same storage) re-sends the SAME signed
+ * payment when the site asks again — never a second signature for it (0 blind re-signs).
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { PaymentService, type PayRequest } from '../../../lib/background/payments';
+import { header, offer, paymentWorld, SITE } from './harness';
+
+describe('worker restart between signing and the outcome', () => {
+  beforeEach(() => {
+    vi.restoreAllMocks();
+    fakeBrowser.reset();
+  });
+
+  it('the restarted worker re-sends the stored signature instead of signing again; the record is marked unknown on start', async () => {
+    const w = await paymentWorld();
+    await w.auto();
+    const a = await w.pay({ doc: offer() });
+    expect(a.action).toBe('retry');
+    const [rec] = await w.ledger.list({ limit: 10 });
+    expect(rec!.status).toBe('signed');
+    // the worker dies; a new one starts over the same storage (session storage survives a worker restart)
+    const startedAt = Date.now() + 1;
+    await new Promise((r) => setTimeout(r, 5));
+    const restarted = new PaymentService({ custody: w.custody, ledger: w.ledger, policies: w.policies, approvals: w.approvals, settings: w.settings, timeZone: () => 'UTC', watch: () => undefined });
+    await w.ledger.markOrphanedSigned(startedAt);
+    expect((await w.ledger.get(rec!.id))!.status).toBe('unknown');
+    const signatures = w.signatures();
+    const b = await restarted.pay({ kind: 'request', site: SITE, url: `${SITE}/api`, method: 'GET', sources: { header: header(offer()) } } as PayRequest);
+    expect(b).toMatchObject({ action: 'retry', ticket: rec!.id });
+    expect(b.action === 'retry' && a.action === 'retry' && b.headerValue === a.headerValue).toBe(true);
+    expect(w.signatures() - signatures).toBe(0);
+    expect(await w.ledger.list({ limit: 10 })).toHaveLength(1);
+    console.log('[security] payment-path faults (worker restart after signing, unit): the same signature re-sent, 0 blind re-signs, 0 records lost');
+  });
+
+  it('a payment signed by the running worker is not touched (a second tab paying at once still gets its own purchase)', async () => {
+    const w = await paymentWorld();
+    await w.auto();
+    const startedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 5));
+    await w.pay({ doc: offer() });
+    await w.ledger.markOrphanedSigned(startedAt);
+    expect((await w.ledger.list({ limit: 10 }))[0]!.status).toBe('signed');
+  });
+});
