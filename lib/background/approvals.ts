@@ -9,7 +9,45 @@ import { storage } from 'wxt/utils/storage';
 import type { ApprovalDecision, ApprovalDto } from '../messaging/contract';
 import { createMutex } from '../util/mutex';
 
-export type ApprovalOutcome = ApprovalDecision | { kind: 'reject'; why: 'closed' | 'expired' | 'restarted' };
+export type ApprovalOutcome =
+  | ApprovalDecision
+  | { kind: 'reject'; why: 'closed' | 'expired' | 'restarted' }
+  /** refused before anyone was asked: the same request already waits, or the site asks too much at once */
+  | { kind: 'reject'; why: 'duplicate' | 'flood' };
+
+/**
+ * A site (or all sites together) asking for more approvals at once than a person can answer:
+ * the window shows at most this many; the rest are refused at once (one activity notice), so a
+ * flood of payable 402s never becomes a queue of a thousand decisions.
+ */
+export const MAX_PENDING_PER_SITE = 10;
+export const MAX_PENDING = 30;
+
+/** What the page and the activity list are told when a request was refused unasked. */
+export function unaskedText(why: 'duplicate' | 'flood', site: string): string {
+  const host = (() => {
+    try {
+      return new URL(site).host;
+    } catch {
+      return site;
+    }
+  })();
+  return why === 'duplicate'
+    ? `The same payment request from ${host} is already waiting for your answer.`
+    : `${host} asked for more payments at once than anyone can answer: the wallet shows ${MAX_PENDING_PER_SITE} at a time and refused the rest.`;
+}
+
+/** What makes two approvals the same request: same site, resource, method and options. */
+function sameRequest(a: Omit<ApprovalDto, 'id' | 'createdAt' | 'expiresAt'>, b: ApprovalDto): boolean {
+  return (
+    a.site === b.site &&
+    a.resourceUrl === b.resourceUrl &&
+    a.method === b.method &&
+    a.kind === b.kind &&
+    (a.embeddedFrom ?? '') === (b.embeddedFrom ?? '') &&
+    JSON.stringify(a.options.map((o) => [o.network, o.asset, o.amountAtomic, o.payTo, o.scheme])) === JSON.stringify(b.options.map((o) => [o.network, o.asset, o.amountAtomic, o.payTo, o.scheme]))
+  );
+}
 
 const queueItem = storage.defineItem<ApprovalDto[]>('session:approvals', { fallback: [] });
 const windowItem = storage.defineItem<number | null>('session:approvalWindow', { fallback: null });
@@ -23,6 +61,8 @@ export class ApprovalQueue {
   private waiters = new Map<string, { resolve: (o: ApprovalOutcome) => void; timer: ReturnType<typeof setTimeout> }>();
   /** called whenever the number of pending approvals changes */
   onCountChange: ((n: number) => void) | null = null;
+  /** called when a request is refused unasked (a flood): the activity list says it once */
+  onFlood: ((site: string) => void) | null = null;
 
   install(): void {
     browser.windows?.onRemoved.addListener((windowId) => {
@@ -40,6 +80,12 @@ export class ApprovalQueue {
     });
   }
 
+  /** No room for another question from this site (or at all): see MAX_PENDING_PER_SITE. */
+  async full(site: string): Promise<boolean> {
+    const q = await queueItem.getValue();
+    return q.length >= MAX_PENDING || q.filter((a) => a.site === site).length >= MAX_PENDING_PER_SITE;
+  }
+
   list(): Promise<ApprovalDto[]> {
     return queueItem.getValue();
   }
@@ -55,18 +101,27 @@ export class ApprovalQueue {
   ): Promise<ApprovalOutcome> {
     const now = Date.now();
     const approval: ApprovalDto = { ...dto, id: crypto.randomUUID(), createdAt: now, expiresAt: now + timeoutMs };
-    const outcome = new Promise<ApprovalOutcome>((resolve) => {
-      const timer = setTimeout(() => void this.finish(approval.id, { kind: 'reject', why: 'expired' }), timeoutMs);
-      this.waiters.set(approval.id, { resolve, timer });
-    });
-    await this.mutex(async () => {
-      const q = await queueItem.getValue();
+    let outcome: Promise<ApprovalOutcome> | undefined;
+    const refused = await this.mutex(async (): Promise<ApprovalOutcome | undefined> => {
+      const q = [...(await queueItem.getValue())]; // a copy: never the shared fallback
+      // one question per request: the same one re-sent while it waits is not asked twice
+      if (q.some((a) => sameRequest(dto, a))) return { kind: 'reject', why: 'duplicate' };
+      if (q.length >= MAX_PENDING || q.filter((a) => a.site === dto.site).length >= MAX_PENDING_PER_SITE) return { kind: 'reject', why: 'flood' };
+      outcome = new Promise<ApprovalOutcome>((resolve) => {
+        const timer = setTimeout(() => void this.finish(approval.id, { kind: 'reject', why: 'expired' }), timeoutMs);
+        this.waiters.set(approval.id, { resolve, timer });
+      });
       q.push(approval);
       await queueItem.setValue(q);
       this.onCountChange?.(q.length);
+      return undefined;
     });
+    if (refused) {
+      if ('why' in refused && refused.why === 'flood') this.onFlood?.(dto.site);
+      return refused;
+    }
     await this.showWindow(approval.id);
-    return outcome;
+    return outcome!;
   }
 
   /** Update one option of a waiting approval (e.g. the TRON allowance after the user granted it). */

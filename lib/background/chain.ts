@@ -77,4 +77,13 @@ export class ChainTruth {
     if ('reason' in ctx) return undefined;
     return rail.readAuthorizationUsed({ asset: ctx.asset, from: rec.payer, nonce: rec.authorizationId, rpcUrl: ctx.rpcUrl, timeoutMs: CHAIN_TIMEOUT_MS });
   }
+
+  /** The transaction that used the signed authorization, when the rail can find it (see the rail). */
+  async authorizationTx(rec: PaymentRecord): Promise<{ tx: string } | { none: true } | undefined> {
+    const rail = railOfNetwork(rec.network);
+    if (!rail?.findAuthorizationTx || !rec.payer || !rec.authorizationId) return undefined;
+    const ctx = await this.context(rec);
+    if ('reason' in ctx) return undefined;
+    return rail.findAuthorizationTx({ asset: ctx.asset, from: rec.payer, nonce: rec.authorizationId, rpcUrl: ctx.rpcUrl, timeoutMs: CHAIN_TIMEOUT_MS });
+  }
 }

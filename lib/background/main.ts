@@ -11,7 +11,7 @@ import { PolicyStore } from '../policy/store';
 import { resolveTimeZone } from '../policy/periods';
 import { siteKey } from '../policy/units';
 import { createMutex } from '../util/mutex';
-import { ApprovalQueue } from './approvals';
+import { ApprovalQueue, unaskedText } from './approvals';
 import { Balances } from './balances';
 import { ChainTruth } from './chain';
 import { createHandlers } from './handlers';
@@ -109,7 +109,7 @@ export function startBackground(): void {
   const budgetBadge = async (site: string, threshold: 80 | 100) => {
     const key = siteKey(site);
     const tabs = await browser.tabs.query({});
-    const alerts = await badgeAlertsItem.getValue();
+    const alerts = { ...(await badgeAlertsItem.getValue()) }; // a copy: never the shared fallback
     for (const t of tabs) {
       if (t.id === undefined || siteOf(t.url) !== key) continue;
       const prev = alerts[String(t.id)];
@@ -119,7 +119,7 @@ export function startBackground(): void {
     await repaintBadge();
   };
   const dropBadgeAlert = async (tabId: number, stillSite?: string | null) => {
-    const alerts = await badgeAlertsItem.getValue();
+    const alerts = { ...(await badgeAlertsItem.getValue()) };
     const a = alerts[String(tabId)];
     if (!a || (stillSite !== undefined && stillSite === a.site)) return;
     delete alerts[String(tabId)];
@@ -151,6 +151,8 @@ export function startBackground(): void {
   const badgeMutex = createMutex();
   const repaintBadge = () => badgeMutex(async () => paintBadge(await approvals.count())).catch(() => undefined);
   approvals.onCountChange = () => void repaintBadge();
+  // a flood of approvals: one activity line (the same text within 3 s is not repeated)
+  approvals.onFlood = (site) => void settings.notify(unaskedText('flood', site), 'warning', false).catch(() => undefined);
 
   const pageApi = new PageApiService({ policies, settings, managed, payments });
   const syncPageApi = () => void pageApi.sync().catch((e) => console.warn('[x402] page API registration', (e as Error).message));

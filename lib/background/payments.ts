@@ -28,7 +28,7 @@ import {
   type PayableOption,
   type PaymentRequiredNormalized,
 } from '../x402';
-import type { ApprovalOutcome } from './approvals';
+import { unaskedText, type ApprovalOutcome } from './approvals';
 import { ownersOf, resolveRpcUrl, type OptionBalance, type Owners } from './balances';
 import { allowanceMissingText, allowanceSpender } from './allowance-needs';
 import { offersEip2612Sponsoring } from '../rails/evm/sponsored';
@@ -130,7 +130,7 @@ interface Ticket {
   auto: boolean;
 }
 
-const ticketsItem = storage.defineItem<Record<string, Ticket>>('session:tickets', { fallback: {} });
+const ticketsItem = storage.defineItem<Record<string, Ticket>>('local:tickets', { fallback: {} });
 /** A re-send needs a few seconds of validity left (the facilitator wants validBefore ≥ now + 6 s). */
 const RESEND_MARGIN_MS = 15_000;
 
@@ -319,6 +319,15 @@ export class PaymentService {
     // Paid here before and the site offers sign-in-with-x: sign in instead of paying again (siwx.ts).
     const signedIn = await this.signIns.maybeSignIn(req, pr, managed);
     if (signedIn) return signedIn;
+    // A flood of payable 402s while this site's questions already fill the window: refused before
+    // any balance read or reservation (a site that pays automatically goes on within its budget).
+    if (!agent && (await this.deps.approvals.full(req.site))) {
+      const p = mergeSite(await policies.get(req.site), managed?.sites[siteKey(req.site)]);
+      if (!p || p.mode === 'ask' || req.embeddedFrom !== undefined) {
+        this.deps.approvals.onFlood?.(req.site);
+        return refuse('approval-flood', unaskedText('flood', req.site));
+      }
+    }
 
     const registry = await settings.registry();
     const status = await custody.status();
@@ -438,6 +447,7 @@ export class PaymentService {
     });
     if (outcome.kind === 'reject') {
       const why = 'why' in outcome ? outcome.why : 'rejected';
+      if (why === 'duplicate' || why === 'flood') return refuse('approval-' + why, unaskedText(why, req.site));
       return why === 'rejected' ? refuse('user-rejected', 'You rejected the payment.') : refuse('approval-' + why, `Approval ${why}.`);
     }
     // an embedded frame's answer is about that payment only: it neither blocks nor budgets the top site
@@ -614,7 +624,7 @@ export class PaymentService {
         ...(header.summary.authorizationId ? { authorizationId: header.summary.authorizationId } : {}),
       }),
       this.ticketsMutex(async () => {
-        const all = await ticketsItem.getValue();
+        const all = { ...(await ticketsItem.getValue()) }; // never the shared fallback object
         all[recordId] = ticket;
         await ticketsItem.setValue(all);
       }),
@@ -824,6 +834,24 @@ export class PaymentService {
         }
         const used = await chain.authorizationUsed(rec);
         if (used === true) {
+          // believed only with the transaction that used it, checked like any settlement: one
+          // RPC that answers "used" for an unused authorization must not make it settled
+          const found = await chain.authorizationTx(rec);
+          if (found && 'none' in found) {
+            if (rec.status === 'unknown') await ledger.fail(rec.id, 'The RPC says this payment was used, but shows no transaction that used it: not counted as settled until the chain shows one', { definite: false });
+            return;
+          }
+          if (found) {
+            const check = await chain.settlement(rec, found.tx);
+            if (check.state !== 'confirmed' || (await this.txSettlesAnother(found.tx, rec.id))) {
+              if (rec.status === 'unknown' && check.state === 'mismatch') await ledger.fail(rec.id, `The transaction that used this payment ${shortTx(found.tx)} is not this payment: ${check.reason}`, { definite: false });
+              return;
+            }
+            await this.commit(rec.id, { txHash: found.tx, network: rec.network, payer: rec.payer ?? '', confirmedBy: 'chain', ...(check.amount !== undefined ? { settledAmount: check.amount } : {}) });
+            settled++;
+            return;
+          }
+          // the rail cannot look the transaction up (Permit2 nonces, RPC log limits): the state stands
           await this.commit(rec.id, { txHash: '', network: rec.network, payer: rec.payer ?? '', confirmedBy: 'chain' });
           settled++;
         } else if (used === false) {
@@ -881,7 +909,7 @@ export class PaymentService {
 
   private async dropTicket(id: string): Promise<void> {
     await this.ticketsMutex(async () => {
-      const all = await ticketsItem.getValue();
+      const all = { ...(await ticketsItem.getValue()) };
       const now = Date.now();
       delete all[id];
       for (const [k, t] of Object.entries(all)) if (t.validUntil < now) delete all[k];

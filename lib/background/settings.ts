@@ -282,7 +282,7 @@ export class Settings {
       const repeat = this.lastLine?.text === text && now - this.lastLine.at < REPEAT_MS;
       this.lastLine = { text, at: now };
       if (repeat) return false;
-      const list = await activityItem.getValue();
+      const list = [...(await activityItem.getValue())]; // a copy: never the shared fallback
       list.unshift({ id: crypto.randomUUID(), at: Date.now(), level, text });
       await activityItem.setValue(list.slice(0, MAX_ACTIVITY));
       return true;

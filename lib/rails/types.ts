@@ -366,6 +366,13 @@ export interface Rail<A extends TrustedAsset = TrustedAsset, O extends PayableOp
    * undefined = the rail cannot tell without a transaction id, or the chain could not be asked.
    */
   readAuthorizationUsed?(q: { asset: A; from: string; nonce: string; rpcUrl: string; timeoutMs: number }): Promise<boolean | undefined>;
+  /**
+   * The transaction that used this authorization, from the chain's own event (EIP-3009
+   * `AuthorizationUsed(from, nonce)`), to check before a "used" answer is believed:
+   * `{ tx }` found; `{ none: true }` the RPC shows no such event (so its "used" is unproven);
+   * undefined = the rail cannot look it up, or the RPC would not answer (e.g. log range limits).
+   */
+  findAuthorizationTx?(q: { asset: A; from: string; nonce: string; rpcUrl: string; timeoutMs: number }): Promise<{ tx: string } | { none: true } | undefined>;
   /** Built-in public RPC for a network, if any. */
   defaultRpcUrl(network: string): string | undefined;
   /** Explorer link of a settled transaction on a public network. */

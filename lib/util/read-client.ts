@@ -36,6 +36,10 @@ export function createReadClient(transport: Transport) {
     getGasPrice: () => getGasPrice(c),
     getTransactionReceipt: (args: Parameters<typeof getTransactionReceipt>[1]) => getTransactionReceipt(c, args),
     readContract: ((args: Parameters<typeof readContract>[1]) => readContract(c, args)) as ReadContract,
+    /** raw `eth_getLogs` (topics filtered by the caller; no ABI decoding pulled in) */
+    getRawLogs: (filter: { address: `0x${string}`; topics: (`0x${string}` | null)[]; fromBlock: `0x${string}` | 'earliest'; toBlock: 'latest' }) =>
+      c.request({ method: 'eth_getLogs', params: [filter] } as never) as Promise<{ transactionHash: `0x${string}` | null; removed?: boolean; topics: `0x${string}`[] }[]>,
+    getBlockNumber: () => c.request({ method: 'eth_blockNumber' } as never).then((h) => BigInt(h as string)),
   };
 }
 

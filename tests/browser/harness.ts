@@ -58,6 +58,14 @@ export interface ExtensionBrowser {
    * background answers again.
    */
   restartBackground(): Promise<void>;
+  /**
+   * What a browser restart does to the extension: Chromium closes the whole browser and starts it
+   * again on the same profile (storage.local kept; storage.session, memory and the worker gone;
+   * every page closed); Firefox reloads the extension (a temporary add-on does not survive a real
+   * Firefox restart; the reload clears storage.session the same way). Resolves once the
+   * background answers again.
+   */
+  restartBrowser(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,7 +106,7 @@ function wrapPw(p: PwPage): TestPage {
 
 export async function launchChromium(dir = extensionDir('chromium')): Promise<ExtensionBrowser> {
   const userDir = mkdtempSync(path.join(tmpdir(), 'x402-chromium-'));
-  const ctx: BrowserContext = await chromium.launchPersistentContext(userDir, {
+  const launch = () => chromium.launchPersistentContext(userDir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: false,
     args: [
@@ -114,6 +122,7 @@ export async function launchChromium(dir = extensionDir('chromium')): Promise<Ex
       '--disable-sync',
     ],
   });
+  let ctx: BrowserContext = await launch();
   const sw: Worker = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker', { timeout: 15_000 }));
   const id = new URL(sw.url()).host;
   const origin = `chrome-extension://${id}`;
@@ -173,6 +182,12 @@ export async function launchChromium(dir = extensionDir('chromium')): Promise<Ex
     restartBackground: async () => {
       await api.stopServiceWorker();
       await until(async () => (await api.call('wallet.status')).ok, 15_000, 'the restarted service worker');
+    },
+    restartBrowser: async () => {
+      await ctx.close();
+      ctx = await launch();
+      caller = null;
+      await until(async () => (await api.call('wallet.status')).ok, 20_000, 'the restarted browser');
     },
     close: async () => {
       await ctx.close();
@@ -304,6 +319,7 @@ export async function launchFirefox(
       caller = null;
       await until(async () => (await api.call('wallet.status')).ok, 20_000, 'the reloaded extension');
     },
+    restartBrowser: () => api.restartBackground(),
     close: async () => {
       await browser.close();
     },

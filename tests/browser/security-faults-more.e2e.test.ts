@@ -8,8 +8,10 @@
  *  - the facilitator answers slower than the resource server waits (it settles on chain; the
  *    server gives up);
  *  - the RPC lies: a receipt of another payment (same payer, payee, amount — another
- *    authorization), a Transfer of the wrong amount, a wrong chain id; and the RPC is slow;
+ *    authorization), a Transfer of the wrong amount, a wrong chain id, an unused authorization
+ *    reported used; and the RPC is slow;
  *  - browser storage refuses the payment's writes (quota exhausted, test-build hook);
+ *  - the browser restarts while a payment's outcome is unknown (storage.session cleared);
  *  - the background dies with an approval open (before anything is reserved or signed), and
  *    after the paid retry left, before its settlement is heard of.
  */
@@ -24,7 +26,9 @@ import { answerApproval, balances, historyFor, isApproval, PASSWORD, type Histor
 const SERVER_WAIT_MS = 5_000;
 const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 
-type Lie = 'honest' | 'other-receipt' | 'wrong-amount' | 'wrong-chain' | 'slow';
+type Lie = 'honest' | 'other-receipt' | 'wrong-amount' | 'wrong-chain' | 'slow' | 'auth-used';
+/** EIP-3009 authorizationState(address,bytes32) */
+const AUTHORIZATION_STATE = '0xe94a0102';
 
 /** A JSON-RPC proxy in front of anvil that lies as told (batches included: the wallet batches). */
 async function lyingRpc(upstream: string) {
@@ -34,6 +38,9 @@ async function lyingRpc(upstream: string) {
     state.calls++;
     if (state.lie === 'wrong-chain' && m.method === 'eth_chainId') return { jsonrpc: '2.0', id: m.id, result: '0x1' };
     if (state.lie === 'other-receipt' && m.method === 'eth_getTransactionReceipt' && state.otherTx) return forward({ ...m, params: [state.otherTx] });
+    // "this authorization was used" for every authorization (the chain's logs stay honest)
+    if (state.lie === 'auth-used' && m.method === 'eth_call' && String((m.params?.[0] as { data?: string; input?: string })?.data ?? (m.params?.[0] as { input?: string })?.input ?? '').startsWith(AUTHORIZATION_STATE))
+      return { jsonrpc: '2.0', id: m.id, result: `0x${'0'.repeat(63)}1` };
     const r = (await forward(m)) as { result?: { logs?: { topics: string[]; data: string }[] } };
     if (state.lie === 'wrong-amount' && m.method === 'eth_getTransactionReceipt' && r.result?.logs)
       for (const l of r.result.logs) if (l.topics[0] === TRANSFER_TOPIC) l.data = `0x${(BigInt(l.data) + 1n).toString(16).padStart(64, '0')}`;
@@ -177,6 +184,25 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       });
     }, 90_000);
 
+    it('the browser restarts while a payment\'s outcome is unknown: after it, the same authorization is re-sent (never signed again) and settles once', async () => {
+      const { w, ext } = suite;
+      await onePurchase('browser restart', async (ids) => {
+        const settles = w.net.v2.facilitatorCalls().settle;
+        w.net.v2.garbleNextSettles(['shape']);
+        expect(await get(page)).not.toBe(200);
+        await waitFor(async () => ((await fresh(ext, url, ids))[0]?.status === 'unknown' ? true : undefined), 'unknown');
+        // Chromium: the whole browser closes and starts on the same profile; Firefox: the extension
+        // reloads. Both clear storage.session and the wallet's memory.
+        await ext.restartBrowser();
+        const st = await ext.call<{ unlocked: boolean }>('wallet.status');
+        expect(st.value?.unlocked, 'a restart locks the wallet').toBe(false);
+        expect((await ext.call('wallet.unlock', { password: PASSWORD })).ok).toBe(true);
+        page = await suite.open(w.net.v2.url('/page'));
+        expect(await get(page)).toBe(200); // the stored signature, re-sent
+        expect(w.net.v2.facilitatorCalls().settle).toBe(settles + 2);
+      });
+    }, 120_000);
+
     it('the facilitator is slower than the server waits (it settles; the server gives up): unknown, then settled from the chain, never twice', async () => {
       const { w, ext } = suite;
       await onePurchase('slow facilitator', async (ids) => {
@@ -237,6 +263,33 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
         await rpc.close();
       }
     }, 180_000);
+
+    it('the RPC says an unused authorization was used: not settled on its word (no transaction used it), said why; the re-sent payment settles once', async () => {
+      const { w, ext } = suite;
+      const tokens = (await ext.call<{ playgroundTokens: any[] }>('settings.get')).value!.playgroundTokens;
+      const honest = tokens.find((t) => t.chainId === w.net.v2.chainId)!.rpcUrl as string;
+      const rpc = await lyingRpc(honest);
+      try {
+        expect((await ext.call('settings.update', { playgroundTokens: tokens.map((t) => (t.chainId === w.net.v2.chainId ? { ...t, rpcUrl: rpc.url } : t)) })).ok).toBe(true);
+        await onePurchase('rpc says used', async (ids) => {
+          w.net.v2.garbleNextSettles(['shape']); // nothing settles; the outcome is unknown
+          expect(await get(page)).not.toBe(200);
+          await waitFor(async () => ((await fresh(ext, url, ids))[0]?.status === 'unknown' ? true : undefined), 'unknown');
+          rpc.state.lie = 'auth-used';
+          await fireSweep(ext);
+          const [r] = await waitFor(async () => {
+            const f = await fresh(ext, url, ids);
+            return f[0] && /shows no transaction that used it/.test(f[0].errorReason ?? '') ? f : undefined;
+          }, 'the reconciliation to refuse the RPC\'s word');
+          expect(r!.status).toBe('unknown');
+          rpc.state.lie = 'honest';
+          expect(await get(page)).toBe(200); // the same authorization, re-sent
+        });
+      } finally {
+        await ext.call('settings.update', { playgroundTokens: tokens });
+        await rpc.close();
+      }
+    }, 120_000);
 
     it('storage refuses the payment\'s writes: nothing is signed or sent without its record, the page and the activity list say why; the next attempt pays once', async () => {
       const { w, ext } = suite;
@@ -315,7 +368,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
 
     afterAll(() => {
       console.log(
-        `[security] ${kind} payment-path faults (more): ${counts.cases} cases (facilitator non-JSON after settling, wrong shape, slower than the server waits; RPC other receipt, wrong amount, wrong chain id, slow; storage refusing the reservation and the signed write; background killed with an approval open and after the retry left), ${counts.lost} lost records, ${counts.double} double settlements, ${counts.resigned} blind re-signs`,
+        `[security] ${kind} payment-path faults (more): ${counts.cases} cases (facilitator non-JSON after settling, wrong shape, browser restart with the outcome unknown, slower than the server waits; RPC other receipt, wrong amount, wrong chain id, slow, an unused authorization reported used; storage refusing the reservation and the signed write; background killed with an approval open and after the retry left), ${counts.lost} lost records, ${counts.double} double settlements, ${counts.resigned} blind re-signs`,
       );
     });
   });

@@ -369,17 +369,47 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
         (r) => r.all402 && r.notices >= 1 && r.notices <= 3 && r.windows === 0,
       ]);
       attacks.push([
-        're-sending the same purchase 10 times at once: one window, one decision, nothing paid',
+        're-sending the same purchase 10 times at once: one window, one question, nothing paid',
         async () => {
           const all = page.evaluate(() => Promise.all(Array.from({ length: 10 }, () => fetch('/ok').then((r) => r.status))));
           const win = await ext.waitForPage(isApproval(ext), 20_000);
-          await until(async () => ((await ext.call<unknown[]>('approvals.list')).value ?? []).length === 10, '10 queued approvals');
+          await until(async () => ((await ext.call<unknown[]>('approvals.list')).value ?? []).length === 1, 'the queued approval');
+          await new Promise((r) => setTimeout(r, 1_000)); // the nine others are refused, never queued
+          const queued = ((await ext.call<unknown[]>('approvals.list')).value ?? []).length;
           const windows = (await ext.pages(isApproval(ext))).length;
-          await win.close(); // closing the window rejects every waiting one
+          await win.close(); // closing the window rejects the waiting one
           const statuses = await all;
-          return { windows, statuses };
+          return { windows, queued, statuses };
         },
-        (r) => r.windows === 1 && r.statuses.every((s: number) => s === 402),
+        (r) => r.windows === 1 && r.queued === 1 && r.statuses.every((s: number) => s === 402),
+      ]);
+      attacks.push([
+        'a flood of 1,000 payable 402s at once (ask mode): 10 questions, the rest refused at once with one notice, one window, the page stays responsive',
+        async () => {
+          const seen = new Set((await activity()).map((a) => a.id));
+          const t0 = Date.now();
+          const all = page.evaluate(() => {
+            const w = window as unknown as { floodDone?: number };
+            w.floodDone = 0;
+            return Promise.all(Array.from({ length: 1000 }, (_, i) => fetch(`/ok?item=${i}`).then((r) => (w.floodDone!++, r.status), () => (w.floodDone!++, 0))));
+          });
+          const win = await ext.waitForPage(isApproval(ext), 20_000);
+          // all but the ten asked are answered (refused) without anyone deciding
+          await until(async () => (await page.evaluate(() => (window as unknown as { floodDone?: number }).floodDone ?? 0)) >= 990, '990 refused at once', 150_000);
+          const refusedMs = Date.now() - t0;
+          const queued = ((await ext.call<unknown[]>('approvals.list')).value ?? []).length;
+          const windows = (await ext.pages(isApproval(ext))).length;
+          const t1 = Date.now();
+          const other = await page.evaluate(() => fetch('/page').then((r) => r.status));
+          const responsiveMs = Date.now() - t1;
+          await win.close();
+          const statuses = await all;
+          const fresh = (await activity()).filter((a) => !seen.has(a.id) && /asked for more payments at once/.test(a.text));
+          const r = { queued, windows, refusedMs, responsiveMs, other, notices: fresh.length, all402: statuses.every((s: number) => s === 402) };
+          console.log(`[security] ${kind} payable flood: 1,000 payable 402s in ask mode → ${queued} asked, ${1000 - queued} refused unasked in ${refusedMs} ms, ${windows} window, ${fresh.length} notice, another request ${responsiveMs} ms`);
+          return r;
+        },
+        (r) => r.queued === 10 && r.windows === 1 && r.other === 200 && r.responsiveMs < 5_000 && r.notices >= 1 && r.notices <= 3 && r.all402,
       ]);
       const failures: string[] = [];
       for (const [name, run, safe] of attacks) {
@@ -401,7 +431,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect(hostile.ok().withPayment - ok0.withPayment).toBe(0);
       expect(attacks.length).toBeGreaterThanOrEqual(25);
       console.log(`[security] ${kind} hostile pages: ${attacks.length} attacks, 0 succeeded`);
-    }, 300_000);
+    }, 480_000);
 
     it('the background logs of the whole run hold no key, phrase, password, signature or payment payload', async () => {
       const { net } = w;

@@ -7,7 +7,7 @@
 import { PERMIT2_ADDRESS } from '@x402/evm';
 import { custom, decodeFunctionData, parseAbi, encodeAbiParameters, encodeEventTopics, erc20Abi, numberToHex, pad, type EIP1193RequestFn } from 'viem';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readEvmAuthorizationUsed, readEvmSettlement } from '../../lib/rails/evm/balance';
+import { findEvmAuthorizationTx, readEvmAuthorizationUsed, readEvmSettlement } from '../../lib/rails/evm/balance';
 import { localPlaygroundAsset } from '../../lib/rails/evm/assets';
 import { readSvmSettlement } from '../../lib/rails/svm/balance';
 import { localSvmPlaygroundAsset, SOLANA_DEVNET } from '../../lib/rails/svm/assets';
@@ -161,5 +161,45 @@ describe('Solana: readSettlement (getTransaction + token balances, cluster check
     expect(await readSvmSettlement({ ...sq, tx: '0xdeadbeef' })).toMatchObject({ state: 'mismatch' });
     // base58 of more than 64 bytes is not a signature (an RPC error must not let the server's word through)
     expect(await readSvmSettlement({ ...sq, tx: 'z'.repeat(90) })).toMatchObject({ state: 'mismatch', reason: expect.stringMatching(/malformed/) });
+  });
+});
+
+describe('EVM: the transaction that used an EIP-3009 authorization (AuthorizationUsed event)', () => {
+  const NONCE = `0x${'5a'.repeat(32)}`;
+  const USED_TOPIC = '0x98de503528ee59b575ef0c0a2576a82497bfc029a5685b209e9ec333479b10a5';
+  const aq = { asset, from: FROM, nonce: NONCE, rpcUrl: 'http://127.0.0.1:1/', timeoutMs: 1_000 };
+  function logsNode(opts: { chainId?: number; head?: bigint; logs?: unknown[] | 'refuse' }) {
+    const filters: any[] = [];
+    const request = (async ({ method, params }: { method: string; params?: any[] }) => {
+      if (method === 'eth_chainId') return numberToHex(opts.chainId ?? 31337);
+      if (method === 'eth_blockNumber') return numberToHex(opts.head ?? 500_000n);
+      if (method === 'eth_getLogs') {
+        filters.push(params![0]);
+        if (opts.logs === 'refuse') throw new Error('query exceeds max block range');
+        return opts.logs ?? [];
+      }
+      throw new Error(`unexpected ${method}`);
+    }) as EIP1193RequestFn;
+    return { transport: () => custom({ request }, { retryCount: 0 }), filters };
+  }
+  it('asks the token for AuthorizationUsed(payer, nonce) over the last 100,000 blocks and returns the transaction', async () => {
+    const n = logsNode({ logs: [{ transactionHash: TX, removed: false, topics: [] }] });
+    expect(await findEvmAuthorizationTx(aq, n.transport)).toEqual({ tx: TX });
+    expect(n.filters[0]).toMatchObject({ address: TOKEN, fromBlock: numberToHex(400_000n), toBlock: 'latest' });
+    expect(n.filters[0].topics).toEqual([USED_TOPIC, pad(FROM.toLowerCase() as `0x${string}`), NONCE]);
+  });
+  it('no such event → { none } (the RPC\'s "used" is unproven); removed logs do not count', async () => {
+    expect(await findEvmAuthorizationTx(aq, logsNode({ logs: [] }).transport)).toEqual({ none: true });
+    expect(await findEvmAuthorizationTx(aq, logsNode({ logs: [{ transactionHash: TX, removed: true, topics: [] }] }).transport)).toEqual({ none: true });
+  });
+  it('cannot tell (undefined) when the RPC refuses the range, serves another chain, or the nonce is not an EIP-3009 nonce', async () => {
+    expect(await findEvmAuthorizationTx(aq, logsNode({ logs: 'refuse' }).transport)).toBeUndefined();
+    expect(await findEvmAuthorizationTx(aq, logsNode({ chainId: 1 }).transport)).toBeUndefined();
+    expect(await findEvmAuthorizationTx({ ...aq, nonce: 'permit2:7' }, logsNode({}).transport)).toBeUndefined();
+  });
+  it('a young chain is searched from block 0', async () => {
+    const n = logsNode({ head: 42n, logs: [] });
+    await findEvmAuthorizationTx(aq, n.transport);
+    expect(n.filters[0].fromBlock).toBe('0x0');
   });
 });

@@ -91,7 +91,7 @@ describe('PaymentService: one purchase, one payment id', () => {
     /** the earlier attempt's outcome became unknown and its authorization can no longer be re-sent */
     const lose = async (ticket: string) => {
       await ledger.fail(ticket, 'Outcome unknown (HTTP 502)', { definite: false });
-      await storage.setItem('session:tickets', {});
+      await storage.setItem('local:tickets', {});
     };
     return { pay, lose, ledger };
   }
@@ -112,7 +112,7 @@ describe('PaymentService: one purchase, one payment id', () => {
     const t = await setup();
     const first = await t.pay();
     await t.ledger.commit(first.ticket, { txHash: `0x${'ab'.repeat(32)}`, network: 'eip155:31337', payer: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' });
-    await storage.setItem('session:tickets', {});
+    await storage.setItem('local:tickets', {});
     const second = await t.pay();
     expect(second.id).not.toBe(first.id);
     await t.lose(second.ticket);

@@ -29,7 +29,8 @@ async function signedRecord(l: Ledger, nonce?: string): Promise<PaymentRecord> {
 function service(l: Ledger, chain: Partial<ChainTruth>) {
   const deps = {
     ledger: l,
-    chain: chain as ChainTruth,
+    // a rail that cannot look up the using transaction unless the test says so
+    chain: { authorizationTx: async () => undefined, ...chain } as ChainTruth,
     timeZone: () => 'UTC',
     policies: { get: async () => undefined, getGlobal: async () => ({}) },
     settings: { notify: async () => undefined },
@@ -59,6 +60,31 @@ describe('reconcile: the chain decides unseen outcomes', () => {
     const svc = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async (r) => r.authorizationId === `0x${'11'.repeat(32)}` });
     expect(await svc.reconcile()).toEqual({ checked: 1, settled: 1, released: 0 });
     expect(await l.get(rec.id)).toMatchObject({ status: 'settled', confirmedBy: 'chain' });
+  });
+
+  it('"used" is believed only with the transaction that used it: an RPC that shows none leaves the payment unknown, said why', async () => {
+    const l = new Ledger();
+    const rec = await signedRecord(l, `0x${'12'.repeat(32)}`);
+    await l.fail(rec.id, 'Outcome unknown (HTTP 502)', { definite: false });
+    const svc = service(l, { settlement: async () => ({ state: 'not-found' }), authorizationUsed: async () => true, authorizationTx: async () => ({ none: true }) });
+    expect(await svc.reconcile()).toEqual({ checked: 1, settled: 0, released: 0 });
+    expect(await l.get(rec.id)).toMatchObject({ status: 'unknown', errorReason: expect.stringMatching(/says this payment was used, but shows no transaction/) });
+  });
+
+  it('the transaction that used the authorization settles it when it is this payment (its hash recorded), not when it is another', async () => {
+    const l = new Ledger();
+    const good = await signedRecord(l, `0x${'13'.repeat(32)}`);
+    const bad = await signedRecord(l, `0x${'14'.repeat(32)}`);
+    const txGood = `0x${'c1'.repeat(32)}`;
+    const txBad = `0x${'c2'.repeat(32)}`;
+    const svc = service(l, {
+      settlement: async (_r, t): Promise<SettlementCheck> => (t === txGood ? { state: 'confirmed' } : { state: 'mismatch', reason: 'the transaction moves no USDC from the payer to the payee for this amount' }),
+      authorizationUsed: async () => true,
+      authorizationTx: async (r) => ({ tx: r.id === good.id ? txGood : txBad }),
+    });
+    expect(await svc.reconcile()).toEqual({ checked: 2, settled: 1, released: 0 });
+    expect(await l.get(good.id)).toMatchObject({ status: 'settled', txHash: txGood, confirmedBy: 'chain' });
+    expect((await l.get(bad.id))!.status).not.toBe('settled');
   });
 
   it('a claimed hash the chain does not confirm does not stop the authorization check; the first claim is kept', async () => {

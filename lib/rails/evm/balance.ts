@@ -167,3 +167,38 @@ export async function readEvmAuthorizationUsed(
     return undefined;
   }
 }
+
+/** keccak256("AuthorizationUsed(address,bytes32)"): EIP-3009's event, emitted by the token. */
+const AUTHORIZATION_USED_TOPIC = '0x98de503528ee59b575ef0c0a2576a82497bfc029a5685b209e9ec333479b10a5';
+/** How far back the event is looked for (≈ 2.3 days of 2-s blocks; RPCs that limit ranges refuse → undefined). */
+export const AUTHORIZATION_LOG_BLOCKS = 100_000n;
+
+/**
+ * The transaction that used an EIP-3009 authorization, from the token's `AuthorizationUsed`
+ * event (topics: authorizer, nonce), so a "used" answer from `authorizationState` is only
+ * believed with the transaction that used it (which the caller then checks like any settlement).
+ * Permit2 nonces have no such event: undefined. Never throws.
+ */
+export async function findEvmAuthorizationTx(
+  q: { asset: EvmAsset; from: string; nonce: string; rpcUrl: string; timeoutMs: number },
+  transport: TransportFactory = defaultTransport,
+): Promise<{ tx: string } | { none: true } | undefined> {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(q.nonce)) return undefined;
+  try {
+    const c = client(q.rpcUrl, q.timeoutMs, transport);
+    const [chainId, head] = await Promise.all([c.getChainId(), c.getBlockNumber()]);
+    if (chainId !== q.asset.chainId) return undefined;
+    const from = head > AUTHORIZATION_LOG_BLOCKS ? head - AUTHORIZATION_LOG_BLOCKS : 0n;
+    const logs = await c.getRawLogs({
+      address: getAddress(q.asset.address),
+      topics: [AUTHORIZATION_USED_TOPIC, `0x${getAddress(q.from).slice(2).toLowerCase().padStart(64, '0')}`, q.nonce.toLowerCase() as `0x${string}`],
+      fromBlock: `0x${from.toString(16)}`,
+      toBlock: 'latest',
+    });
+    if (!Array.isArray(logs)) return undefined;
+    const hit = logs.find((l) => !l.removed && typeof l.transactionHash === 'string' && /^0x[0-9a-fA-F]{64}$/.test(l.transactionHash));
+    return hit ? { tx: hit.transactionHash! } : { none: true };
+  } catch {
+    return undefined;
+  }
+}

@@ -3,7 +3,7 @@ import { isAddress } from 'viem';
 import type { EvmAsset, EvmOption, EvmSigner, Rail } from '../types.ts';
 import { V1_EVM_CAIP2, checkEvmAsset, defaultEvmAssets, evmChainIdOf, evmNetworkName, localPlaygroundAsset } from './assets.ts';
 import { DEFAULT_RPC_URLS, isTestNetwork } from '../networks.ts';
-import { readEvmAuthorizationUsed, readEvmBalance, readEvmSettlement } from './balance.ts';
+import { findEvmAuthorizationTx, readEvmAuthorizationUsed, readEvmBalance, readEvmSettlement } from './balance.ts';
 import { createEvmPayment } from './payment.ts';
 import { evaluateEvmOption } from './validate.ts';
 
@@ -37,6 +37,7 @@ export const evmRail: Rail<EvmAsset, EvmOption, EvmSigner> = {
   readBalance: (q) => readEvmBalance(q),
   readSettlement: (q) => readEvmSettlement(q),
   readAuthorizationUsed: (q) => readEvmAuthorizationUsed(q),
+  findAuthorizationTx: (q) => findEvmAuthorizationTx(q),
   defaultRpcUrl: (network) => (network.startsWith('eip155:') ? DEFAULT_RPC_URLS[network] : undefined),
   explorerTxUrl: (network, tx) => (EXPLORERS[network] && /^0x[0-9a-fA-F]{64}$/.test(tx) ? EXPLORERS[network] + tx : undefined),
 };

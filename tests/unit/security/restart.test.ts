@@ -5,6 +5,8 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
 import { PaymentService, type PayRequest } from '../../../lib/background/payments';
 import { header, offer, paymentWorld, SITE } from './harness';
 
@@ -34,6 +36,40 @@ describe('worker restart between signing and the outcome', () => {
     expect(w.signatures() - signatures).toBe(0);
     expect(await w.ledger.list({ limit: 10 })).toHaveLength(1);
     console.log('[security] payment-path faults (worker restart after signing, unit): the same signature re-sent, 0 blind re-signs, 0 records lost');
+  });
+
+  it('a browser restart (session storage cleared, wallet locked) with an undecided payment: the stored signature is re-sent, never a second one', async () => {
+    const w = await paymentWorld();
+    await w.auto();
+    const a = await w.pay({ doc: offer() });
+    expect(a.action).toBe('retry');
+    const [rec] = await w.ledger.list({ limit: 10 });
+    await new Promise((r) => setTimeout(r, 5));
+    // the browser closes and starts again: everything in storage.session is gone, the worker is new
+    await browser.storage.session.clear();
+    const startedAt = Date.now();
+    await w.ledger.markOrphanedSigned(startedAt + 1);
+    const restarted = new PaymentService({ custody: w.custody, ledger: w.ledger, policies: w.policies, approvals: w.approvals, settings: w.settings, timeZone: () => 'UTC', watch: () => undefined });
+    const signatures = w.signatures();
+    const b = await restarted.pay({ kind: 'request', site: SITE, url: `${SITE}/api`, method: 'GET', sources: { header: header(offer()) } } as PayRequest);
+    expect(b).toMatchObject({ action: 'retry', ticket: rec!.id });
+    expect(b.action === 'retry' && a.action === 'retry' && b.headerValue === a.headerValue).toBe(true);
+    expect(w.signatures() - signatures).toBe(0);
+    expect(await w.ledger.list({ limit: 10 })).toHaveLength(1);
+    console.log('[security] payment-path faults (browser restart after signing, unit): the same signature re-sent, 0 blind re-signs, 0 records lost');
+  });
+
+  it('a payment the server refused leaves no stored signature behind in storage.local', async () => {
+    const w = await paymentWorld();
+    await w.auto();
+    expect((await w.pay({ doc: offer() })).action).toBe('retry');
+    const [rec] = await w.ledger.list({ limit: 10 });
+    const stored = async () => Object.keys((await storage.getItem<Record<string, unknown>>('local:tickets')) ?? {});
+    expect(await stored()).toContain(rec!.id);
+    expect(await storage.getItem('session:tickets')).toBeNull();
+    await w.payments.settle(rec!.id, { status: 402 }, 'network');
+    expect((await w.ledger.get(rec!.id))!.status).not.toBe('signed');
+    expect(await stored()).not.toContain(rec!.id);
   });
 
   it('a payment signed by the running worker is not touched (a second tab paying at once still gets its own purchase)', async () => {
