@@ -147,7 +147,7 @@ function printSecurityTable(lines: string[]): void {
   if (lines.length === 0) return;
   const rows: [string, RegExp, string][] = [
     ['hostile 402 servers (v1, v2, EVM/Solana/TRON)', /hostile servers/, '≥ 60 cases per mode, ask + auto, both browsers; 0 signatures'],
-    ['hostile pages', /hostile pages/, '≥ 25 attacks per browser, 0 succeed'],
+    ['hostile pages', /hostile pages|payable flood/, '≥ 25 attacks per browser, 0 succeed; a flood of 1,000 payable 402s: ≤ 10 questions, one notice'],
     ['faults on the payment path', /payment-path faults/, '0 lost records, 0 double settlements, 0 blind re-signs'],
     ['background logs scanned for secrets', /log lines scanned/, '0 secrets'],
     ['property-based fuzzing', /fuzz inputs/, '≥ 10,000 inputs per parser/validator; no throw, no signable invalid input'],

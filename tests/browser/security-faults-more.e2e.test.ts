@@ -157,6 +157,14 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       return recs[0]!;
     }
 
+    /** a purchase whose facilitator answers JSON of the wrong shape (nothing settles): its outcome is unknown */
+    async function unknownOutcome(ids: Set<string>) {
+      const { w, ext } = suite;
+      w.net.v2.garbleNextSettles(['shape']);
+      expect(await get(page)).not.toBe(200);
+      await waitFor(async () => ((await fresh(ext, url, ids))[0]?.status === 'unknown' ? true : undefined), 'unknown');
+    }
+
     it('the facilitator settles on chain, then answers a non-JSON page: unknown (counted, said why), then settled from the chain', async () => {
       const { w, ext } = suite;
       await onePurchase('garbage after settling', async (ids) => {
@@ -176,9 +184,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const { w, ext } = suite;
       await onePurchase('wrong shape', async (ids) => {
         const settles = w.net.v2.facilitatorCalls().settle;
-        w.net.v2.garbleNextSettles(['shape']);
-        expect(await get(page)).not.toBe(200);
-        await waitFor(async () => ((await fresh(ext, url, ids))[0]?.status === 'unknown' ? true : undefined), 'unknown');
+        await unknownOutcome(ids);
         expect(await get(page)).toBe(200); // the re-send
         expect(w.net.v2.facilitatorCalls().settle).toBe(settles + 2);
       });
@@ -188,9 +194,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const { w, ext } = suite;
       await onePurchase('browser restart', async (ids) => {
         const settles = w.net.v2.facilitatorCalls().settle;
-        w.net.v2.garbleNextSettles(['shape']);
-        expect(await get(page)).not.toBe(200);
-        await waitFor(async () => ((await fresh(ext, url, ids))[0]?.status === 'unknown' ? true : undefined), 'unknown');
+        await unknownOutcome(ids);
         // Chromium: the whole browser closes and starts on the same profile; Firefox: the extension
         // reloads. Both clear storage.session and the wallet's memory.
         await ext.restartBrowser();
@@ -272,9 +276,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       try {
         expect((await ext.call('settings.update', { playgroundTokens: tokens.map((t) => (t.chainId === w.net.v2.chainId ? { ...t, rpcUrl: rpc.url } : t)) })).ok).toBe(true);
         await onePurchase('rpc says used', async (ids) => {
-          w.net.v2.garbleNextSettles(['shape']); // nothing settles; the outcome is unknown
-          expect(await get(page)).not.toBe(200);
-          await waitFor(async () => ((await fresh(ext, url, ids))[0]?.status === 'unknown' ? true : undefined), 'unknown');
+          await unknownOutcome(ids);
           rpc.state.lie = 'auth-used';
           await fireSweep(ext);
           const [r] = await waitFor(async () => {

@@ -16,16 +16,20 @@ describe('worker restart between signing and the outcome', () => {
     fakeBrowser.reset();
   });
 
-  it('the restarted worker re-sends the stored signature instead of signing again; the record is marked unknown on start', async () => {
+  /**
+   * Signs one automatic payment, lets `die` do what the restart does to storage, then has a new
+   * PaymentService (the new worker) answer the site's next 402: it must re-send the same header.
+   */
+  async function restartAfterSigning(what: string, die: () => Promise<void>) {
     const w = await paymentWorld();
     await w.auto();
     const a = await w.pay({ doc: offer() });
     expect(a.action).toBe('retry');
     const [rec] = await w.ledger.list({ limit: 10 });
     expect(rec!.status).toBe('signed');
-    // the worker dies; a new one starts over the same storage (session storage survives a worker restart)
     const startedAt = Date.now() + 1;
     await new Promise((r) => setTimeout(r, 5));
+    await die();
     const restarted = new PaymentService({ custody: w.custody, ledger: w.ledger, policies: w.policies, approvals: w.approvals, settings: w.settings, timeZone: () => 'UTC', watch: () => undefined });
     await w.ledger.markOrphanedSigned(startedAt);
     expect((await w.ledger.get(rec!.id))!.status).toBe('unknown');
@@ -35,28 +39,17 @@ describe('worker restart between signing and the outcome', () => {
     expect(b.action === 'retry' && a.action === 'retry' && b.headerValue === a.headerValue).toBe(true);
     expect(w.signatures() - signatures).toBe(0);
     expect(await w.ledger.list({ limit: 10 })).toHaveLength(1);
-    console.log('[security] payment-path faults (worker restart after signing, unit): the same signature re-sent, 0 blind re-signs, 0 records lost');
+    console.log(`[security] payment-path faults (${what} after signing, unit): the same signature re-sent, 0 blind re-signs, 0 records lost`);
+  }
+
+  it('the restarted worker re-sends the stored signature instead of signing again; the record is marked unknown on start', async () => {
+    // the worker dies; a new one starts over the same storage (session storage survives a worker restart)
+    await restartAfterSigning('worker restart', async () => undefined);
   });
 
-  it('a browser restart (session storage cleared, wallet locked) with an undecided payment: the stored signature is re-sent, never a second one', async () => {
-    const w = await paymentWorld();
-    await w.auto();
-    const a = await w.pay({ doc: offer() });
-    expect(a.action).toBe('retry');
-    const [rec] = await w.ledger.list({ limit: 10 });
-    await new Promise((r) => setTimeout(r, 5));
+  it('a browser restart (storage.session cleared) with an undecided payment: the stored signature is re-sent, never a second one', async () => {
     // the browser closes and starts again: everything in storage.session is gone, the worker is new
-    await browser.storage.session.clear();
-    const startedAt = Date.now();
-    await w.ledger.markOrphanedSigned(startedAt + 1);
-    const restarted = new PaymentService({ custody: w.custody, ledger: w.ledger, policies: w.policies, approvals: w.approvals, settings: w.settings, timeZone: () => 'UTC', watch: () => undefined });
-    const signatures = w.signatures();
-    const b = await restarted.pay({ kind: 'request', site: SITE, url: `${SITE}/api`, method: 'GET', sources: { header: header(offer()) } } as PayRequest);
-    expect(b).toMatchObject({ action: 'retry', ticket: rec!.id });
-    expect(b.action === 'retry' && a.action === 'retry' && b.headerValue === a.headerValue).toBe(true);
-    expect(w.signatures() - signatures).toBe(0);
-    expect(await w.ledger.list({ limit: 10 })).toHaveLength(1);
-    console.log('[security] payment-path faults (browser restart after signing, unit): the same signature re-sent, 0 blind re-signs, 0 records lost');
+    await restartAfterSigning('browser restart', () => browser.storage.session.clear());
   });
 
   it('a payment the server refused leaves no stored signature behind in storage.local', async () => {
