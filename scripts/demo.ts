@@ -20,10 +20,12 @@ import {
   startNetwork,
   type LocalX402Network,
 } from '../tests/fixture/network.ts';
+import { ensureBrowsers } from './browsers.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXT_DIR = path.join(ROOT, '.output', 'chrome-mv3');
-const CHROMIUM = '/usr/bin/chromium';
+/** the Chromium to launch, found (or installed) by the setup check in main() */
+let chromiumPath: string | undefined;
 
 const args = process.argv.slice(2);
 const noBuild = args.includes('--no-build');
@@ -111,14 +113,14 @@ async function launchBrowser(startUrl: string): Promise<void> {
     console.log(`No built extension at ${EXT_DIR} (run without --no-build). Not launching a browser.`);
     return;
   }
-  if (!existsSync(CHROMIUM)) {
-    console.log(`${CHROMIUM} not found. Not launching a browser.`);
+  if (!chromiumPath) {
+    console.log('No Chromium (see the setup message above): not launching a browser. The network keeps running.');
     return;
   }
   const { chromium } = await import('playwright-core');
   profileDir = mkdtempSync(path.join(os.tmpdir(), 'x402-demo-profile-'));
   ctx = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
+    executablePath: chromiumPath,
     headless: false,
     viewport: null,
     args: [
@@ -161,12 +163,15 @@ async function launchBrowser(startUrl: string): Promise<void> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  const display = !!(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  // the same check as `npm run setup`: install Chromium with apt where allowed, else say how
+  if (!noBrowser && display) chromiumPath = ensureBrowsers(['chromium'])?.chromium;
   if (!noBuild) build();
   net = await startNetwork({ fixedPorts: basePort });
   await printInfo(net);
   if (noBrowser) {
     console.log('--no-browser: the network keeps running until Ctrl-C.');
-  } else if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+  } else if (!display) {
     console.log('No display available (DISPLAY is not set): not launching a browser.');
     console.log('The network keeps running until Ctrl-C.');
   } else {

@@ -8,11 +8,14 @@
  *      (tests/supply-chain.ts), and web-ext lint of the Firefox build
  *   5. test builds of the extension for Chromium and Firefox
  *   6. browser tests (built extension in Chromium and Firefox ESR against the local network)
+ * Before step 1, when the browser tests will run, the browsers are checked (scripts/browsers.ts,
+ * the same check as `npm run setup`) and installed with apt where allowed.
  * Exits non-zero when any step fails. Later steps still run so one report shows everything.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { ensureBrowsers } from '../scripts/browsers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, '.tmp');
@@ -70,6 +73,19 @@ async function step(name: string, fn: () => Promise<Omit<StepResult, 'name' | 's
 
 const only = process.argv.slice(2);
 const want = (s: string) => only.length === 0 || only.includes(s);
+
+// The browsers come first: the same check as `npm run setup` (fast when present; apt where
+// allowed; otherwise it prints the exact command and the run stops before anything else).
+if (want('browser')) {
+  const paths = ensureBrowsers(['chromium', 'firefox']);
+  if (!paths) {
+    console.error('\nnpm test needs these browsers: install them as shown above (or run npm run setup), then run npm test again.');
+    process.exit(1);
+  }
+  // the browser tests' children launch exactly these
+  process.env.CHROMIUM_PATH = paths.chromium;
+  process.env.FIREFOX_PATH = paths.firefox;
+}
 
 if (want('typecheck'))
   await step('type check', async () => ({ ok: (await run(bin('tsc'), ['--noEmit'])).code === 0 }));

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page as PwPage, type Worker } from 'playwright-core';
 import puppeteer, { type Browser as PpBrowser, type Page as PpPage } from 'puppeteer-core';
+import { browserPath } from '../../scripts/browsers.ts';
 
 export type BrowserKind = 'chromium' | 'firefox';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -107,7 +108,7 @@ function wrapPw(p: PwPage): TestPage {
 export async function launchChromium(dir = extensionDir('chromium')): Promise<ExtensionBrowser> {
   const userDir = mkdtempSync(path.join(tmpdir(), 'x402-chromium-'));
   const launch = () => chromium.launchPersistentContext(userDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: browserPath('chromium'),
     headless: false,
     args: [
       '--headless=new',
@@ -243,7 +244,7 @@ export async function launchFirefox(
   const browser: PpBrowser = await puppeteer.launch({
     browser: 'firefox',
     // a private install (tests/browser/provision.ts) carries its own distribution/policies.json
-    executablePath: opts.executablePath ?? process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    executablePath: opts.executablePath ?? browserPath('firefox'),
     headless: true,
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_UUID }),

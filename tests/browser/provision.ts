@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FIREFOX_ID } from './harness';
+import { browserPath } from '../../scripts/browsers.ts';
 
 export const CHROMIUM_POLICY_DIR = process.env.CHROMIUM_POLICY_DIR ?? '/etc/chromium/policies/managed';
 
@@ -49,7 +50,7 @@ export interface FirefoxInstall {
 
 /** The real Firefox install directory (the one /usr/bin/firefox-esr points into). */
 function firefoxHome(): string {
-  const bin = realpathSync(process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr');
+  const bin = realpathSync(browserPath('firefox'));
   return path.dirname(bin);
 }
 
@@ -94,7 +95,7 @@ export function firefoxWithPolicy(policy: object): FirefoxInstall {
     writeFileSync(file, JSON.stringify({ policies: { '3rdparty': { Extensions: { [FIREFOX_ID]: p } } } }, null, 2));
   };
   write(policy);
-  const exe = path.join(copy, path.basename(realpathSync(process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr')));
+  const exe = path.join(copy, path.basename(realpathSync(browserPath('firefox'))));
   if (!existsSync(exe)) throw new Error(`no firefox binary in ${copy}`);
   return { executablePath: exe, write, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
