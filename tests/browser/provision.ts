@@ -8,7 +8,7 @@
  *    make a private install (hard-link copy, no disk used) with its own policies.json.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,21 @@ import { FIREFOX_ID } from './harness';
 import { browserPath } from '../../scripts/browsers.ts';
 
 export const CHROMIUM_POLICY_DIR = process.env.CHROMIUM_POLICY_DIR ?? '/etc/chromium/policies/managed';
+
+/**
+ * Why Chromium cannot be given a managed policy here, or null when it can: Linux Chromium reads
+ * managed policies only from a system folder (root's), so a normal user's `npm test` skips the
+ * Chromium agent tests with this reason (Firefox's policy goes into a private copy of Firefox).
+ */
+export function chromiumPolicyUnavailable(): string | null {
+  try {
+    mkdirSync(CHROMIUM_POLICY_DIR, { recursive: true });
+    accessSync(CHROMIUM_POLICY_DIR, constants.W_OK);
+    return null;
+  } catch {
+    return `Chromium reads managed policies only from ${CHROMIUM_POLICY_DIR}, which this user cannot write (run as root, or set CHROMIUM_POLICY_DIR to a folder Chromium reads)`;
+  }
+}
 
 /** The id Chromium gives an unpacked extension loaded from `dir`: sha256(path) → 32 hex digits, 0-f → a-p. */
 export function chromiumExtensionId(dir: string): string {
