@@ -393,10 +393,10 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
             w.floodDone = 0;
             return Promise.all(Array.from({ length: 1000 }, (_, i) => fetch(`/ok?item=${i}`).then((r) => (w.floodDone!++, r.status), () => (w.floodDone!++, 0))));
           });
-          const win = await ext.waitForPage(isApproval(ext), 20_000);
           // all but the ten asked are answered (refused) without anyone deciding
           await until(async () => (await page.evaluate(() => (window as unknown as { floodDone?: number }).floodDone ?? 0)) >= 990, '990 refused at once', 150_000);
           const refusedMs = Date.now() - t0;
+          const win = await ext.waitForPage(isApproval(ext), 30_000);
           const queued = ((await ext.call<unknown[]>('approvals.list')).value ?? []).length;
           const windows = (await ext.pages(isApproval(ext))).length;
           const t1 = Date.now();
@@ -414,7 +414,10 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const failures: string[] = [];
       for (const [name, run, safe] of attacks) {
         const r = await run().catch((e) => ({ error: String(e) }));
-        if (!safe(r)) failures.push(`${name}: ${JSON.stringify(r).slice(0, 300)}`);
+        if (!safe(r)) {
+          failures.push(`${name}: ${JSON.stringify(r).slice(0, 300)}`);
+          console.warn(`[attack] ${kind} ${failures.at(-1)}`);
+        }
         const pending = (await ext.call<unknown[]>('approvals.list')).value ?? [];
         if (pending.length) {
           failures.push(`${name}: left ${pending.length} approvals waiting`);
