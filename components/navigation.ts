@@ -5,8 +5,9 @@ export async function openOnboarding(): Promise<void> {
   await browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') });
 }
 
-export async function openOptions(): Promise<void> {
-  await browser.tabs.create({ url: browser.runtime.getURL('/options.html') });
+/** The options page, at one of its sections ('sites', 'history', 'settings', …) when given. */
+export async function openOptions(section?: string): Promise<void> {
+  await browser.tabs.create({ url: browser.runtime.getURL('/options.html') + (section ? `#${section}` : '') });
 }
 
 /** The approval window (a small popup window; a tab if windows are unavailable, e.g. Android). */

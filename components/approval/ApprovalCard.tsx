@@ -5,7 +5,9 @@ import { defaultAllowanceUsd } from '../../lib/ui/allowance';
 import { formatCountdown, formatSeconds } from '../../lib/ui/format';
 import { allowanceText, feePayerText, feeText, totalText } from '../../lib/ui/rails';
 import { formatUsd, formatUsdPlain, tryParseUsd } from '../../lib/policy/money';
-import { amountText, optionAmountText } from '../AmountView';
+import { AmountView, amountText, localAmount } from '../AmountView';
+import { Network } from '../Network';
+import { S } from '../strings';
 import { UptoNote } from './UptoNote';
 import { SponsoredPermit } from './SponsoredPermit';
 import { ErrorText } from '../ErrorText';
@@ -149,20 +151,23 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
       )}
 
       {option ? (
-        <p className="amount" data-testid="approval-amount">
+        <div className="amount" data-testid="approval-amount">
           {option.fee && option.fee.atomic !== '0' ? (
             <>
               {/* the hero is what leaves the account: price and fee together */}
-              {amountText(option.fee.totalToken, option.fee.totalUsd ?? null)}
+              <AmountView hero token={option.fee.totalToken} usd={option.fee.totalUsd ?? null} />
               <span className="small muted" data-testid="approval-total">
                 {' '}
-                {totalText(option.fee)}: price {amountText(option.amountToken, option.amountUsd)} + fee {option.fee.token}
+                {totalText(option.fee)}: price {localAmount(amountText(option.amountToken, option.amountUsd))} + fee {localAmount(option.fee.token)}
               </span>
             </>
           ) : (
-            optionAmountText(option)
+            <>
+              {option.scheme === 'upto' && <span className="amount-prefix">Up to </span>}
+              <AmountView hero token={option.amountToken} usd={option.amountUsd} />
+            </>
           )}
-        </p>
+        </div>
       ) : (
         <p className="error" role="alert" data-testid="approval-amount">
           The wallet can’t pay any of the options this site offers.
@@ -177,26 +182,15 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
           </span>
           {approval.description && <div data-testid="approval-description">{approval.description}</div>}
         </dd>
-        <dt>Request</dt>
-        <dd data-testid="approval-method">
-          {approval.method} · {approval.kind === 'navigation' ? 'page load' : approval.kind === 'page-api' ? "the page's script (window.x402)" : 'request from the page'}
-        </dd>
         {option && (
           <>
             <dt>Network</dt>
-            <dd>
-              <span data-testid="approval-network">{option.networkName}</span>{' '}
+            <dd className="row">
+              <Network network={option.network} name={option.networkName} testId="approval-network" />
               <RailTag rail={option.rail} testId="approval-rail" />
             </dd>
-            <dt>{option.rail === 'svm' ? 'Token mint' : 'Token contract'}</dt>
-            <dd>
-              <span className="mono" data-testid="approval-asset">
-                {option.asset}
-              </span>{' '}
-              <span className="muted small">({option.symbol})</span>
-            </dd>
-            <dt>Pay to</dt>
-            <dd className="mono" data-testid="approval-payto">
+            <dt>{S.approval.payTo}</dt>
+            <dd className="mono payto" data-testid="approval-payto">
               {option.payTo}
             </dd>
             {option.scheme === 'upto' && <UptoNote option={option} />}
@@ -220,12 +214,6 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
                 <dd data-testid="approval-fee-payer">{feePayerText(option.feePayer)}</dd>
               </>
             )}
-            <dt>Payment valid</dt>
-            <dd data-testid="approval-validity">
-              {option.rail === 'svm'
-                ? `Up to ${formatSeconds(option.maxTimeoutSeconds)} after signing, or until its recent blockhash expires (about a minute), whichever is sooner`
-                : `Up to ${formatSeconds(option.maxTimeoutSeconds)} after signing`}
-            </dd>
             <dt>Your balance</dt>
             <dd data-testid="approval-balance" className={insufficient ? 'danger-text' : undefined}>
               {balanceText(option)}
@@ -237,6 +225,32 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
           {gone ? 'No longer waiting' : expired ? 'Expired' : `in ${formatCountdown(msLeft)}`}
         </dd>
       </dl>
+      <details className="approval-details" data-testid="approval-details">
+        <summary>{S.approval.details}</summary>
+        <dl>
+          <dt>Request</dt>
+          <dd data-testid="approval-method">
+            {approval.method} · {approval.kind === 'navigation' ? 'page load' : approval.kind === 'page-api' ? "the page's script (window.x402)" : 'request from the page'}
+          </dd>
+          {option && (
+            <>
+              <dt>{option.rail === 'svm' ? 'Token mint' : 'Token contract'}</dt>
+              <dd>
+                <span className="mono" data-testid="approval-asset">
+                  {option.asset}
+                </span>{' '}
+                <span className="muted small">({option.symbol})</span>
+              </dd>
+              <dt>Payment valid</dt>
+              <dd data-testid="approval-validity">
+                {option.rail === 'svm'
+                  ? `Up to ${formatSeconds(option.maxTimeoutSeconds)} after signing, or until its recent blockhash expires (about a minute), whichever is sooner`
+                  : `Up to ${formatSeconds(option.maxTimeoutSeconds)} after signing`}
+              </dd>
+            </>
+          )}
+        </dl>
+      </details>
 
       {closed && (
         <p className="warning" role="status" data-testid="approval-expired">
@@ -246,9 +260,9 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
         </p>
       )}
 
-      <p data-testid="approval-why">
-        <strong>Why you are asked: </strong>
-        {approval.whyAsked ?? 'This site has no budget, so the wallet asks before every payment.'}
+      <p className="why" data-testid="approval-why">
+        <strong>{S.approval.why}</strong>
+        {approval.whyAsked ?? S.approval.whyDefault}
       </p>
       {approval.remaining && (
         <p data-testid="approval-remaining">
@@ -296,11 +310,11 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
           aria-describedby={insufficient ? 'approval-insufficient' : !guard.armed ? 'approval-delay' : undefined}
           onClick={gesture(payOnce)}
         >
-          Pay once
+          {S.approval.payOnce}
         </button>
         {!guard.armed && !closed && <DelayNote what="Paying" />}
         {!embedded && (
-        <div className="card" style={{ margin: 0 }}>
+        <div className="card allow-card">
           <div className="allow-row">
             <label className="inline" htmlFor="allow-amount">
               Allow up to $
@@ -341,8 +355,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
             type="button"
             id="approve-allow"
             data-testid="approve-allow"
-            className="big"
-            style={{ width: '100%', marginTop: '0.4rem' }}
+            className="allow-button"
             disabled={!canPay || !!allowError}
             aria-describedby={insufficient ? 'approval-insufficient' : undefined}
             onClick={gesture(allow)}
@@ -360,7 +373,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
             disabled={busy}
             onClick={gesture(reject, false)}
           >
-            Reject
+            {S.approval.reject}
           </button>
           {!embedded && (
             <button
@@ -371,11 +384,11 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
               disabled={busy || gone || !guard.armed}
               onClick={gesture(block)}
             >
-              Always block this site
+              {S.approval.block}
             </button>
           )}
         </div>
-        <p className="small muted">Enter pays once · Escape rejects</p>
+        <p className="small muted keys">{S.approval.keys}</p>
       </div>
     </article>
   );

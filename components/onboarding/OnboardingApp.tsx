@@ -11,6 +11,8 @@ import { openOptions } from '../navigation';
 import { CreateFlow } from './CreateFlow';
 import { ImportFlow } from './ImportFlow';
 import { DoneView } from './DoneView';
+import { Logo } from '../Logo';
+import { S } from '../strings';
 
 type Mode = 'choose' | 'create' | 'import';
 
@@ -35,7 +37,7 @@ export function OnboardingApp() {
   if (done) {
     body = <DoneView status={done} />;
   } else if (!status) {
-    body = error ? <ErrorText error={error} /> : <p className="muted">Loading…</p>;
+    body = error ? <ErrorText error={error} /> : <p className="muted" role="status">{S.loading}</p>;
   } else if (status.initialized) {
     body = (
       <div data-testid="onboarding-exists">
@@ -55,11 +57,15 @@ export function OnboardingApp() {
     body = <ImportFlow onDone={finish} onCancel={() => setMode('choose')} />;
   } else {
     body = (
-      <div className="stack" data-testid="onboarding-choose">
-        <p>
-          x402 Wallet pays websites that ask for payment with HTTP 402, with your approval or within budgets you set per
-          site. Your keys stay in this browser, encrypted with your password.
-        </p>
+      <div className="stack welcome" data-testid="onboarding-choose">
+        <Logo size={44} />
+        <h1>{S.welcome.title}</h1>
+        <p className="lead">{S.welcome.lead}</p>
+        <ul className="points">
+          {S.welcome.points.map((t) => (
+            <li key={t}>{t}</li>
+          ))}
+        </ul>
         <div className="row">
           <button type="button" className="primary big" data-testid="onboarding-create" onClick={() => setMode('create')}>
             Create a new wallet
@@ -74,7 +80,8 @@ export function OnboardingApp() {
 
   return (
     <main className="page narrow">
-      <h1>Set up x402 Wallet</h1>
+      {/* the welcome screen has its own heading */}
+      {(done || !status || status.initialized || mode !== 'choose') && <h1>Set up x402 Wallet</h1>}
       {body}
     </main>
   );

@@ -8,6 +8,8 @@ import { ErrorText } from '../ErrorText';
 import { PlaygroundTokens } from './PlaygroundTokens';
 import { RpcEndpoints } from './RpcEndpoints';
 import { AuditSection } from './AuditSection';
+import { AppearanceSetting } from './AppearanceSetting';
+import { S } from '../strings';
 import { ManagedBadge, ManagedNotice } from './ManagedNotice';
 import { useManagedStore } from '../../lib/ui/stores/managed';
 
@@ -62,7 +64,17 @@ export function SettingsSection() {
   return (
     <div data-testid="settings-section">
       <h2>Settings</h2>
+      <nav aria-label={S.settings.onThisPage} className="toc small">
+        {S.settings.sections.map(([id, label]) => (
+          <a key={id} href={`#settings-${id}`} onClick={(e) => { e.preventDefault(); document.getElementById(`settings-${id}`)?.scrollIntoView(); }}>
+            {label}
+          </a>
+        ))}
+      </nav>
       <ManagedNotice />
+      <h3 id="settings-appearance">{S.settings.appearance}</h3>
+      <AppearanceSetting theme={settings.theme} busy={busy} apply={apply} />
+      <h3 id="settings-notifications">{S.settings.notifications}</h3>
       <label className="inline">
         <input
           type="checkbox"
@@ -76,7 +88,7 @@ export function SettingsSection() {
       {notificationsManaged && <ManagedBadge />}
       <p className="small muted">When notifications are off or blocked, the same messages appear under Activity.</p>
 
-      <h3>Daily cap across all sites</h3>
+      <h3 id="settings-cap">Daily cap across all sites</h3>
       <form
         className="row"
         noValidate
@@ -104,7 +116,7 @@ export function SettingsSection() {
       </form>
       <p className="small muted">Days follow your time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}). Leave empty for no cap.</p>
 
-      <h3>Sites the wallet works on</h3>
+      <h3 id="settings-sites">Sites the wallet works on</h3>
       <fieldset className="stack" data-testid="activation">
         <legend className="visually-hidden">Where the wallet works</legend>
         <label className="row">
@@ -175,6 +187,7 @@ export function SettingsSection() {
         </>
       )}
       <ErrorText error={error} />
+      <div id="settings-developer" />
       <PlaygroundTokens tokens={settings.playgroundTokens ?? []} busy={busy} apply={apply} />
       <AuditSection />
       <RpcEndpoints rpcUrls={settings.rpcUrls ?? {}} showTestnets={settings.showTestnets} busy={busy} apply={apply} />

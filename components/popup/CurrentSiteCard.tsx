@@ -4,7 +4,10 @@ import type { ApiError, SiteMode } from '../../lib/messaging/contract';
 import { toApiError } from '../../lib/ui/errors';
 import { useSitesStore } from '../../lib/ui/stores/sites';
 import { BudgetBar } from '../BudgetBar';
+import { Card } from '../Card';
 import { ErrorText } from '../ErrorText';
+import { openOptions } from '../navigation';
+import { S } from '../strings';
 
 export function modeLabel(mode: SiteMode): string {
   switch (mode) {
@@ -27,9 +30,9 @@ export function CurrentSiteCard() {
   const activate = useSitesStore((s) => s.activate);
   let body;
   if (!current) {
-    body = currentError ? <ErrorText error={currentError} /> : <p className="muted">Loading…</p>;
+    body = currentError ? <ErrorText error={currentError} /> : <p className="muted small" role="status">{S.loading}</p>;
   } else if (!current.site) {
-    body = <p className="muted">This tab is not a website.</p>;
+    body = <p className="muted small">{S.popup.notAWebsite}</p>;
   } else if (current.active === false) {
     const site = current.site;
     const allow = async () => {
@@ -45,7 +48,7 @@ export function CurrentSiteCard() {
     };
     body = (
       <>
-        <p className="mono" data-testid="current-site">
+        <p className="mono ellipsis" title={site} data-testid="current-site">
           {site}
         </p>
         <p className="small" data-testid="site-inactive">
@@ -62,10 +65,10 @@ export function CurrentSiteCard() {
   } else if (!current.entry) {
     body = (
       <>
-        <p className="mono" data-testid="current-site">
+        <p className="mono ellipsis" title={current.site} data-testid="current-site">
           {current.site}
         </p>
-        <p className="small muted">No budget for this site: the wallet asks before paying.</p>
+        <p className="small muted">{S.popup.noBudget}</p>
       </>
     );
   } else {
@@ -84,16 +87,25 @@ export function CurrentSiteCard() {
     };
     body = (
       <>
-        <div className="row spread">
-          <span className="mono grow" data-testid="current-site">
+        <div className="site-head">
+          <span className="mono ellipsis grow" title={current.site} data-testid="current-site">
             {current.site}
           </span>
-          <button type="button" data-testid="site-pause-toggle" disabled={busy} onClick={() => void toggle()}>
-            {paused ? 'Resume' : 'Pause'}
+          <button type="button" className="compact" data-testid="site-pause-toggle" disabled={busy} onClick={() => void toggle()}>
+            {paused ? S.popup.resume : S.popup.pause}
+          </button>
+          <button
+            type="button"
+            className="compact"
+            data-testid="site-edit"
+            aria-label={S.popup.editBudgetLabel(current.site)}
+            onClick={() => void openOptions('sites').then(() => window.close())}
+          >
+            {S.popup.editBudget}
           </button>
         </div>
-        <p className="small" data-testid="current-site-mode">
-          {paused ? 'Paused: the wallet asks before paying. ' : ''}
+        <p className="small muted ellipsis" data-testid="current-site-mode" title={`${paused ? S.popup.paused : ''}${modeLabel(entry.policy.mode)}`}>
+          {paused ? S.popup.paused : ''}
           {modeLabel(entry.policy.mode)}
         </p>
         {entry.usage.map((u) => (
@@ -104,9 +116,9 @@ export function CurrentSiteCard() {
     );
   }
   return (
-    <section className="card" aria-label="This site" data-testid="current-site-card">
-      <h3 style={{ marginTop: 0 }}>This site</h3>
+    // with a budget, the site's own line (with Pause and Edit) heads the card
+    <Card label={S.popup.thisSite} title={current?.entry && current.active !== false ? undefined : S.popup.thisSite} testId="current-site-card">
       {body}
-    </section>
+    </Card>
   );
 }

@@ -5,6 +5,8 @@ import { useWalletStore } from '../../lib/ui/stores/wallet';
 import { ErrorText } from '../ErrorText';
 import { useRefresh } from '../hooks';
 import { openOnboarding } from '../navigation';
+import { Logo } from '../Logo';
+import { S } from '../strings';
 import { UnlockForm } from '../UnlockForm';
 import { UnlockedView } from './UnlockedView';
 
@@ -22,25 +24,25 @@ export function PopupApp() {
 
   let body;
   if (!status) {
-    body = error ? <ErrorText error={error} /> : <p className="muted">Loading…</p>;
+    body = error ? <ErrorText error={error} /> : <p className="muted" role="status">{S.loading}</p>;
   } else if (!status.initialized) {
     body = (
       <div className="stack" data-testid="popup-setup">
-        <p>No wallet yet. Create a new one or import a recovery phrase or private key.</p>
+        <p>{S.popup.noWallet}</p>
         <button
           type="button"
           className="primary big"
           data-testid="setup-wallet"
           onClick={() => void openOnboarding().then(() => window.close())}
         >
-          Set up wallet
+          {S.popup.setUp}
         </button>
       </div>
     );
   } else if (!status.unlocked) {
     body = (
       <div data-testid="popup-locked">
-        <p>The wallet is locked.</p>
+        <p>{S.popup.locked}</p>
         <UnlockForm />
       </div>
     );
@@ -50,7 +52,10 @@ export function PopupApp() {
 
   return (
     <main className="popup">
-      <h1>x402 Wallet</h1>
+      <header className="popup-head">
+        <Logo size={22} />
+        <h1>{S.appName}</h1>
+      </header>
       {body}
     </main>
   );

@@ -1,4 +1,8 @@
-/** Popup content while unlocked: account, approvals, current site budget, recent payments, settings. */
+/**
+ * Popup content while unlocked, laid out to fit 360×600 without scrolling in the common case:
+ * account (name, switcher, addresses with copy), balances per network, pending approvals, the
+ * current site's budget, the last payments, and a footer with auto-lock and the full pages.
+ */
 import { useState } from 'react';
 import type { ApiError, WalletStatusDto } from '../../lib/messaging/contract';
 import { toApiError } from '../../lib/ui/errors';
@@ -8,9 +12,11 @@ import { useWalletStore } from '../../lib/ui/stores/wallet';
 import { shortAddress } from '../../lib/ui/format';
 import { AccountAddresses } from '../AccountAddresses';
 import { AutoLockSelect } from '../AutoLockSelect';
+import { Badge } from '../Card';
 import { ErrorText } from '../ErrorText';
 import { useRefresh } from '../hooks';
 import { openApprovalWindow, openOptions } from '../navigation';
+import { S } from '../strings';
 import { BalancesCard } from './BalancesCard';
 import { CurrentSiteCard } from './CurrentSiteCard';
 import { RecentPayments } from './RecentPayments';
@@ -44,12 +50,39 @@ export function UnlockedView({ status }: { status: WalletStatusDto }) {
   };
 
   return (
-    <div data-testid="popup-unlocked">
-      <section className="card" aria-label="Account">
-        <div className="row spread">
-          <strong data-testid="account-name">{active?.name ?? 'Account'}</strong>
-          <button type="button" data-testid="lock" onClick={() => void act(lock)}>
-            Lock
+    <div data-testid="popup-unlocked" className="popup-body">
+      {/* beside the title in the header row (positioned by CSS): where the wallet pays */}
+      <p className="small muted ellipsis popup-networks" data-testid="network-label" title={`Pays on: ${networks.join(', ')}`}>
+        {lastNetwork ? S.popup.lastPaymentOn(lastNetwork) : S.popup.paysOn(networks.length)}
+      </p>
+      <section className="card account" aria-label={S.popup.account}>
+        <div className="account-head">
+          <strong className="visually-hidden" data-testid="account-name">
+            {active?.name ?? S.popup.account}
+          </strong>
+          <label className="visually-hidden" htmlFor="account-select">
+            {S.popup.switchAccount}
+          </label>
+          <select
+            id="account-select"
+            data-testid="account-select"
+            className="compact grow"
+            value={status.activeIndex}
+            onChange={(e) => void act(() => selectAccount(Number(e.target.value)))}
+          >
+            {status.accounts.map((a) => (
+              <option key={a.index} value={a.index}>
+                {a.name} ({shortAddress(a.address)})
+              </option>
+            ))}
+          </select>
+          {status.kind !== 'privateKey' && (
+            <button type="button" className="compact" data-testid="add-account" aria-label={S.popup.addAccount} title={S.popup.addAccount} onClick={() => void act(() => addAccount())}>
+              +
+            </button>
+          )}
+          <button type="button" className="compact" data-testid="lock" onClick={() => void act(lock)}>
+            {S.popup.lock}
           </button>
         </div>
         <AccountAddresses
@@ -62,69 +95,39 @@ export function UnlockedView({ status }: { status: WalletStatusDto }) {
           tron={tronAddress}
           tronTestId="tron-address"
         />
-        <p className="small muted" data-testid="network-label" title={`Pays on: ${networks.join(', ')}`}>
-          {lastNetwork ? `Last payment on ${lastNetwork}` : `Pays on ${networks.length} networks`}
-        </p>
-        <div className="row" style={{ marginTop: '0.4rem' }}>
-          <label className="inline" htmlFor="account-select">
-            Switch account
-          </label>
-          <select
-            id="account-select"
-            data-testid="account-select"
-            className="grow"
-            value={status.activeIndex}
-            onChange={(e) => void act(() => selectAccount(Number(e.target.value)))}
-          >
-            {status.accounts.map((a) => (
-              <option key={a.index} value={a.index}>
-                {a.name} ({shortAddress(a.address)})
-              </option>
-            ))}
-          </select>
-          {status.kind !== 'privateKey' && (
-            <button type="button" data-testid="add-account" onClick={() => void act(() => addAccount())}>
-              Add account
-            </button>
-          )}
-        </div>
       </section>
 
-      <BalancesCard address={address} svmAddress={svmAddress} />
-
       {status.pendingApprovals > 0 && (
-        <section className="card row spread" aria-label="Pending approvals" data-testid="pending-approvals">
+        <section className="card pending row spread" aria-label="Pending approvals" data-testid="pending-approvals">
           <span>
-            <span className="badge count" data-testid="pending-count">
+            <Badge tone="count" testId="pending-count">
               {status.pendingApprovals}
-            </span>{' '}
-            {status.pendingApprovals === 1 ? 'payment waits' : 'payments wait'} for your approval
+            </Badge>{' '}
+            {S.popup.waits(status.pendingApprovals)}
           </span>
-          <button type="button" className="primary" data-testid="open-approvals" onClick={() => void openApprovalWindow()}>
-            Review
+          <button type="button" className="primary compact" data-testid="open-approvals" onClick={() => void openApprovalWindow()}>
+            {S.popup.review}
           </button>
         </section>
       )}
 
+      <BalancesCard address={address} svmAddress={svmAddress} />
       <CurrentSiteCard />
       <RecentPayments />
 
-      <section className="card" aria-label="Settings">
-        <AutoLockSelect status={status} onError={setError} />
-      </section>
-
       <ErrorText error={error} />
 
-      <div className="row spread">
+      <footer className="popup-foot" aria-label="Settings">
+        <AutoLockSelect status={status} onError={setError} />
         <button
           type="button"
-          className="link"
+          className="link small"
           data-testid="open-options"
           onClick={() => void openOptions().then(() => window.close())}
         >
-          Sites &amp; history
+          {S.popup.sitesAndHistory}
         </button>
-      </div>
+      </footer>
     </div>
   );
 }

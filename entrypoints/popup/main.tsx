@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../../components/styles.css';
+import { syncTheme } from '../../components/theme';
 import { PopupApp } from '../../components/popup/PopupApp';
 
 createRoot(document.getElementById('root')!).render(
@@ -9,3 +10,4 @@ createRoot(document.getElementById('root')!).render(
     <PopupApp />
   </StrictMode>,
 );
+syncTheme();

@@ -200,6 +200,11 @@ export class Settings {
         if (typeof patch.showTestnets !== 'boolean') throw settingsError('"Show test networks" is on or off.');
         next.showTestnets = patch.showTestnets;
       }
+      if (patch.theme !== undefined) {
+        if (patch.theme !== 'system' && patch.theme !== 'light' && patch.theme !== 'dark')
+          throw settingsError('The theme is System, Light or Dark.');
+        next.theme = patch.theme;
+      }
       if (patch.allowedSites !== undefined) next.allowedSites = validSites(patch.allowedSites);
       if (patch.playgroundTokens !== undefined) {
         next.playgroundTokens = validTokens(patch.playgroundTokens);

@@ -463,7 +463,11 @@ export interface SettingsDto {
   customNetworks: CustomNetworkDto[];
   /** EVM tokens the user added (changed only through `tokens.add` / `tokens.remove`) */
   customTokens: CustomTokenDto[];
+  /** Settings → Appearance: follow the system (absent = 'system') or force light / dark */
+  theme?: ThemeSetting;
 }
+
+export type ThemeSetting = 'system' | 'light' | 'dark';
 
 /** What `settings.update` may change (custom networks and tokens have their own checked requests). */
 export type SettingsPatch = Partial<Omit<SettingsDto, 'customNetworks' | 'customTokens'>>;

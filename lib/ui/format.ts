@@ -158,3 +158,25 @@ export function clampPercent(p: number): number {
   if (!Number.isFinite(p)) return 0;
   return Math.min(100, Math.max(0, p));
 }
+
+/**
+ * The numbers in an amount text the background formatted ("1234.5 USDC", "$1234.50") written in
+ * the user's locale ("1,234.5 USDC", "1.234,5 USDC"): digit grouping and decimal separator only.
+ * Exact: the integer part is grouped as a BigInt and the fraction digits are kept as they are, so
+ * a token amount is never rounded through a float.
+ */
+export function localizeNumbers(text: string, locale?: string): string {
+  let decimal = '.';
+  try {
+    decimal = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+  } catch {
+    return text;
+  }
+  return text.replace(/\d+(?:\.\d+)?/g, (m) => {
+    const [int, frac] = m.split('.') as [string, string | undefined];
+    // leading zeros (ids, "007") are not amounts: left alone
+    if (int.length > 1 && int.startsWith('0')) return m;
+    const grouped = BigInt(int).toLocaleString(locale);
+    return frac === undefined ? grouped : `${grouped}${decimal}${frac}`;
+  });
+}

@@ -36,6 +36,10 @@ export interface TestPage {
   close(): Promise<void>;
   screenshot(file: string): Promise<void>;
   setViewport(width: number, height: number): Promise<void>;
+  /** Chromium only: emulate the system's prefers-color-scheme (null: back to the real one) */
+  emulateColorScheme?(scheme: 'light' | 'dark' | null): Promise<void>;
+  /** makes the page's tab the active one and its window the focused one */
+  bringToFront(): Promise<void>;
 }
 
 export interface ExtensionBrowser {
@@ -102,6 +106,8 @@ function wrapPw(p: PwPage): TestPage {
     close: () => p.close(),
     screenshot: async (file) => void (await p.screenshot({ path: file })),
     setViewport: (width, height) => p.setViewportSize({ width, height }),
+    emulateColorScheme: (scheme) => p.emulateMedia({ colorScheme: scheme }),
+    bringToFront: () => p.bringToFront(),
   };
 }
 
@@ -229,6 +235,7 @@ function wrapPp(p: PpPage): TestPage {
     close: () => p.close(),
     screenshot: async (file) => void (await p.screenshot({ path: file as `${string}.png` })),
     setViewport: (width, height) => p.setViewport({ width, height }),
+    bringToFront: () => p.bringToFront(),
   };
 }
 
@@ -239,7 +246,7 @@ function wrapPp(p: PpPage): TestPage {
 export async function launchFirefox(
   hookPageUrl: string,
   dir = extensionDir('firefox'),
-  opts: { executablePath?: string } = {},
+  opts: { executablePath?: string; prefs?: Record<string, unknown> } = {},
 ): Promise<ExtensionBrowser> {
   const browser: PpBrowser = await puppeteer.launch({
     browser: 'firefox',
@@ -250,6 +257,7 @@ export async function launchFirefox(
       'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_UUID }),
       // popups opened by the extension become normal tabs we can find
       'browser.link.open_newwindow.restriction': 0,
+      ...opts.prefs,
     },
   });
   await browser.installExtension(dir);
