@@ -2,12 +2,13 @@ import { browser } from 'wxt/browser';
 import { PAGE_CHANNEL, type ContentType, type Envelope, type Result } from '@/lib/messaging/contract';
 
 /**
- * The bridge (ISOLATED world): relays exactly four message shapes from the page (the wrapper's
- * 402 and result; the page API's capabilities and pay) to the background and the answer back. It never adds identity: the background learns the frame
+ * The bridge (ISOLATED world): relays exactly five message shapes from the page (the wrapper's
+ * handler request, 402 and result; the page API's capabilities and pay) to the background and the answer back. It never adds identity: the background learns the frame
  * and the site from the browser's `sender`. Anything else posted by the page is ignored.
  */
 // a Map, not an object: a page-sent kind like "constructor" must find nothing
 const KINDS = new Map<unknown, ContentType>([
+  ['load', 'content.loadHandler'],
   ['402', 'content.402'],
   ['result', 'content.result'],
   ['api.caps', 'content.apiCaps'],
@@ -36,11 +37,11 @@ export default defineContentScript({
       const envelope: Envelope = { channel: 'x402.content', type, payload: d.payload };
       browser.runtime.sendMessage(envelope).then(
         (res: Result<unknown> | undefined) => {
-          if (type === 'content.result') return;
+          if (type === 'content.result' || type === 'content.loadHandler') return;
           reply(id, { answer: res && res.ok ? res.value : { action: 'pass', reason: res?.error.message ?? 'no answer', code: 'unavailable' } });
         },
         () => {
-          if (type !== 'content.result') reply(id, { answer: { action: 'pass', reason: 'x402 Wallet is unavailable', code: 'unavailable' } });
+          if (type !== 'content.result' && type !== 'content.loadHandler') reply(id, { answer: { action: 'pass', reason: 'x402 Wallet is unavailable', code: 'unavailable' } });
         },
       );
     });

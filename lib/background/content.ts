@@ -30,9 +30,18 @@ export function createContentHandlers(d: {
   navigation: NavigationPayments;
   /** window.x402 (allowed sites only; absent: always refused) */
   pageApi?: PageApiService;
+  /** injects the wrapper's handler into the sender's frame (MAIN world) */
+  injectHandler?: (s: ContentSender) => Promise<void>;
 }): ContentHandlers {
   const pass = (reason: string, code = 'not-observed'): Out<ContentApi, 'content.402'> => ({ action: 'pass', reason, code });
   return {
+    // Only into the frame that asked (the browser names it), only the extension's own file: the
+    // page can at most make the wallet inject its handler into the page's own frame again.
+    'content.loadHandler': async (_input: unknown, s: ContentSender) => {
+      if (!d.injectHandler || !origin(s.frameUrl)) return { done: false };
+      await d.injectHandler(s);
+      return { done: true };
+    },
     'content.402': async (input: unknown, s: ContentSender) => {
       const i = input as Record<string, unknown> | null;
       if (!i || typeof i.url !== 'string' || typeof i.method !== 'string' || i.url.length > MAX_URL || i.method.length > 16)

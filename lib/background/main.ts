@@ -160,7 +160,15 @@ export function startBackground(): void {
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'local' && 'policies' in changes) syncPageApi();
   });
-  const content: ContentHandlers = createContentHandlers({ observer, payments, navigation, pageApi });
+  const injectHandler = async (s: { tabId: number; frameId: number }) => {
+    await browser.scripting.executeScript({
+      target: { tabId: s.tabId, frameIds: [s.frameId] },
+      world: 'MAIN',
+      injectImmediately: true,
+      files: ['/page-handler.js'],
+    } as unknown as Parameters<typeof browser.scripting.executeScript>[0]);
+  };
+  const content: ContentHandlers = createContentHandlers({ observer, payments, navigation, pageApi, injectHandler });
   installRouter(
     createHandlers({ custody, ledger, policies, approvals, settings, balances, timeZone, managed, audit, onUnlocked: () => void reconcileThenSweep() }),
     content,

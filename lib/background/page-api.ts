@@ -16,6 +16,7 @@ import { mergeSite } from '../policy/managed';
 import type { PolicyStore } from '../policy/store';
 import { siteKey } from '../policy/units';
 import type { PageCapabilities } from '../messaging/contract';
+import { railOfNetwork } from '../rails';
 import type { ManagedPolicySource } from './managed';
 import type { PayAnswer, PaymentService } from './payments';
 import type { ContentSender } from './router';
@@ -115,7 +116,9 @@ export class PageApiService {
     if ('refused' in g) return g;
     const registry = await this.d.settings.registry();
     const networks = [...new Set(registry.assets().filter((a) => !registry.testnetHidden(a)).map((a) => a.network))].sort();
-    return { x402Versions: [1, 2], schemes: ['exact'], networks };
+    // the schemes the wallet signs on the networks it lists (EVM exact + upto, Solana exact, TRON's own)
+    const schemes = [...new Set(networks.flatMap((n) => railOfNetwork(n)?.schemes ?? []))].sort();
+    return { x402Versions: [1, 2], schemes, networks };
   }
 
   async pay(input: unknown, s: ContentSender): Promise<PayAnswer> {

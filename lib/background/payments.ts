@@ -15,6 +15,7 @@ import type { CapUsage, Decision, PaymentRequest, SitePolicy, SpendSnapshot, Thr
 import { atomicToMicroUsd, tokenKey } from '../policy/units';
 import { parseUsd } from '../policy/money';
 import { createMutex } from '../util/mutex';
+import { WarmItem } from '../util/warm-item';
 import {
   createPaymentHeader,
   decodeSettlement,
@@ -130,7 +131,13 @@ interface Ticket {
   auto: boolean;
 }
 
-const ticketsItem = storage.defineItem<Record<string, Ticket>>('local:tickets', { fallback: {} });
+/**
+ * Re-send tickets, in `storage.local` under one key, kept warm in memory. A new ticket is
+ * written in the same storage call as its signed record (Ledger.markSigned `alsoWrite`).
+ */
+const TICKETS_KEY = 'tickets';
+const ticketsItem = storage.defineItem<Record<string, Ticket>>(`local:${TICKETS_KEY}`, { fallback: {} });
+const tickets = new WarmItem(ticketsItem);
 /** A re-send needs a few seconds of validity left (the facilitator wants validBefore ≥ now + 6 s). */
 const RESEND_MARGIN_MS = 15_000;
 
@@ -613,22 +620,22 @@ export class PaymentService {
       auto,
     };
     // Both durable before the header leaves (a restarted worker re-sends this same signature,
-    // never signs again), written side by side: they are independent.
+    // never signs again), in one storage call: the record and its ticket are saved or neither.
     try {
-      await Promise.all([
-      ledger.markSigned(recordId, {
-        expiresAt: validUntil,
-        paymentIdentifier: header.paymentId,
-        payer: header.summary.from,
-        // binds a receipt to this signature; on EIP-3009 the chain can also say whether it was used
-        ...(header.summary.authorizationId ? { authorizationId: header.summary.authorizationId } : {}),
-      }),
-      this.ticketsMutex(async () => {
-        const all = { ...(await ticketsItem.getValue()) }; // never the shared fallback object
+      await this.ticketsMutex(async () => {
+        const all = { ...(await tickets.get()) };
         all[recordId] = ticket;
-        await ticketsItem.setValue(all);
-      }),
-      ]);
+        await tickets.writeVia(all, () =>
+          ledger.markSigned(recordId, {
+            expiresAt: validUntil,
+            paymentIdentifier: header.paymentId,
+            payer: header.summary.from,
+            // binds a receipt to this signature; on EIP-3009 the chain can also say whether it was used
+            ...(header.summary.authorizationId ? { authorizationId: header.summary.authorizationId } : {}),
+            alsoWrite: { [TICKETS_KEY]: all },
+          }),
+        );
+      });
     } catch (e) {
       // Storage refused a write: the signature never leaves the wallet (nothing can settle it),
       // so its record is released — best effort, while storage may still be failing (a record
@@ -670,7 +677,7 @@ export class PaymentService {
   }
 
   private async findResend(site: string, url: string): Promise<PayAnswer | undefined> {
-    const all = await ticketsItem.getValue();
+    const all = await tickets.get();
     const now = Date.now();
     for (const [id, t] of Object.entries(all)) {
       if (t.site !== site || t.url !== url || t.validUntil < now + RESEND_MARGIN_MS) continue;
@@ -909,11 +916,11 @@ export class PaymentService {
 
   private async dropTicket(id: string): Promise<void> {
     await this.ticketsMutex(async () => {
-      const all = { ...(await ticketsItem.getValue()) };
+      const all = await tickets.get(); // a copy
       const now = Date.now();
       delete all[id];
       for (const [k, t] of Object.entries(all)) if (t.validUntil < now) delete all[k];
-      await ticketsItem.setValue(all);
+      await tickets.set(all);
     });
   }
 }

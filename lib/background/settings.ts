@@ -11,6 +11,7 @@ import { railOfNetwork, type EvmAsset, type TrustedAsset } from '../rails';
 import { customEvmAsset } from '../rails/evm/assets';
 import { SOLANA_NAMES, TRON_NAMES } from '../rails/networks';
 import { createRegistry, type Registry, type UserNetwork } from '../x402';
+import { WarmItem } from '../util/warm-item';
 
 /** A token the user (or the local playground) added to the trusted table by hand. */
 export type PlaygroundToken = SettingsDto['playgroundTokens'][number];
@@ -43,6 +44,8 @@ export const MAX_CUSTOM_NETWORKS = 20;
 export const MAX_CUSTOM_TOKENS = 50;
 
 const settingsItem = storage.defineItem<StoredSettings>('local:settings', { fallback: DEFAULTS, version: 1 });
+/** Read once, then from memory until storage reports a change (lib/util/warm-item.ts). */
+const warmSettings = new WarmItem(settingsItem);
 const activityItem = storage.defineItem<ActivityDto[]>('local:activity', { fallback: [] });
 const MAX_ACTIVITY = 100;
 /** the same activity line again within this time is not recorded again */
@@ -176,12 +179,39 @@ export function userAssets(s: Pick<StoredSettings, 'playgroundTokens' | 'customT
   return out;
 }
 
+/**
+ * The trusted network/asset table of these settings: the built-in assets plus the user's
+ * playground and custom tokens, the custom networks' names, and the "Show test networks" setting.
+ */
+function buildRegistry(stored: StoredSettings): Registry {
+  const s = withDefaults(stored);
+  const opts = { networks: userNetworks(s), showTestnets: s.showTestnets };
+  const assets = userAssets(s);
+  try {
+    return createRegistry(assets, opts);
+  } catch {
+    // A stored token that now conflicts with the built-in table (e.g. a wallet update made it
+    // built-in with other facts) must not stop every payment: the built-in entry wins, the
+    // conflicting user entry is left out.
+    const kept: TrustedAsset[] = [];
+    for (const a of assets) {
+      try {
+        createRegistry([...kept, a], opts);
+        kept.push(a);
+      } catch {
+        console.warn('[x402] a stored token conflicts with a built-in one and was ignored');
+      }
+    }
+    return createRegistry(kept, opts);
+  }
+}
+
 export class Settings {
   private mutex = createMutex();
 
   /** The stored settings, with defaults for fields added after they were saved (e.g. rpcUrls). */
   async get(): Promise<SettingsDto> {
-    return withDefaults(await settingsItem.getValue());
+    return withDefaults(await warmSettings.get());
   }
 
   async update(patch: SettingsPatch): Promise<SettingsDto> {
@@ -189,7 +219,7 @@ export class Settings {
     if (p.customNetworks !== undefined || p.customTokens !== undefined)
       throw settingsError('Custom networks and tokens are added under Networks & tokens, where the wallet checks them on chain.');
     return this.mutex(async () => {
-      const next = withDefaults(await settingsItem.getValue());
+      const next = withDefaults(await warmSettings.get());
       if (patch.notifications !== undefined) next.notifications = patch.notifications === true;
       if (patch.activation !== undefined) {
         if (patch.activation !== 'all' && patch.activation !== 'allowed')
@@ -221,7 +251,7 @@ export class Settings {
           throw settingsError(`Playground tokens: ${custom.address} on chain ${custom.chainId} is already one of your custom tokens (remove it there first).`);
       }
       if (patch.rpcUrls !== undefined) next.rpcUrls = validRpcUrls(patch.rpcUrls);
-      await settingsItem.setValue(next);
+      await warmSettings.set(next);
       return next;
     });
   }
@@ -232,10 +262,10 @@ export class Settings {
    */
   async mutate(fn: (cur: SettingsDto) => SettingsDto): Promise<SettingsDto> {
     return this.mutex(async () => {
-      const next = fn(withDefaults(await settingsItem.getValue()));
+      const next = fn(withDefaults(await warmSettings.get()));
       // the whole table must still build: a user asset never redefines another one
       createRegistry(userAssets(next), { networks: userNetworks(next) });
-      await settingsItem.setValue(next);
+      await warmSettings.set(next);
       return next;
     });
   }
@@ -244,27 +274,9 @@ export class Settings {
    * The trusted network/asset table: the built-in assets plus the user's playground and custom
    * tokens, the custom networks' names, and the "Show test networks" setting.
    */
-  async registry(): Promise<Registry> {
-    const s = await this.get();
-    const opts = { networks: userNetworks(s), showTestnets: s.showTestnets };
-    const assets = userAssets(s);
-    try {
-      return createRegistry(assets, opts);
-    } catch {
-      // A stored token that now conflicts with the built-in table (e.g. a wallet update made it
-      // built-in with other facts) must not stop every payment: the built-in entry wins, the
-      // conflicting user entry is left out.
-      const kept: TrustedAsset[] = [];
-      for (const a of assets) {
-        try {
-          createRegistry([...kept, a], opts);
-          kept.push(a);
-        } catch {
-          console.warn('[x402] a stored token conflicts with a built-in one and was ignored');
-        }
-      }
-      return createRegistry(kept, opts);
-    }
+  registry(): Promise<Registry> {
+    // built once per stored settings value, not per payment
+    return warmSettings.derive(buildRegistry);
   }
 
   async siteAllowed(site: string): Promise<boolean> {

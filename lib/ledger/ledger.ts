@@ -162,6 +162,8 @@ class Changes {
   readonly dirty = new Set<PaymentRecord>();
   readonly removed = new Set<string>();
   archive = false;
+  /** other storage.local keys written in the same call (never the ledger's own keys) */
+  extra: Record<string, unknown> | undefined;
   get any(): boolean {
     return this.dirty.size > 0 || this.removed.size > 0 || this.archive;
   }
@@ -217,7 +219,7 @@ export class Ledger {
         result = fn(st, ch);
         if (ch.any) {
           const changed = [...ch.dirty].filter((r) => !ch.removed.has(r.id));
-          await this.store.write(changed, [...ch.removed], ch.archive ? st.archive : undefined);
+          await this.store.write(changed, [...ch.removed], ch.archive ? st.archive : undefined, ch.extra);
         }
       } catch (e) {
         // memory may be ahead of storage now: read storage again next time
@@ -393,13 +395,28 @@ export class Ledger {
   /** reserved|signed → signed, recording the real validBefore (and payment-identifier). */
   markSigned(
     id: string,
-    info: { expiresAt: number; paymentIdentifier?: string; payer?: string; authorizationId?: string },
+    info: {
+      expiresAt: number;
+      paymentIdentifier?: string;
+      payer?: string;
+      authorizationId?: string;
+      /**
+       * Other `storage.local` keys to write in the same storage call as the record (the
+       * payment's re-send ticket): one write per signed payment, and both or neither are saved.
+       */
+      alsoWrite?: Record<string, unknown>;
+    },
     now = this.clock(),
   ): Promise<PaymentRecord> {
     return this.tx((st, ch) => {
       const r = this.find(st, id);
       if (r.status !== 'reserved' && r.status !== 'signed') {
         throw new LedgerError('invalid-transition', `cannot mark ${r.status} payment as signed`);
+      }
+      if (info.alsoWrite) {
+        for (const k of Object.keys(info.alsoWrite))
+          if (this.store.owns(k)) throw new LedgerError('invalid-input', `${k} is a key of the ledger itself`);
+        ch.extra = info.alsoWrite;
       }
       this.mutate(st, ch, r, () => {
         enter(r, 'signed', now);

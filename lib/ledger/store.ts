@@ -131,10 +131,23 @@ export class LedgerStore {
     return { records, archive: { ...doc.archive }, corrupt, migratedFrom: version };
   }
 
-  /** One write: changed records, removed records, and the meta when the archive changed. */
-  async write(changed: readonly PaymentRecord[], removed: readonly string[], archive: Record<string, ArchivedTotals> | undefined): Promise<void> {
+  /** Is this storage key one of the ledger's own (its meta, generation, a record)? */
+  owns(key: string): boolean {
+    return key === this.prefix || key === `${this.prefix}$` || key === this.metaKey || key === this.genKey || key.startsWith(this.recordPrefix);
+  }
+
+  /**
+   * One write: changed records, removed records, the meta when the archive changed, and
+   * `extra` keys of the caller's (written in the same storage call, so with the records or not at all).
+   */
+  async write(
+    changed: readonly PaymentRecord[],
+    removed: readonly string[],
+    archive: Record<string, ArchivedTotals> | undefined,
+    extra?: Record<string, unknown>,
+  ): Promise<void> {
     this.gen = crypto.randomUUID();
-    const items: Record<string, unknown> = { [this.genKey]: this.gen };
+    const items: Record<string, unknown> = { ...extra, [this.genKey]: this.gen };
     for (const r of changed) items[this.recordKey(r.id)] = encodeRecord(r);
     // removed records are tombstoned in this same call (atomic with the archive), deleted after
     for (const id of removed) items[this.recordKey(id)] = TOMBSTONE;

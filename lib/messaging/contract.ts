@@ -571,6 +571,8 @@ export interface ContentApi {
     | { action: 'retry'; headerName: string; headerValue: string; ticket: string }
     | { action: 'pass'; reason: string; code: string; cap?: string; retryAfter?: number },
   ];
+  /** The frame's wrapper saw its first 402: inject the handler (lib/page/handler.ts) into that frame's MAIN world. */
+  'content.loadHandler': [void, { done: boolean }];
   /** The paid retry finished; the background records the outcome it observed itself. */
   'content.result': [{ ticket: string; status: number; paymentResponse?: string }, { done: true }];
   /** Page API (`window.x402`, allowed sites only): what the wallet can pay with — no balances, no addresses. */
@@ -606,7 +608,7 @@ export interface Envelope<K extends string = string> {
 }
 
 /** The allowlist for the content surface: anything else from a content script is refused. */
-export const CONTENT_TYPES: readonly ContentType[] = ['content.402', 'content.result', 'content.apiCaps', 'content.apiPay'] as const;
+export const CONTENT_TYPES: readonly ContentType[] = ['content.loadHandler', 'content.402', 'content.result', 'content.apiCaps', 'content.apiPay'] as const;
 
 /** Messages between the page wrapper (MAIN world) and the bridge (window.postMessage). */
 export const PAGE_CHANNEL = '__x402_wallet_v1';

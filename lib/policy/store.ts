@@ -1,7 +1,10 @@
 /**
  * Persisted site policies and the global policy (`local:policies`, versioned, bigint as
  * decimal strings). Owned by the background; every write is a read-modify-write under one
- * promise-chain lock, re-reading storage each time (safe across service-worker restarts).
+ * promise-chain lock. Reads come from memory kept warm over storage (lib/util/warm-item.ts):
+ * read once, dropped when storage reports a change of the key from any context, writes to
+ * storage first — so a change made elsewhere is seen by the next decision, and a write storage
+ * refused never leaves memory ahead of it.
  */
 import { storage } from 'wxt/utils/storage';
 import {
@@ -16,6 +19,7 @@ import {
 } from './codec';
 import type { GlobalPolicy, PolicyMode, SitePolicy } from './types';
 import { siteKey } from './units';
+import { WarmItem } from '../util/warm-item';
 
 export const POLICIES_VERSION = 1;
 
@@ -45,11 +49,14 @@ export const policiesItem = createPoliciesItem();
 
 export class PolicyStore {
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly warm: WarmItem<StoredPolicies>;
 
   constructor(
     private readonly item: PoliciesItem = policiesItem,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.warm = new WarmItem(item);
+  }
 
   private locked<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);
@@ -58,7 +65,7 @@ export class PolicyStore {
   }
 
   private async read(): Promise<StoredPolicies> {
-    const v = (await this.item.getValue()) as Partial<StoredPolicies> | null;
+    const v = (await this.warm.get()) as Partial<StoredPolicies> | null;
     return { sites: { ...(v?.sites ?? {}) }, global: { ...(v?.global ?? {}) } };
   }
 
@@ -66,6 +73,7 @@ export class PolicyStore {
   migrate(): Promise<number> {
     return this.locked(async () => {
       await this.item.migrate();
+      this.warm.invalidate();
       const s = await this.read();
       let dropped = 0;
       for (const [k, v] of Object.entries(s.sites)) {
@@ -83,7 +91,7 @@ export class PolicyStore {
         s.global = {};
         dropped++;
       }
-      if (dropped) await this.item.setValue(s);
+      if (dropped) await this.warm.set(s);
       return dropped;
     });
   }
@@ -119,7 +127,7 @@ export class PolicyStore {
     return this.locked(async () => {
       const s = await this.read();
       s.sites[p.site] = encodeSitePolicy(p);
-      await this.item.setValue(s);
+      await this.warm.set(s);
       return p;
     });
   }
@@ -144,7 +152,7 @@ export class PolicyStore {
       const next: SitePolicy = { ...fn(current), site: key, createdAt: current.createdAt, updatedAt: now };
       validateSitePolicy(next);
       s.sites[key] = encodeSitePolicy(next);
-      await this.item.setValue(s);
+      await this.warm.set(s);
       return next;
     });
   }
@@ -155,7 +163,7 @@ export class PolicyStore {
       const s = await this.read();
       if (!(key in s.sites)) return false;
       delete s.sites[key];
-      await this.item.setValue(s);
+      await this.warm.set(s);
       return true;
     });
   }
@@ -174,7 +182,7 @@ export class PolicyStore {
     return this.locked(async () => {
       const s = await this.read();
       s.global = encodeGlobalPolicy(global);
-      await this.item.setValue(s);
+      await this.warm.set(s);
       return global;
     });
   }

@@ -189,7 +189,9 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await api.goto(`${origin}/page`);
       await until(() => api.evaluate(() => typeof (window as Window & { x402?: unknown }).x402 === 'object'), 'window.x402 on the allowed site', 10_000);
       const caps = await api.evaluate(() => (window as any).x402.getCapabilities());
-      expect(caps).toMatchObject({ x402Versions: [1, 2], schemes: ['exact'] });
+      expect(caps).toMatchObject({ x402Versions: [1, 2] });
+      // every scheme the wallet signs on the listed networks: EVM exact and upto at least
+      expect(caps.schemes).toEqual(expect.arrayContaining(['exact', 'upto']));
       expect(caps.networks).toContain(`eip155:${world.net.v2.chainId}`);
       const status = await world.ext.call<{ activeAddress: string; activeSvmAddress?: string }>('wallet.status');
       expect(JSON.stringify(caps).toLowerCase()).not.toContain(status.value!.activeAddress.toLowerCase());

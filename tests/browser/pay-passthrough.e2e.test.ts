@@ -115,6 +115,8 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await withExt.goto(pageUrl);
       expect(await withExt.evaluate(() => (window as any).__x402WrapperInstalled === true)).toBe(true);
       const a = await withExt.evaluate(probeAll, probes);
+      // ordinary traffic never loads the wrapper's handler (it is injected on a frame's first 402 only)
+      expect(await withExt.evaluate(() => (window as any).__x402HandlerLoaded ?? null)).toBeNull();
       await withExt.close();
 
       let b: Outcome[];

@@ -64,6 +64,8 @@ describe('module boundaries', () => {
 
   it('the page wrapper depends on nothing but the message contract', () => {
     expect(imports('lib/page/wrapper.ts')).toEqual([path.normalize('lib/messaging/contract')]);
+    // its handler (injected on the first 402): the contract and the loader's types only
+    expect(imports('lib/page/handler.ts').sort()).toEqual([path.normalize('lib/messaging/contract'), path.normalize('lib/page/wrapper')].sort());
   });
 
   it('lib/history (shared by the history page and the background) is pure: no browser, storage, background, ledger or UI code', () => {

@@ -4,6 +4,8 @@
  * capabilities without balances or addresses; pay goes through PaymentService.pay (the one path).
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PageCapabilities } from '../../lib/messaging/contract';
+import { railOfNetwork } from '../../lib/rails';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ManagedPolicySource } from '../../lib/background/managed';
 import { PageApiService, originPattern } from '../../lib/background/page-api';
@@ -78,6 +80,17 @@ describe('page API', () => {
     const c = await t.api.capabilities(sender());
     expect(Object.keys(c).sort()).toEqual(['networks', 'schemes', 'x402Versions']);
     expect(JSON.stringify(c)).not.toMatch(/0x[0-9a-fA-F]{40}/);
+  });
+
+  it("capabilities advertise every scheme the wallet signs on the listed networks (upto too), and only those", async () => {
+    const t = setup({ sites: [{ site: SITE, pageApi: true }] });
+    const c = (await t.api.capabilities(sender())) as PageCapabilities;
+    expect(c.schemes).toContain('exact');
+    expect(c.schemes).toContain('upto');
+    expect(c.networks.some((n) => n.startsWith('eip155:'))).toBe(true);
+    const signed = new Set(c.networks.flatMap((n) => railOfNetwork(n)!.schemes));
+    expect([...c.schemes].sort()).toEqual([...signed].sort());
+    if (c.networks.some((n) => n.startsWith('tron:'))) expect(c.schemes).toContain('exact_permit');
   });
 
   it('match patterns keep the port (Chromium) or the host only (Firefox never matches a pattern with a port)', () => {

@@ -1,0 +1,63 @@
+/**
+ * One storage write per signed payment: the signed record and its re-send ticket go to
+ * storage.local in the same call (saved together or not at all).
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { Ledger } from '../../lib/ledger/ledger';
+import { offer, paymentWorld } from './security/harness';
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  vi.restoreAllMocks();
+});
+
+describe('signed record and re-send ticket: one storage.local.set', () => {
+  it('an automatic payment writes the signed record and its ticket in one call', async () => {
+    const w = await paymentWorld();
+    await w.auto();
+    const set = vi.spyOn(fakeBrowser.storage.local, 'set');
+    const a = await w.pay({ doc: offer() });
+    expect(a.action).toBe('retry');
+    const id = a.action === 'retry' ? a.ticket : '';
+    const withTicket = set.mock.calls.filter(([items]) => 'tickets' in items);
+    expect(withTicket).toHaveLength(1);
+    const items = withTicket[0]![0] as Record<string, { status?: string } & Record<string, { headerValue?: string }>>;
+    expect(items[`ledger.r.${id}`]?.status).toBe('signed');
+    expect(items.tickets![id]?.headerValue).toBe(a.action === 'retry' ? a.headerValue : undefined);
+    // and no other write carries either of them
+    expect(set.mock.calls.filter(([i]) => `ledger.r.${id}` in i && (i as { [k: string]: { status?: string } })[`ledger.r.${id}`]?.status === 'signed')).toHaveLength(1);
+    // the ticket is durable: a new service (restarted worker) re-sends it rather than signing again
+    const stored = (await fakeBrowser.storage.local.get('tickets')) as { tickets: Record<string, unknown> };
+    expect(Object.keys(stored.tickets)).toEqual([id]);
+  });
+
+  it('storage refusing that one write saves neither, and the header never leaves', async () => {
+    const w = await paymentWorld();
+    await w.auto();
+    const real = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
+    vi.spyOn(fakeBrowser.storage.local, 'set').mockImplementation(async (items: Record<string, unknown>) => {
+      if ('tickets' in items && Object.keys(items).some((k) => k.startsWith('ledger.r.'))) throw new Error('QUOTA_BYTES quota exceeded');
+      return real(items);
+    });
+    const a = await w.pay({ doc: offer() });
+    expect(a).toMatchObject({ action: 'pass', code: 'storage-failed' });
+    const stored = (await fakeBrowser.storage.local.get('tickets')) as { tickets?: Record<string, unknown> };
+    expect(Object.keys(stored.tickets ?? {})).toEqual([]);
+    const [rec] = await w.ledger.list({ limit: 5 });
+    expect(rec?.status).toBe('failed');
+  });
+
+  it("the ledger refuses to carry another caller's write over its own keys", async () => {
+    const ledger = new Ledger();
+    const res = await ledger.reserve({
+      site: 'https://a.example', resourceUrl: 'https://a.example/x', network: 'eip155:1', asset: '0x0000000000000000000000000000000000000001',
+      payTo: '0x0000000000000000000000000000000000000002', amount: 1n, expiresAt: Date.now() + 60_000, auto: false,
+      policyCheck: () => ({ action: 'pay' }) as never,
+    } as never);
+    const id = res.record!.id;
+    await expect(ledger.markSigned(id, { expiresAt: Date.now() + 60_000, alsoWrite: { 'ledger.gen': 'x' } })).rejects.toThrow(/key of the ledger/);
+    await expect(ledger.markSigned(id, { expiresAt: Date.now() + 60_000, alsoWrite: { [`ledger.r.${id}`]: {} } })).rejects.toThrow(/key of the ledger/);
+    expect((await ledger.get(id))?.status).toBe('reserved');
+  });
+});
