@@ -1,5 +1,6 @@
 /** Opening the extension's own pages from another extension page. */
 import { browser } from 'wxt/browser';
+import { APPROVAL_WINDOW } from '../lib/util/approval-window';
 
 export async function openOnboarding(): Promise<void> {
   await browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') });
@@ -14,7 +15,7 @@ export async function openOptions(section?: string): Promise<void> {
 export async function openApprovalWindow(id?: string): Promise<void> {
   const url = browser.runtime.getURL('/approval.html') + (id ? `?id=${encodeURIComponent(id)}` : '');
   if (browser.windows?.create) {
-    await browser.windows.create({ url, type: 'popup', width: 440, height: 720 });
+    await browser.windows.create({ url, type: 'popup', ...APPROVAL_WINDOW });
   } else {
     await browser.tabs.create({ url });
   }

@@ -49,6 +49,42 @@ export const S = {
     block: 'Always block this site',
     keys: 'Enter pays once · Escape rejects',
     details: 'Details',
+    for: 'For',
+    network: 'Network',
+    token: 'Token',
+    balance: 'Balance',
+    expires: 'Expires',
+    expired: 'expired',
+    askedBy: 'Asked by ',
+  },
+  /** the direct-transfer approval (a non-x402 402 asking for an on-chain transfer) */
+  direct: {
+    title: 'Direct transfer',
+    warningLead: 'This site is not using x402. It asks you to send tokens straight to its address with an on-chain transaction. Once sent, the transfer ',
+    warningStrong: 'cannot be undone or refunded',
+    warningTail: ' by the wallet, and the site alone decides whether it accepts the transaction as payment.',
+    siteSaid: (name: string) => `(the site said “${name}”)`,
+    tokenSource: (symbol: string, currency: string) => `(${symbol}, from your wallet’s token list; the site said “${currency}”)`,
+    sendTo: 'Send to',
+    fee: 'Network fee',
+    feeValue: (fee: string | null | undefined) => (fee ? `up to ${fee}, paid by you on top` : 'unknown'),
+    sending: 'Sending…',
+    send: (amount: string) => `Send ${amount} now`,
+    dontSend: 'Don’t send',
+    delayed: 'Sending',
+  },
+  /** the sign-in-with-x approval */
+  signIn: {
+    title: 'Sign in',
+    asks: ' asks you to sign in with your account ',
+    insteadOfPaying: ' instead of paying again.',
+    movesNoMoney: ' Signing moves no money.',
+    message: 'Message you sign (in full):',
+    remember: (origin: string) => `Remember: sign in to ${origin} without asking next time`,
+    signing: 'Signing…',
+    sign: 'Sign in',
+    notNow: 'Not now',
+    delayed: 'Signing in',
   },
   welcome: {
     title: 'Welcome to x402 Wallet',
@@ -59,6 +95,13 @@ export const S = {
       'Pays on Base, Solana and TRON, and on the local playground for testing.',
     ],
     start: 'Get started',
+  },
+  done: {
+    tryTitle: 'Try a test payment',
+    tryLead:
+      'This wallet knows the local test playground, so you can pay with test USDC that is worth nothing: the demo page asks for a small payment, the wallet opens a window that shows the site, the payee and the amount, and pays only when you press “Pay once”.',
+    /** before and after the command, shown as code */
+    tryHow: ['Open the “demo page” address that ', 'npm run demo', ' printed in its terminal (it ends in /page) and press one of its buttons.'],
   },
   settings: {
     onThisPage: 'On this page',

@@ -3,7 +3,7 @@
  * onboarding, popup, approval window, options (sites, history, settings) — in the light and dark
  * theme, from the real extension on the local playground, driven by the browser tests' harness:
  * `npm run build:test && npx tsx scripts/screenshots.ts`. The popup is shot at its natural size
- * (360 × 600), the approval window at 440 × 640 (inside its 440 × 700 window), the other pages in
+ * (360 × 600), the approval window at 440 × 640 (inside its 440 × 720 window), the other pages in
  * a 600-px-wide viewport.
  */
 import path from 'node:path';

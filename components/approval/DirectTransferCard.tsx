@@ -6,9 +6,10 @@
  */
 import type { ApprovalDecision, ApprovalDto } from '../../lib/messaging/contract';
 import { formatCountdown } from '../../lib/ui/format';
-import { amountText } from '../AmountView';
+import { AmountView } from '../AmountView';
 import { ErrorText } from '../ErrorText';
 import { useNow } from '../hooks';
+import { S } from '../strings';
 import { balanceText } from './OptionsPicker';
 import { ApprovalHeading, DelayNote, FramedNotice, useDecision } from './useDecision';
 import { useSecurityDelay } from './useSecurityDelay';
@@ -36,53 +37,52 @@ export function DirectTransferCard({ approval, gone, locked = false, queueText, 
   if (guard.framed) return <FramedNotice />;
   return (
     <article aria-labelledby="direct-title" data-testid="approval" data-kind="direct-transfer" data-approval-id={approval.id}>
-      <ApprovalHeading id="direct-title" title="Direct transfer" queueText={queueText} site={approval.site} />
+      <ApprovalHeading id="direct-title" title={S.direct.title} queueText={queueText} site={approval.site} />
       {approval.requestOrigin !== approval.site && (
         <p>
-          Asked by <span className="mono" data-testid="approval-origin">{approval.requestOrigin}</span>
+          {S.approval.askedBy}
+          <span className="mono" data-testid="approval-origin">{approval.requestOrigin}</span>
         </p>
       )}
       <p className="warning" role="note" data-testid="direct-warning">
-        This site is not using x402. It asks you to send tokens straight to its address with an on-chain transaction.
-        Once sent, the transfer <strong>cannot be undone or refunded</strong> by the wallet, and the site alone decides
-        whether it accepts the transaction as payment.
+        {S.direct.warningLead}
+        <strong>{S.direct.warningStrong}</strong>
+        {S.direct.warningTail}
       </p>
       {option && (
-        <p className="amount" data-testid="approval-amount">
-          {amountText(option.amountToken, option.amountUsd)}
-        </p>
+        <div className="amount" data-testid="approval-amount">
+          <AmountView hero token={option.amountToken} usd={option.amountUsd} />
+        </div>
       )}
       <dl>
-        <dt>For</dt>
+        <dt>{S.approval.for}</dt>
         <dd className="mono" data-testid="approval-resource">
           {approval.resourceUrl}
         </dd>
         {option && (
           <>
-            <dt>Network</dt>
+            <dt>{S.approval.network}</dt>
             <dd data-testid="approval-network">
-              {option.networkName} <span className="muted small">(the site said “{direct.chainName}”)</span>
+              {option.networkName} <span className="muted small">{S.direct.siteSaid(direct.chainName)}</span>
             </dd>
-            <dt>Token</dt>
+            <dt>{S.approval.token}</dt>
             <dd>
               <span className="mono" data-testid="approval-asset">
                 {option.asset}
               </span>{' '}
-              <span className="muted small">
-                ({option.symbol}, from your wallet’s token list; the site said “{direct.currency}”)
-              </span>
+              <span className="muted small">{S.direct.tokenSource(option.symbol, direct.currency)}</span>
             </dd>
-            <dt>Send to</dt>
+            <dt>{S.direct.sendTo}</dt>
             <dd className="mono" data-testid="approval-payto">
               {option.payTo}
             </dd>
-            <dt>Network fee</dt>
+            <dt>{S.direct.fee}</dt>
             <dd data-testid="direct-fee">
-              {direct.fee ? `up to ${direct.fee}, paid by you on top` : 'unknown'}
+              {S.direct.feeValue(direct.fee)}
             </dd>
             {option.balance && (
               <>
-                <dt>Balance</dt>
+                <dt>{S.approval.balance}</dt>
                 <dd data-testid="approval-balance" className={insufficient ? 'danger-text' : undefined}>
                   {balanceText(option)}
                 </dd>
@@ -90,9 +90,9 @@ export function DirectTransferCard({ approval, gone, locked = false, queueText, 
             )}
           </>
         )}
-        <dt>Expires</dt>
+        <dt>{S.approval.expires}</dt>
         <dd data-testid="approval-expiry" aria-live="off">
-          {closed ? 'expired' : formatCountdown(approval.expiresAt - now)}
+          {closed ? S.approval.expired : formatCountdown(approval.expiresAt - now)}
         </dd>
       </dl>
       {direct.feeProblem && (
@@ -116,13 +116,13 @@ export function DirectTransferCard({ approval, gone, locked = false, queueText, 
           aria-describedby={!guard.armed ? 'approval-delay' : undefined}
           onClick={(e) => canSendNow && guard.accepts(e) && void run({ kind: 'pay-once', optionIndex: 0 })}
         >
-          {busy ? 'Sending…' : `Send ${option?.amountToken ?? ''} now`}
+          {busy ? S.direct.sending : S.direct.send(option?.amountToken ?? '')}
         </button>
         <button type="button" data-testid="approve-reject" disabled={busy} onClick={() => (gone ? onSkip() : void run({ kind: 'reject' }))}>
-          Don’t send
+          {S.direct.dontSend}
         </button>
       </div>
-      {!guard.armed && !closed && <DelayNote what="Sending" />}
+      {!guard.armed && !closed && <DelayNote what={S.direct.delayed} />}
     </article>
   );
 }

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { formatCountdown } from '../../lib/ui/format';
 import { ErrorText } from '../ErrorText';
 import { useNow } from '../hooks';
+import { S } from '../strings';
 import type { SpecialCardProps } from './DirectTransferCard';
 import { ApprovalHeading, DelayNote, FramedNotice, useDecision } from './useDecision';
 import { useSecurityDelay } from './useSecurityDelay';
@@ -23,29 +24,32 @@ export function SignInCard({ approval, gone, locked = false, queueText, onDecide
   if (guard.framed) return <FramedNotice />;
   return (
     <article aria-labelledby="signin-title" data-testid="approval" data-kind="sign-in" data-approval-id={approval.id}>
-      <ApprovalHeading id="signin-title" title="Sign in" queueText={queueText} site={approval.site} />
+      <ApprovalHeading id="signin-title" title={S.signIn.title} queueText={queueText} site={approval.site} />
       <p>
-        <span className="mono" data-testid="signin-origin">{s.origin}</span> asks you to sign in with your account{' '}
-        <span className="mono" data-testid="signin-address">{s.address}</span> instead of paying again.
-        {s.paidBefore && <span data-testid="signin-paid-before"> {s.paidBefore}</span>} Signing moves no money.
+        <span className="mono" data-testid="signin-origin">{s.origin}</span>
+        {S.signIn.asks}
+        <span className="mono" data-testid="signin-address">{s.address}</span>
+        {S.signIn.insteadOfPaying}
+        {s.paidBefore && <span data-testid="signin-paid-before"> {s.paidBefore}</span>}
+        {S.signIn.movesNoMoney}
       </p>
-      <p id="signin-message-label">Message you sign (in full):</p>
+      <p id="signin-message-label">{S.signIn.message}</p>
       <pre id="signin-message" aria-labelledby="signin-message-label" className="mono small" data-testid="signin-message" tabIndex={0} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
         {s.message}
       </pre>
       <dl>
-        <dt>For</dt>
+        <dt>{S.approval.for}</dt>
         <dd className="mono" data-testid="approval-resource">
           {approval.resourceUrl}
         </dd>
-        <dt>Expires</dt>
+        <dt>{S.approval.expires}</dt>
         <dd data-testid="approval-expiry" aria-live="off">
-          {closed ? 'expired' : formatCountdown(approval.expiresAt - now)}
+          {closed ? S.approval.expired : formatCountdown(approval.expiresAt - now)}
         </dd>
       </dl>
       <label className="row">
         <input type="checkbox" data-testid="signin-remember" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
-        Remember: sign in to {s.origin} without asking next time
+        {S.signIn.remember(s.origin)}
       </label>
       <ErrorText error={error} />
       <div className="actions">
@@ -56,13 +60,13 @@ export function SignInCard({ approval, gone, locked = false, queueText, onDecide
           aria-describedby={!guard.armed ? 'approval-delay' : undefined}
           onClick={(e) => !closed && !locked && guard.accepts(e) && void run({ kind: 'sign-in', remember })}
         >
-          {busy ? 'Signing…' : 'Sign in'}
+          {busy ? S.signIn.signing : S.signIn.sign}
         </button>
         <button type="button" data-testid="approve-reject" disabled={busy} onClick={() => (gone ? onSkip() : void run({ kind: 'reject' }))}>
-          Not now
+          {S.signIn.notNow}
         </button>
       </div>
-      {!guard.armed && !closed && <DelayNote what="Signing in" />}
+      {!guard.armed && !closed && <DelayNote what={S.signIn.delayed} />}
     </article>
   );
 }

@@ -1,6 +1,40 @@
 /** Last onboarding screen: the new wallet's addresses (EVM and, for a recovery phrase, Solana). */
+import { useEffect, useState } from 'react';
+import { call } from '../../lib/messaging/client';
 import type { WalletStatusDto } from '../../lib/messaging/contract';
 import { AccountAddresses } from '../AccountAddresses';
+import { S } from '../strings';
+
+/**
+ * "Try a test payment", shown when the wallet's settings hold playground tokens (the local demo
+ * network of `npm run demo`). The demo page's address is not in the settings (a token's RPC is the
+ * chain's, not the x402 server's), so this points at the address the demo printed; nothing here
+ * touches the network.
+ */
+function TryTestPayment() {
+  const [show, setShow] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void call('settings.get')
+      .then((s) => live && setShow((s.playgroundTokens ?? []).length > 0))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (!show) return null;
+  return (
+    <section className="card stack" data-testid="onboarding-try" aria-labelledby="onboarding-try-title">
+      <h2 id="onboarding-try-title" className="card-title">{S.done.tryTitle}</h2>
+      <p>{S.done.tryLead}</p>
+      <p className="small muted" data-testid="onboarding-try-how">
+        {S.done.tryHow[0]}
+        <code>{S.done.tryHow[1]}</code>
+        {S.done.tryHow[2]}
+      </p>
+    </section>
+  );
+}
 
 export function DoneView({ status }: { status: WalletStatusDto }) {
   const active = status.accounts.find((a) => a.index === status.activeIndex);
@@ -31,6 +65,7 @@ export function DoneView({ status }: { status: WalletStatusDto }) {
           </p>
         </>
       )}
+      <TryTestPayment />
     </div>
   );
 }

@@ -51,7 +51,7 @@ export function UnlockedView({ status }: { status: WalletStatusDto }) {
 
   return (
     <div data-testid="popup-unlocked" className="popup-body">
-      {/* beside the title in the header row (positioned by CSS): where the wallet pays */}
+      {/* under the header, in the flow: where the wallet pays */}
       <p className="small muted ellipsis popup-networks" data-testid="network-label" title={`Pays on: ${networks.join(', ')}`}>
         {lastNetwork ? S.popup.lastPaymentOn(lastNetwork) : S.popup.paysOn(networks.length)}
       </p>

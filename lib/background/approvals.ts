@@ -7,6 +7,7 @@
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import type { ApprovalDecision, ApprovalDto } from '../messaging/contract';
+import { APPROVAL_WINDOW } from '../util/approval-window';
 import { createMutex } from '../util/mutex';
 
 export type ApprovalOutcome =
@@ -188,8 +189,7 @@ export class ApprovalQueue {
     const win = await browser.windows.create({
       url: browser.runtime.getURL(`/approval.html?id=${encodeURIComponent(id)}` as '/approval.html'),
       type: 'popup',
-      width: 440,
-      height: 700,
+      ...APPROVAL_WINDOW,
       focused: true,
     });
     await windowItem.setValue(win?.id ?? null);

@@ -142,6 +142,10 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await page.waitFor('[data-testid="onboarding-done"]', 30_000);
       timings[kind][timing] = Date.now() - t0;
       expect(await page.text('[data-testid="onboarding-address"]')).toBe(address);
+      // the world's settings hold the playground's tokens: the done step offers a test payment
+      await page.waitFor('[data-testid="onboarding-try"]');
+      expect(await page.text('[data-testid="onboarding-try"]')).toContain('Try a test payment');
+      expect(await page.text('[data-testid="onboarding-try-how"]')).toContain('npm run demo');
       await page.close();
     };
 

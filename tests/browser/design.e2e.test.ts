@@ -125,6 +125,22 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
         expect(n.title).toBe(n.text);
         expect(n.lines).toBeLessThanOrEqual(1);
       }
+      // the footer's Auto-lock select is wide enough for its longest choice (not cut, "After 15 minutes id"),
+      // and "Last payment on …" sits in the flow under the header, not over the title
+      const fit = await popup.evaluate(() => {
+        const sel = document.querySelector<HTMLSelectElement>('[data-testid="auto-lock"]')!;
+        const cs = getComputedStyle(sel);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        const text = Math.max(...[...sel.options].map((o) => ctx.measureText(o.text).width));
+        const head = document.querySelector('.popup-head')!.getBoundingClientRect();
+        const label = document.querySelector('[data-testid="network-label"]')!.getBoundingClientRect();
+        return { select: sel.getBoundingClientRect().width, text: Math.ceil(text), padding: parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight), right: Math.ceil(sel.getBoundingClientRect().right), labelTop: label.top, headBottom: head.bottom };
+      });
+      console.log(`[design] ${kind} popup footer: auto-lock select ${fit.select} px for a longest choice of ${fit.text} px (+${fit.padding} padding); network label top ${fit.labelTop}, header bottom ${fit.headBottom}`);
+      expect(fit.select).toBeGreaterThanOrEqual(fit.text + fit.padding);
+      expect(fit.right).toBeLessThanOrEqual(360);
+      expect(fit.labelTop).toBeGreaterThanOrEqual(fit.headBottom);
     });
 
     it('the approval window does not scroll at the size the wallet opens it, nor at 440 × 620', async () => {
