@@ -5,7 +5,7 @@
  * meant, checksum), and validates raw secp256k1 private keys.
  */
 import * as bip39 from '@scure/bip39';
-import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { wordlist } from '@scure/bip39/wordlists/english';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import type { Hex } from 'viem';
 
@@ -126,7 +126,7 @@ export function validateMnemonic(input: string): MnemonicValidation {
   return { ok: true, phrase };
 }
 
-const CURVE_N = secp256k1.Point.CURVE().n;
+const CURVE_N = secp256k1.CURVE.n;
 
 /** Accepts 64 hex characters with an optional 0x; returns the key lower-cased with 0x. */
 export function validatePrivateKey(input: string): PrivateKeyValidation {

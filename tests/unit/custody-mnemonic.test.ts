@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateMnemonic as bip39Validate } from '@scure/bip39';
-import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { wordlist } from '@scure/bip39/wordlists/english';
 import {
   generateMnemonic,
   normalizeMnemonic,
