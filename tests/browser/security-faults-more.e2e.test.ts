@@ -157,6 +157,22 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       return recs[0]!;
     }
 
+    /** runs `fn` with the v2 chain's RPC replaced by a lying proxy (honest until told), then puts the real one back */
+    async function throughLyingRpc(fn: (rpc: Awaited<ReturnType<typeof lyingRpc>>) => Promise<void>) {
+      const { w, ext } = suite;
+      const tokens = (await ext.call<{ playgroundTokens: any[] }>('settings.get')).value!.playgroundTokens;
+      const honest = tokens.find((t) => t.chainId === w.net.v2.chainId)!.rpcUrl as string;
+      const rpc = await lyingRpc(honest);
+      try {
+        const lying = tokens.map((t) => (t.chainId === w.net.v2.chainId ? { ...t, rpcUrl: rpc.url } : t));
+        expect((await ext.call('settings.update', { playgroundTokens: lying })).ok).toBe(true);
+        await fn(rpc);
+      } finally {
+        await ext.call('settings.update', { playgroundTokens: tokens });
+        await rpc.close();
+      }
+    }
+
     /** a purchase whose facilitator answers JSON of the wrong shape (nothing settles): its outcome is unknown */
     async function unknownOutcome(ids: Set<string>) {
       const { w, ext } = suite;
@@ -227,13 +243,8 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
     }, 90_000);
 
     it('the RPC lies (another payment\'s receipt, a wrong amount, a wrong chain id) or is slow: never settled on it; settled once the truth is back', async () => {
-      const { w, ext } = suite;
-      const tokens = (await ext.call<{ playgroundTokens: any[] }>('settings.get')).value!.playgroundTokens;
-      const honest = tokens.find((t) => t.chainId === w.net.v2.chainId)!.rpcUrl as string;
-      const rpc = await lyingRpc(honest);
-      try {
-        const lying = tokens.map((t) => (t.chainId === w.net.v2.chainId ? { ...t, rpcUrl: rpc.url } : t));
-        expect((await ext.call('settings.update', { playgroundTokens: lying })).ok).toBe(true);
+      const { ext } = suite;
+      await throughLyingRpc(async (rpc) => {
         // a real settled payment of the same amount between the same accounts: the "other" receipt
         const settledBefore = (await historyFor(ext, url)).find((h) => h.status === 'settled' && h.txHash);
         expect(settledBefore?.txHash).toMatch(/^0x[0-9a-f]{64}$/i);
@@ -262,19 +273,12 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
         // the settled ones carry the real transaction (the one the server reported), each its own
         const all = (await historyFor(ext, url)).filter((h) => h.status === 'settled' && h.txHash);
         expect(new Set(all.map((h) => h.txHash)).size).toBe(all.length);
-      } finally {
-        await ext.call('settings.update', { playgroundTokens: tokens });
-        await rpc.close();
-      }
+      });
     }, 180_000);
 
     it('the RPC says an unused authorization was used: not settled on its word (no transaction used it), said why; the re-sent payment settles once', async () => {
-      const { w, ext } = suite;
-      const tokens = (await ext.call<{ playgroundTokens: any[] }>('settings.get')).value!.playgroundTokens;
-      const honest = tokens.find((t) => t.chainId === w.net.v2.chainId)!.rpcUrl as string;
-      const rpc = await lyingRpc(honest);
-      try {
-        expect((await ext.call('settings.update', { playgroundTokens: tokens.map((t) => (t.chainId === w.net.v2.chainId ? { ...t, rpcUrl: rpc.url } : t)) })).ok).toBe(true);
+      const { ext } = suite;
+      await throughLyingRpc(async (rpc) => {
         await onePurchase('rpc says used', async (ids) => {
           await unknownOutcome(ids);
           rpc.state.lie = 'auth-used';
@@ -287,10 +291,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
           rpc.state.lie = 'honest';
           expect(await get(page)).toBe(200); // the same authorization, re-sent
         });
-      } finally {
-        await ext.call('settings.update', { playgroundTokens: tokens });
-        await rpc.close();
-      }
+      });
     }, 120_000);
 
     it('storage refuses the payment\'s writes: nothing is signed or sent without its record, the page and the activity list say why; the next attempt pays once', async () => {
