@@ -103,6 +103,43 @@ export const S = {
     /** before and after the command, shown as code */
     tryHow: ['Open the “demo page” address that ', 'npm run demo', ' printed in its terminal (it ends in /page) and press one of its buttons.'],
   },
+  /** the shared small components (components/*.tsx) */
+  unlock: {
+    form: 'Unlock the wallet',
+    password: 'Password',
+    lockout: (s: number) => `Too many wrong passwords. Try again in ${s} s.`,
+    unlocking: 'Unlocking…',
+    unlock: 'Unlock',
+  },
+  newPassword: {
+    password: 'New password (at least 8 characters)',
+    confirm: 'Confirm password',
+    note: 'This password unlocks the wallet on this computer. It cannot be recovered; your recovery phrase can restore the wallet.',
+    strength: 'Strength: ',
+  },
+  autoLock: 'Auto-lock',
+  budget: {
+    text: (spent: string, cap: string, left: string) => `${spent} of ${cap} spent, ${left} left`,
+    used: (period: string) => `${period} budget used`,
+  },
+  addresses: {
+    noSvmFromKey: 'No Solana account (imported from an EVM key)',
+    noSvm: 'No Solana address for this account',
+    list: (account?: string) => (account ? `Addresses of ${account}` : 'Addresses'),
+    copyEvm: (of: string) => `Copy EVM address${of}`,
+    copySvm: (of: string) => `Copy Solana address${of}`,
+    copyTron: (of: string) => `Copy TRON address${of}`,
+    of: (account?: string) => (account ? ` of ${account}` : ''),
+  },
+  address: {
+    copyLabel: 'Copy address',
+    copy: 'Copy',
+    copied: 'Copied',
+    copyFailed: 'Copy failed',
+    /** screen-reader announcements; `what` is e.g. "EVM address" */
+    copiedStatus: (what: string) => `${what.charAt(0).toUpperCase()}${what.slice(1)} copied`,
+    copyFailedStatus: (what: string) => `Could not copy the ${what}`,
+  },
   settings: {
     onThisPage: 'On this page',
     sections: [
