@@ -103,6 +103,54 @@ export const S = {
     /** before and after the command, shown as code */
     tryHow: ['Open the “demo page” address that ', 'npm run demo', ' printed in its terminal (it ends in /page) and press one of its buttons.'],
   },
+  /** onboarding: choosing, creating and importing (components/onboarding) */
+  onboarding: {
+    setUpTitle: 'Set up x402 Wallet',
+    exists: 'A wallet already exists in this browser. Open it from the toolbar button.',
+    /** around the "Sites & history" link */
+    startOver: ['To start over, use “Reset wallet” on the', 'Sites & history', 'page (you will need your recovery phrase to get the old wallet back).'],
+    create: 'Create a new wallet',
+    import: 'Import an existing wallet',
+    back: 'Back',
+    cancel: 'Cancel',
+  },
+  create: {
+    title: 'Create a new wallet',
+    intro: 'The wallet will show you a recovery phrase of 24 words. It is the only way to restore your wallet if you forget your password or lose this computer.',
+    generating: 'Generating…',
+    show: 'Show my recovery phrase',
+    phraseTitle: 'Your recovery phrase',
+    warningStrong: 'Anyone with these words can take your funds.',
+    warningRest:
+      ' Write them down on paper, in order, and keep them somewhere safe and private. They will not be shown again. Never type them into a website or share them with anyone; x402 Wallet will never ask for them except when you import a wallet.',
+    wordsLabel: 'Recovery phrase words in order',
+    wroteItDown: 'I wrote it down',
+    confirmTitle: 'Confirm your recovery phrase',
+    confirmLead: 'Enter these words from your written copy.',
+    word: (n: number) => `Word #${n}`,
+    mismatch: (positions: readonly number[]) =>
+      `${positions.map((p) => `Word #${p}`).join(', ')} ${positions.length === 1 ? 'does' : 'do'} not match. Check what you wrote down.`,
+    continue: 'Continue',
+    showAgain: 'Show the words again',
+    passwordTitle: 'Choose a password',
+    creating: 'Creating…',
+    createWallet: 'Create wallet',
+  },
+  import: {
+    title: 'Import a wallet',
+    legend: 'What do you want to import?',
+    kinds: 'What to import',
+    mnemonic: 'Recovery phrase',
+    privateKey: 'Private key',
+    mnemonicLabel: 'Recovery phrase (12 or 24 words, separated by spaces)',
+    privateKeyLabel: 'Private key (64 hex characters, 0x optional)',
+    emptyMnemonic: 'Enter your recovery phrase.',
+    emptyPrivateKey: 'Enter your private key.',
+    mnemonicNote: 'A recovery phrase gives you an EVM account and a Solana account.',
+    privateKeyNote: 'A private key gives you one EVM account only: no Solana account, and no further accounts.',
+    importing: 'Importing…',
+    importWallet: 'Import wallet',
+  },
   /** the shared small components (components/*.tsx) */
   unlock: {
     form: 'Unlock the wallet',
