@@ -103,6 +103,91 @@ export const S = {
     /** before and after the command, shown as code */
     tryHow: ['Open the “demo page” address that ', 'npm run demo', ' printed in its terminal (it ends in /page) and press one of its buttons.'],
   },
+  /** the "Sites & history" page (components/options) */
+  options: {
+    title: 'x402 Wallet — Sites & history',
+    tabs: {
+      sites: 'Sites',
+      history: 'History',
+      activity: 'Activity',
+      settings: 'Settings',
+      networks: 'Networks & tokens',
+      wallet: 'Wallet',
+    },
+    tabsLabel: 'Sections',
+    noWallet: 'No wallet is set up yet. Open the wallet from the toolbar to create or import one.',
+    unlock: 'Unlock',
+    locked: 'The wallet is locked. Unlock it to see and change everything here.',
+  },
+  activity: {
+    title: 'Activity',
+    nothing: 'Nothing yet.',
+    /** bold, before the text of a warning */
+    warning: ' Warning:',
+  },
+  sites: {
+    title: 'Sites',
+    /** around the time zone */
+    timeZone: ['Amounts are in US dollars. Days, weeks and months follow your time zone (', '). Empty fields mean no limit.'],
+    none: 'No sites yet. Approving a payment with “Pay and allow” or adding a site below creates one.',
+  },
+  managed: {
+    badgeTitle: "Set by your organisation's policy; it cannot be changed here.",
+    version: 'Policy version ',
+    agentMode: ' · agent mode: payments outside the policy are refused, never asked',
+    dailyCap: (usd: string) => ` · daily cap across all sites $${usd}`,
+    networks: (names: readonly string[]) => ` · networks: ${names.join(', ') || 'none'}`,
+  },
+  audit: {
+    title: 'Audit',
+    lead: 'Every payment decision (paid, asked, refused and why, with the policy version), the last 10,000.',
+    jsonl: 'Export JSON Lines',
+    csv: 'Export CSV',
+    exported: (n: number) => `${n} decisions exported`,
+  },
+  signInSites: {
+    title: 'Sign-in without asking',
+    lead: 'Sites that offer sign-in-with-x, where you paid before and ticked “Remember”: the wallet signs in for you (no payment).',
+    none: 'None.',
+    forgetLabel: (site: string) => `Forget sign-in for ${site}`,
+    forget: 'Forget',
+  },
+  reset: {
+    title: 'Reset wallet',
+    done: 'The wallet was erased from this browser.',
+    setUp: 'Set up a wallet',
+    warning:
+      'This erases the encrypted keys, site budgets and history from this browser. Without your recovery phrase (or private key) the funds on these accounts are lost for good.',
+    confirm: 'Type RESET to confirm',
+    erase: 'Erase this wallet',
+  },
+  addSite: {
+    title: 'Add a site',
+    origin: 'Site (origin)',
+    mode: 'Mode',
+    modes: { ask: 'Ask every time', auto: 'Pay automatically within budget', block: 'Block' },
+    already: (origin: string) => `${origin} is already in the list.`,
+    add: 'Add site',
+  },
+  reveal: {
+    title: 'Back up your secret',
+    warningStrong: 'Anyone who sees this can take your funds.',
+    warningRest: ' Make sure nobody is watching your screen, never paste it into a website, and hide it when you are done.',
+    hide: 'Hide',
+    what: 'What to show',
+    mnemonic: 'Recovery phrase',
+    privateKey: 'Private key of the active account',
+    password: 'Password',
+    show: (what: 'mnemonic' | 'privateKey') => `Show ${what === 'mnemonic' ? 'recovery phrase' : 'private key'}`,
+  },
+  walletTools: {
+    enterName: 'Enter a name.',
+    tooLong: 'Use at most 40 characters.',
+    nameOf: (n: number) => `Name of account ${n}`,
+    rename: 'Rename',
+    accounts: 'Accounts',
+    autoLock: 'Auto-lock',
+  },
   /** onboarding: choosing, creating and importing (components/onboarding) */
   onboarding: {
     setUpTitle: 'Set up x402 Wallet',
