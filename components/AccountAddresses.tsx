@@ -6,9 +6,10 @@
  */
 import { AddressView } from './AddressView';
 import { RailTag } from './RailTag';
+import { S } from './strings';
 
-export const NO_SVM_FROM_KEY = 'No Solana account (imported from an EVM key)';
-export const NO_SVM = 'No Solana address for this account';
+export const NO_SVM_FROM_KEY = S.addresses.noSvmFromKey;
+export const NO_SVM = S.addresses.noSvm;
 
 export interface AccountAddressesProps {
   evm?: string;
@@ -32,9 +33,9 @@ export interface AccountAddressesProps {
 
 export function AccountAddresses(p: AccountAddressesProps) {
   const suffix = p.copySuffix ?? '';
-  const of = p.accountName ? ` of ${p.accountName}` : '';
+  const of = S.addresses.of(p.accountName);
   return (
-    <ul className="addresses" aria-label={p.accountName ? `Addresses of ${p.accountName}` : 'Addresses'}>
+    <ul className="addresses" aria-label={S.addresses.list(p.accountName)}>
       {p.evm && (
         <li>
           <RailTag rail="evm" />
@@ -42,7 +43,7 @@ export function AccountAddresses(p: AccountAddressesProps) {
             address={p.evm}
             full={p.full}
             testId={p.evmTestId}
-            copyLabel={`Copy EVM address${of}`}
+            copyLabel={S.addresses.copyEvm(of)}
             copyTestId={`copy-address${suffix}`}
           />
         </li>
@@ -54,7 +55,7 @@ export function AccountAddresses(p: AccountAddressesProps) {
             address={p.svm}
             full={p.full}
             testId={p.svmTestId}
-            copyLabel={`Copy Solana address${of}`}
+            copyLabel={S.addresses.copySvm(of)}
             copyTestId={`copy-svm-address${suffix}`}
           />
         ) : (
@@ -70,7 +71,7 @@ export function AccountAddresses(p: AccountAddressesProps) {
             address={p.tron}
             full={p.full}
             testId={p.tronTestId}
-            copyLabel={`Copy TRON address${of}`}
+            copyLabel={S.addresses.copyTron(of)}
             copyTestId={`copy-tron-address${suffix}`}
           />
         </li>

@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import { shortAddress } from '../lib/ui/format';
+import { S } from './strings';
 
 export interface AddressViewProps {
   address: string;
@@ -16,7 +17,7 @@ export interface AddressViewProps {
   copyTestId?: string;
 }
 
-export function AddressView({ address, full = false, copy = true, testId, copyLabel = 'Copy address', copyTestId = 'copy-address' }: AddressViewProps) {
+export function AddressView({ address, full = false, copy = true, testId, copyLabel = S.address.copyLabel, copyTestId = 'copy-address' }: AddressViewProps) {
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   const onCopy = async () => {
     try {
@@ -37,10 +38,10 @@ export function AddressView({ address, full = false, copy = true, testId, copyLa
       {copy && (
         <>
           <button type="button" className="small" onClick={onCopy} aria-label={copyLabel} data-testid={copyTestId}>
-            {copied === 'yes' ? 'Copied' : copied === 'failed' ? 'Copy failed' : 'Copy'}
+            {copied === 'yes' ? S.address.copied : copied === 'failed' ? S.address.copyFailed : S.address.copy}
           </button>
           <span className="visually-hidden" role="status">
-            {copied === 'yes' ? `${what.charAt(0).toUpperCase()}${what.slice(1)} copied` : copied === 'failed' ? `Could not copy the ${what}` : ''}
+            {copied === 'yes' ? S.address.copiedStatus(what) : copied === 'failed' ? S.address.copyFailedStatus(what) : ''}
           </span>
         </>
       )}

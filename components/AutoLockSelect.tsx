@@ -5,6 +5,7 @@ import { autoLockChoices, autoLockToValue, valueToAutoLock } from '../lib/ui/for
 import { useWalletStore } from '../lib/ui/stores/wallet';
 import { MANAGED_LABEL, useManagedStore } from '../lib/ui/stores/managed';
 import { useEffect } from 'react';
+import { S } from './strings';
 
 export function AutoLockSelect({ status, onError }: { status: WalletStatusDto; onError(e: ApiError | null): void }) {
   const setAutoLock = useWalletStore((s) => s.setAutoLock);
@@ -27,7 +28,7 @@ export function AutoLockSelect({ status, onError }: { status: WalletStatusDto; o
   return (
     <div className="row">
       <label className="inline" htmlFor="auto-lock">
-        Auto-lock
+        {S.autoLock}
       </label>
       <select
         id="auto-lock"

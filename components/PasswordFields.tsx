@@ -1,6 +1,7 @@
 /** New password + confirmation inputs with the strength hint, for create and import. */
 import { PasswordStrength } from './PasswordStrength';
 import { ErrorText } from './ErrorText';
+import { S } from './strings';
 
 export interface PasswordFieldsProps {
   password: string;
@@ -14,7 +15,7 @@ export interface PasswordFieldsProps {
 export function PasswordFields(p: PasswordFieldsProps) {
   return (
     <div>
-      <label htmlFor="new-password">New password (at least 8 characters)</label>
+      <label htmlFor="new-password">{S.newPassword.password}</label>
       <input
         id="new-password"
         data-testid="password"
@@ -28,7 +29,7 @@ export function PasswordFields(p: PasswordFieldsProps) {
       />
       <PasswordStrength password={p.password} id="password-strength" />
       <ErrorText error={p.passwordError} />
-      <label htmlFor="confirm-password">Confirm password</label>
+      <label htmlFor="confirm-password">{S.newPassword.confirm}</label>
       <input
         id="confirm-password"
         data-testid="password-confirm"
@@ -41,8 +42,7 @@ export function PasswordFields(p: PasswordFieldsProps) {
       />
       <ErrorText error={p.confirmError} />
       <p className="small muted">
-        This password unlocks the wallet on this computer. It cannot be recovered; your recovery phrase can restore the
-        wallet.
+        {S.newPassword.note}
       </p>
     </div>
   );

@@ -1,5 +1,6 @@
 /** Strength hint meter for a new password (computed locally by lib/ui/password). */
 import { passwordStrength } from '../lib/ui/password';
+import { S } from './strings';
 
 export function PasswordStrength({ password, id }: { password: string; id?: string }) {
   if (!password) return null;
@@ -13,7 +14,7 @@ export function PasswordStrength({ password, id }: { password: string; id?: stri
         <span />
       </div>
       <p className="small">
-        Strength: <strong>{s.label}</strong>
+        {S.newPassword.strength}<strong>{s.label}</strong>
         {s.hints.length > 0 && <span className="muted"> — {s.hints[0]}</span>}
       </p>
     </div>

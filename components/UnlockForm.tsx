@@ -6,6 +6,7 @@ import { secondsLeft } from '../lib/ui/format';
 import { useWalletStore } from '../lib/ui/stores/wallet';
 import { ErrorText } from './ErrorText';
 import { useNow } from './hooks';
+import { S } from './strings';
 
 export function UnlockForm() {
   const status = useWalletStore((s) => s.status);
@@ -36,8 +37,8 @@ export function UnlockForm() {
   };
 
   return (
-    <form onSubmit={submit} aria-label="Unlock the wallet">
-      <label htmlFor="unlock-password">Password</label>
+    <form onSubmit={submit} aria-label={S.unlock.form}>
+      <label htmlFor="unlock-password">{S.unlock.password}</label>
       <input
         id="unlock-password"
         data-testid="unlock-password"
@@ -52,12 +53,12 @@ export function UnlockForm() {
       <ErrorText error={error} testId="unlock-error" />
       {wait > 0 && (
         <p className="warning" role="status" data-testid="unlock-lockout">
-          Too many wrong passwords. Try again in {wait} s.
+          {S.unlock.lockout(wait)}
         </p>
       )}
       <div className="row" style={{ marginTop: '0.5rem' }}>
         <button type="submit" className="primary" data-testid="unlock-submit" disabled={busy || wait > 0 || !password}>
-          {busy ? 'Unlocking…' : 'Unlock'}
+          {busy ? S.unlock.unlocking : S.unlock.unlock}
         </button>
       </div>
     </form>

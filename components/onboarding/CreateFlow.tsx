@@ -7,6 +7,7 @@ import { pickConfirmPositions, splitWords, wrongConfirmPositions } from '../../l
 import { checkPasswordPair } from '../../lib/ui/password';
 import { ErrorText } from '../ErrorText';
 import { PasswordFields } from '../PasswordFields';
+import { S } from '../strings';
 
 type Step = 'intro' | 'show' | 'confirm' | 'password';
 
@@ -51,7 +52,7 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
     setWrong(bad);
     if (bad.length > 0) {
       setConfirmError(
-        `${bad.map((p) => `Word #${p}`).join(', ')} ${bad.length === 1 ? 'does' : 'do'} not match. Check what you wrote down.`,
+        S.create.mismatch(bad),
       );
       return;
     }
@@ -85,18 +86,17 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
   if (step === 'intro') {
     return (
       <div className="stack" data-testid="create-intro">
-        <h2>Create a new wallet</h2>
+        <h2>{S.create.title}</h2>
         <p>
-          The wallet will show you a recovery phrase of 24 words. It is the only way to restore your wallet if you forget
-          your password or lose this computer.
+          {S.create.intro}
         </p>
         <ErrorText error={apiError} />
         <div className="row">
           <button type="button" className="primary" data-testid="create-generate" disabled={busy} onClick={() => void generate()}>
-            {busy ? 'Generating…' : 'Show my recovery phrase'}
+            {busy ? S.create.generating : S.create.show}
           </button>
           <button type="button" onClick={onCancel}>
-            Back
+            {S.onboarding.back}
           </button>
         </div>
       </div>
@@ -106,13 +106,12 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
   if (step === 'show') {
     return (
       <div data-testid="create-show">
-        <h2>Your recovery phrase</h2>
+        <h2>{S.create.phraseTitle}</h2>
         <div className="warning" role="note">
-          <strong>Anyone with these words can take your funds.</strong> Write them down on paper, in order, and keep them
-          somewhere safe and private. They will not be shown again. Never type them into a website or share them with
-          anyone; x402 Wallet will never ask for them except when you import a wallet.
+          <strong>{S.create.warningStrong}</strong>
+          {S.create.warningRest}
         </div>
-        <ol className="words" aria-label="Recovery phrase words in order">
+        <ol className="words" aria-label={S.create.wordsLabel}>
           {words.map((w, i) => (
             <li key={i}>
               <span className="n">{i + 1}.</span>
@@ -124,7 +123,7 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
         </ol>
         <div className="row">
           <button type="button" className="primary" data-testid="create-wrote-it-down" onClick={() => setStep('confirm')}>
-            I wrote it down
+            {S.create.wroteItDown}
           </button>
           <button
             type="button"
@@ -133,7 +132,7 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
               onCancel();
             }}
           >
-            Cancel
+            {S.onboarding.cancel}
           </button>
         </div>
       </div>
@@ -143,11 +142,11 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
   if (step === 'confirm') {
     return (
       <form onSubmit={checkWords} data-testid="create-confirm" noValidate>
-        <h2>Confirm your recovery phrase</h2>
-        <p>Enter these words from your written copy.</p>
+        <h2>{S.create.confirmTitle}</h2>
+        <p>{S.create.confirmLead}</p>
         {positions.map((pos) => (
           <div key={pos}>
-            <label htmlFor={`confirm-word-${pos}`}>Word #{pos}</label>
+            <label htmlFor={`confirm-word-${pos}`}>{S.create.word(pos)}</label>
             <input
               id={`confirm-word-${pos}`}
               data-testid={`confirm-word-${pos}`}
@@ -164,10 +163,10 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
         <ErrorText error={confirmError} testId="confirm-error" />
         <div className="row" style={{ marginTop: '0.75rem' }}>
           <button type="submit" className="primary" data-testid="confirm-words-submit">
-            Continue
+            {S.create.continue}
           </button>
           <button type="button" onClick={() => setStep('show')}>
-            Show the words again
+            {S.create.showAgain}
           </button>
         </div>
       </form>
@@ -176,7 +175,7 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
 
   return (
     <form onSubmit={create} data-testid="create-password" noValidate>
-      <h2>Choose a password</h2>
+      <h2>{S.create.passwordTitle}</h2>
       <PasswordFields
         password={password}
         confirm={confirm}
@@ -187,7 +186,7 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
       />
       <ErrorText error={apiError} testId="create-error" />
       <button type="submit" className="primary" data-testid="create-wallet" disabled={busy}>
-        {busy ? 'Creating…' : 'Create wallet'}
+        {busy ? S.create.creating : S.create.createWallet}
       </button>
     </form>
   );

@@ -7,6 +7,7 @@ import { checkPasswordPair } from '../../lib/ui/password';
 import { ErrorText } from '../ErrorText';
 import { PasswordFields } from '../PasswordFields';
 import type { FlowProps } from './CreateFlow';
+import { S } from '../strings';
 
 type Kind = 'mnemonic' | 'privateKey';
 
@@ -25,7 +26,7 @@ export function ImportFlow({ onDone, onCancel }: FlowProps) {
     if (secret.trim() === '') {
       setError({
         code: 'empty',
-        message: kind === 'mnemonic' ? 'Enter your recovery phrase.' : 'Enter your private key.',
+        message: kind === 'mnemonic' ? S.import.emptyMnemonic : S.import.emptyPrivateKey,
       });
       return;
     }
@@ -55,10 +56,10 @@ export function ImportFlow({ onDone, onCancel }: FlowProps) {
 
   return (
     <form onSubmit={submit} data-testid="import-form" noValidate>
-      <h2>Import a wallet</h2>
+      <h2>{S.import.title}</h2>
       <fieldset style={{ border: 'none', padding: 0, margin: 0 }}>
-        <legend className="visually-hidden">What do you want to import?</legend>
-        <div className="tabs" role="radiogroup" aria-label="What to import">
+        <legend className="visually-hidden">{S.import.legend}</legend>
+        <div className="tabs" role="radiogroup" aria-label={S.import.kinds}>
           <label className="inline">
             <input
               type="radio"
@@ -71,7 +72,7 @@ export function ImportFlow({ onDone, onCancel }: FlowProps) {
                 setError(null);
               }}
             />
-            Recovery phrase
+            {S.import.mnemonic}
           </label>
           <label className="inline">
             <input
@@ -85,12 +86,12 @@ export function ImportFlow({ onDone, onCancel }: FlowProps) {
                 setError(null);
               }}
             />
-            Private key
+            {S.import.privateKey}
           </label>
         </div>
       </fieldset>
       <label htmlFor="import-secret">
-        {kind === 'mnemonic' ? 'Recovery phrase (12 or 24 words, separated by spaces)' : 'Private key (64 hex characters, 0x optional)'}
+        {kind === 'mnemonic' ? S.import.mnemonicLabel : S.import.privateKeyLabel}
       </label>
       <textarea
         id="import-secret"
@@ -108,8 +109,8 @@ export function ImportFlow({ onDone, onCancel }: FlowProps) {
       <ErrorText error={secretError} id="import-secret-error" testId="import-error" />
       <p className="small muted" data-testid="import-kind-note">
         {kind === 'mnemonic'
-          ? 'A recovery phrase gives you an EVM account and a Solana account.'
-          : 'A private key gives you one EVM account only: no Solana account, and no further accounts.'}
+          ? S.import.mnemonicNote
+          : S.import.privateKeyNote}
       </p>
       <PasswordFields
         password={password}
@@ -121,10 +122,10 @@ export function ImportFlow({ onDone, onCancel }: FlowProps) {
       />
       <div className="row">
         <button type="submit" className="primary" data-testid="import-submit" disabled={busy}>
-          {busy ? 'Importing…' : 'Import wallet'}
+          {busy ? S.import.importing : S.import.importWallet}
         </button>
         <button type="button" onClick={onCancel}>
-          Back
+          {S.onboarding.back}
         </button>
       </div>
     </form>

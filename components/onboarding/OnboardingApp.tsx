@@ -41,13 +41,13 @@ export function OnboardingApp() {
   } else if (status.initialized) {
     body = (
       <div data-testid="onboarding-exists">
-        <p>A wallet already exists in this browser. Open it from the toolbar button.</p>
+        <p>{S.onboarding.exists}</p>
         <p className="small muted">
-          To start over, use “Reset wallet” on the{' '}
+          {S.onboarding.startOver[0]}{' '}
           <button type="button" className="link" onClick={() => void openOptions()}>
-            Sites &amp; history
+            {S.onboarding.startOver[1]}
           </button>{' '}
-          page (you will need your recovery phrase to get the old wallet back).
+          {S.onboarding.startOver[2]}
         </p>
       </div>
     );
@@ -68,10 +68,10 @@ export function OnboardingApp() {
         </ul>
         <div className="row">
           <button type="button" className="primary big" data-testid="onboarding-create" onClick={() => setMode('create')}>
-            Create a new wallet
+            {S.onboarding.create}
           </button>
           <button type="button" className="big" data-testid="onboarding-import" onClick={() => setMode('import')}>
-            Import an existing wallet
+            {S.onboarding.import}
           </button>
         </div>
       </div>
@@ -81,7 +81,7 @@ export function OnboardingApp() {
   return (
     <main className="page narrow">
       {/* the welcome screen has its own heading */}
-      {(done || !status || status.initialized || mode !== 'choose') && <h1>Set up x402 Wallet</h1>}
+      {(done || !status || status.initialized || mode !== 'choose') && <h1>{S.onboarding.setUpTitle}</h1>}
       {body}
     </main>
   );

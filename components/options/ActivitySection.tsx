@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { formatDateTime } from '../../lib/ui/format';
 import { useActivityStore } from '../../lib/ui/stores/activity';
 import { ErrorText } from '../ErrorText';
+import { S } from '../strings';
 
 export function ActivitySection() {
   const items = useActivityStore((s) => s.items);
@@ -14,14 +15,14 @@ export function ActivitySection() {
   }, [load]);
   return (
     <div data-testid="activity-section">
-      <h2>Activity</h2>
+      <h2>{S.activity.title}</h2>
       <ErrorText error={error} />
-      {loaded && items.length === 0 && !error && <p className="muted">Nothing yet.</p>}
+      {loaded && items.length === 0 && !error && <p className="muted">{S.activity.nothing}</p>}
       <ul style={{ listStyle: 'none', padding: 0 }}>
         {items.map((a) => (
           <li key={a.id} className={a.level === 'warning' ? 'warning' : 'card'} data-testid="activity-item">
             <span className="small muted">{formatDateTime(a.at)}</span>
-            {a.level === 'warning' && <strong> Warning:</strong>} {a.text}
+            {a.level === 'warning' && <strong>{S.activity.warning}</strong>} {a.text}
           </li>
         ))}
       </ul>

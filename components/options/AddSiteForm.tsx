@@ -5,6 +5,7 @@ import { toApiError } from '../../lib/ui/errors';
 import { parseSiteOrigin } from '../../lib/ui/format';
 import { useSitesStore } from '../../lib/ui/stores/sites';
 import { ErrorText } from '../ErrorText';
+import { S } from '../strings';
 
 export function AddSiteForm({ existing }: { existing: string[] }) {
   const save = useSitesStore((s) => s.save);
@@ -17,7 +18,7 @@ export function AddSiteForm({ existing }: { existing: string[] }) {
     e.preventDefault();
     const check = parseSiteOrigin(origin);
     if (!check.ok) return setError(check.error);
-    if (existing.includes(check.origin)) return setError(`${check.origin} is already in the list.`);
+    if (existing.includes(check.origin)) return setError(S.addSite.already(check.origin));
     setBusy(true);
     setError(null);
     try {
@@ -31,11 +32,11 @@ export function AddSiteForm({ existing }: { existing: string[] }) {
   };
 
   return (
-    <form className="card" onSubmit={submit} aria-label="Add a site" data-testid="add-site-form" noValidate>
-      <h3 style={{ marginTop: 0 }}>Add a site</h3>
+    <form className="card" onSubmit={submit} aria-label={S.addSite.title} data-testid="add-site-form" noValidate>
+      <h3 style={{ marginTop: 0 }}>{S.addSite.title}</h3>
       <div className="row">
         <div className="grow">
-          <label htmlFor="add-site-origin">Site (origin)</label>
+          <label htmlFor="add-site-origin">{S.addSite.origin}</label>
           <input
             id="add-site-origin"
             data-testid="add-site-origin"
@@ -49,17 +50,17 @@ export function AddSiteForm({ existing }: { existing: string[] }) {
           />
         </div>
         <div>
-          <label htmlFor="add-site-mode">Mode</label>
+          <label htmlFor="add-site-mode">{S.addSite.mode}</label>
           <select id="add-site-mode" data-testid="add-site-mode" value={mode} onChange={(e) => setMode(e.target.value as SiteMode)}>
-            <option value="ask">Ask every time</option>
-            <option value="auto">Pay automatically within budget</option>
-            <option value="block">Block</option>
+            <option value="ask">{S.addSite.modes.ask}</option>
+            <option value="auto">{S.addSite.modes.auto}</option>
+            <option value="block">{S.addSite.modes.block}</option>
           </select>
         </div>
       </div>
       <ErrorText error={error} id="add-site-error" testId="add-site-error" />
       <button type="submit" className="primary" data-testid="add-site-submit" disabled={busy} style={{ marginTop: '0.5rem' }}>
-        Add site
+        {S.addSite.add}
       </button>
     </form>
   );

@@ -4,6 +4,7 @@ import { call } from '../../lib/messaging/client';
 import type { ApiError } from '../../lib/messaging/contract';
 import { toApiError } from '../../lib/ui/errors';
 import { ErrorText } from '../ErrorText';
+import { S } from '../strings';
 
 function download(text: string, filename: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -31,16 +32,16 @@ export function AuditSection() {
   };
   return (
     <div data-testid="audit-section">
-      <h3>Audit</h3>
-      <p className="small muted">Every payment decision (paid, asked, refused and why, with the policy version), the last 10,000.</p>
+      <h3>{S.audit.title}</h3>
+      <p className="small muted">{S.audit.lead}</p>
       <div className="row">
         <button type="button" data-testid="audit-export-jsonl" onClick={() => void exportAs('jsonl')}>
-          Export JSON Lines
+          {S.audit.jsonl}
         </button>
         <button type="button" data-testid="audit-export-csv" onClick={() => void exportAs('csv')}>
-          Export CSV
+          {S.audit.csv}
         </button>
-        {count !== null && <span className="small muted" data-testid="audit-count">{count} decisions exported</span>}
+        {count !== null && <span className="small muted" data-testid="audit-count">{S.audit.exported(count)}</span>}
       </div>
       <ErrorText error={error} />
     </div>

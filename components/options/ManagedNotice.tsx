@@ -1,10 +1,11 @@
 /** "Managed by your organisation": the operator's policy summary (version, agent mode, problems). */
 import { useEffect } from 'react';
 import { MANAGED_LABEL, useManagedStore } from '../../lib/ui/stores/managed';
+import { S } from '../strings';
 
 export function ManagedBadge() {
   return (
-    <span className="small muted" data-testid="managed-badge" title="Set by your organisation's policy; it cannot be changed here.">
+    <span className="small muted" data-testid="managed-badge" title={S.managed.badgeTitle}>
       🔒 {MANAGED_LABEL}
     </span>
   );
@@ -21,10 +22,11 @@ export function ManagedNotice() {
     <div className="card" data-testid="managed-notice" role="note">
       <strong>{MANAGED_LABEL}</strong>
       <p className="small">
-        Policy version <span className="mono">{managed.version}</span>
-        {managed.agentMode ? ' · agent mode: payments outside the policy are refused, never asked' : ''}
-        {managed.globalDailyUsd ? ` · daily cap across all sites $${managed.globalDailyUsd}` : ''}
-        {managed.allowedNetworks ? ` · networks: ${managed.allowedNetworks.join(', ') || 'none'}` : ''}
+        {S.managed.version}
+        <span className="mono">{managed.version}</span>
+        {managed.agentMode ? S.managed.agentMode : ''}
+        {managed.globalDailyUsd ? S.managed.dailyCap(managed.globalDailyUsd) : ''}
+        {managed.allowedNetworks ? S.managed.networks(managed.allowedNetworks) : ''}
       </p>
       {managed.errors.length > 0 && (
         <ul className="small error" data-testid="managed-errors">

@@ -11,14 +11,15 @@ import { SettingsSection } from './SettingsSection';
 import { SitesSection } from './SitesSection';
 import { SignInSites } from './SignInSites';
 import { WalletSection } from './WalletSection';
+import { S } from '../strings';
 
 const TABS = [
-  { id: 'sites', label: 'Sites' },
-  { id: 'history', label: 'History' },
-  { id: 'activity', label: 'Activity' },
-  { id: 'settings', label: 'Settings' },
-  { id: 'networks', label: 'Networks & tokens' },
-  { id: 'wallet', label: 'Wallet' },
+  { id: 'sites', label: S.options.tabs.sites },
+  { id: 'history', label: S.options.tabs.history },
+  { id: 'activity', label: S.options.tabs.activity },
+  { id: 'settings', label: S.options.tabs.settings },
+  { id: 'networks', label: S.options.tabs.networks },
+  { id: 'wallet', label: S.options.tabs.wallet },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -47,18 +48,18 @@ export function OptionsApp() {
 
   return (
     <main className="page">
-      <h1>x402 Wallet — Sites &amp; history</h1>
+      <h1>{S.options.title}</h1>
       <ErrorText error={error} />
       {status && !status.initialized && (
-        <p className="warning">No wallet is set up yet. Open the wallet from the toolbar to create or import one.</p>
+        <p className="warning">{S.options.noWallet}</p>
       )}
       {status?.initialized && !status.unlocked && (
-        <section className="card" aria-label="Unlock" data-testid="options-locked">
-          <p>The wallet is locked. Unlock it to see and change everything here.</p>
+        <section className="card" aria-label={S.options.unlock} data-testid="options-locked">
+          <p>{S.options.locked}</p>
           <UnlockForm />
         </section>
       )}
-      <div className="tabs" role="tablist" aria-label="Sections">
+      <div className="tabs" role="tablist" aria-label={S.options.tabsLabel}>
         {TABS.map((t) => (
           <button
             key={t.id}

@@ -5,6 +5,7 @@ import { toApiError } from '../../lib/ui/errors';
 import { useWalletStore } from '../../lib/ui/stores/wallet';
 import { ErrorText } from '../ErrorText';
 import { openOnboarding } from '../navigation';
+import { S } from '../strings';
 
 export function ResetWallet({ initialized }: { initialized: boolean }) {
   const reset = useWalletStore((s) => s.reset);
@@ -32,14 +33,14 @@ export function ResetWallet({ initialized }: { initialized: boolean }) {
   if (done || !initialized) {
     return (
       <section data-testid="reset-section">
-        <h2>Reset wallet</h2>
+        <h2>{S.reset.title}</h2>
         {done && (
           <p className="success" role="status" data-testid="reset-done">
-            The wallet was erased from this browser.
+            {S.reset.done}
           </p>
         )}
         <button type="button" className="primary" onClick={() => void openOnboarding()}>
-          Set up a wallet
+          {S.reset.setUp}
         </button>
       </section>
     );
@@ -47,13 +48,12 @@ export function ResetWallet({ initialized }: { initialized: boolean }) {
 
   return (
     <section aria-labelledby="reset-title" data-testid="reset-section">
-      <h2 id="reset-title">Reset wallet</h2>
+      <h2 id="reset-title">{S.reset.title}</h2>
       <p className="warning">
-        This erases the encrypted keys, site budgets and history from this browser. Without your recovery phrase (or private
-        key) the funds on these accounts are lost for good.
+        {S.reset.warning}
       </p>
       <form onSubmit={submit} noValidate>
-        <label htmlFor="reset-confirm">Type RESET to confirm</label>
+        <label htmlFor="reset-confirm">{S.reset.confirm}</label>
         <div className="row">
           <input
             id="reset-confirm"
@@ -64,7 +64,7 @@ export function ResetWallet({ initialized }: { initialized: boolean }) {
             onChange={(e) => setTyped(e.target.value)}
           />
           <button type="submit" className="danger" data-testid="reset-submit" disabled={busy || typed !== 'RESET'}>
-            Erase this wallet
+            {S.reset.erase}
           </button>
         </div>
         <ErrorText error={error} testId="reset-error" />

@@ -4,6 +4,7 @@ import { call } from '../../lib/messaging/client';
 import type { ApiError } from '../../lib/messaging/contract';
 import { toApiError } from '../../lib/ui/errors';
 import { ErrorText } from '../ErrorText';
+import { S } from '../strings';
 
 const AUTO_HIDE_MS = 60_000;
 
@@ -37,35 +38,35 @@ export function RevealSecret({ kind }: { kind?: 'mnemonic' | 'privateKey' }) {
 
   return (
     <section aria-labelledby="reveal-title" data-testid="reveal-section">
-      <h2 id="reveal-title">Back up your secret</h2>
+      <h2 id="reveal-title">{S.reveal.title}</h2>
       {secret !== null ? (
         <div>
           <p className="warning" role="alert">
-            <strong>Anyone who sees this can take your funds.</strong> Make sure nobody is watching your screen, never paste it
-            into a website, and hide it when you are done.
+            <strong>{S.reveal.warningStrong}</strong>
+            {S.reveal.warningRest}
           </p>
           <p className="secret-box mono" data-testid="revealed-secret">
             {secret}
           </p>
           <button type="button" className="primary" data-testid="reveal-hide" onClick={() => setSecret(null)}>
-            Hide
+            {S.reveal.hide}
           </button>
         </div>
       ) : (
         <form onSubmit={submit} noValidate>
           {kind !== 'privateKey' && (
-            <div className="row" role="radiogroup" aria-label="What to show">
+            <div className="row" role="radiogroup" aria-label={S.reveal.what}>
               <label className="inline">
                 <input type="radio" name="reveal-what" checked={what === 'mnemonic'} onChange={() => setWhat('mnemonic')} />
-                Recovery phrase
+                {S.reveal.mnemonic}
               </label>
               <label className="inline">
                 <input type="radio" name="reveal-what" checked={what === 'privateKey'} onChange={() => setWhat('privateKey')} />
-                Private key of the active account
+                {S.reveal.privateKey}
               </label>
             </div>
           )}
-          <label htmlFor="reveal-password">Password</label>
+          <label htmlFor="reveal-password">{S.reveal.password}</label>
           <div className="row">
             <input
               id="reveal-password"
@@ -76,7 +77,7 @@ export function RevealSecret({ kind }: { kind?: 'mnemonic' | 'privateKey' }) {
               onChange={(e) => setPassword(e.target.value)}
             />
             <button type="submit" data-testid="reveal-submit" disabled={busy || !password}>
-              Show {what === 'mnemonic' ? 'recovery phrase' : 'private key'}
+              {S.reveal.show(what)}
             </button>
           </div>
           <ErrorText error={error} testId="reveal-error" />

@@ -47,8 +47,8 @@ export function SettingsSection() {
   if (!settings) {
     return (
       <div data-testid="settings-section">
-        <h2>Settings</h2>
-        {loadError ? <ErrorText error={loadError} /> : <p className="muted">Loading…</p>}
+        <h2>{S.settings.title}</h2>
+        {loadError ? <ErrorText error={loadError} /> : <p className="muted">{S.loading}</p>}
       </div>
     );
   }
@@ -57,13 +57,13 @@ export function SettingsSection() {
     e.preventDefault();
     const check = parseSiteOrigin(newSite);
     if (!check.ok) return setError(check.error);
-    if (settings.allowedSites.includes(check.origin)) return setError(`${check.origin} is already allowed.`);
+    if (settings.allowedSites.includes(check.origin)) return setError(S.settings.alreadyAllowed(check.origin));
     if (await apply({ allowedSites: [...settings.allowedSites, check.origin] })) setNewSite('');
   };
 
   return (
     <div data-testid="settings-section">
-      <h2>Settings</h2>
+      <h2>{S.settings.title}</h2>
       <nav aria-label={S.settings.onThisPage} className="toc small">
         {S.settings.sections.map(([id, label]) => (
           <a key={id} href={`#settings-${id}`} onClick={(e) => { e.preventDefault(); document.getElementById(`settings-${id}`)?.scrollIntoView(); }}>
@@ -83,12 +83,12 @@ export function SettingsSection() {
           disabled={busy || notificationsManaged}
           onChange={(e) => void apply({ notifications: e.target.checked })}
         />
-        Show system notifications for automatic payments and budget alerts
+        {S.settings.notificationsLabel}
       </label>
       {notificationsManaged && <ManagedBadge />}
-      <p className="small muted">When notifications are off or blocked, the same messages appear under Activity.</p>
+      <p className="small muted">{S.settings.notificationsNote}</p>
 
-      <h3 id="settings-cap">Daily cap across all sites</h3>
+      <h3 id="settings-cap">{S.settings.capTitle}</h3>
       <form
         className="row"
         noValidate
@@ -97,12 +97,12 @@ export function SettingsSection() {
           void apply({ globalDailyUsd: (globalCap ?? settings.globalDailyUsd ?? '').trim() });
         }}
       >
-        <label htmlFor="global-daily-cap">Automatic payments stop (and ask) after, per day, in $</label>
+        <label htmlFor="global-daily-cap">{S.settings.capLabel}</label>
         <input
           id="global-daily-cap"
           data-testid="global-daily-cap"
           inputMode="decimal"
-          placeholder="no cap"
+          placeholder={S.settings.noCap}
           value={globalCap ?? settings.globalDailyUsd ?? ''}
           onChange={(e) => setGlobalCap(e.target.value)}
           readOnly={capManaged}
@@ -110,15 +110,19 @@ export function SettingsSection() {
           size={8}
         />
         <button type="submit" data-testid="global-daily-cap-save" disabled={busy || capManaged}>
-          Save cap
+          {S.settings.saveCap}
         </button>
         {capManaged && <ManagedBadge />}
       </form>
-      <p className="small muted">Days follow your time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}). Leave empty for no cap.</p>
+      <p className="small muted">
+        {S.settings.capTimeZone[0]}
+        {Intl.DateTimeFormat().resolvedOptions().timeZone}
+        {S.settings.capTimeZone[1]}
+      </p>
 
-      <h3 id="settings-sites">Sites the wallet works on</h3>
+      <h3 id="settings-sites">{S.settings.sitesTitle}</h3>
       <fieldset className="stack" data-testid="activation">
-        <legend className="visually-hidden">Where the wallet works</legend>
+        <legend className="visually-hidden">{S.settings.sitesLegend}</legend>
         <label className="row">
           <input
             type="radio"
@@ -129,7 +133,7 @@ export function SettingsSection() {
             disabled={busy}
             onChange={() => void apply({ activation: 'all' })}
           />
-          On all sites
+          {S.settings.allSites}
         </label>
         <label className="row">
           <input
@@ -141,15 +145,15 @@ export function SettingsSection() {
             disabled={busy}
             onChange={() => void apply({ activation: 'allowed' })}
           />
-          Only on sites I allow
+          {S.settings.allowedOnly}
         </label>
       </fieldset>
       <p className="small muted">
         {settings.activation === 'all'
-          ? 'Every site can ask for a payment; the wallet looks at each page’s answers to find them.'
+          ? S.settings.allNote
           : settings.allowedSites.length === 0
-            ? 'No site yet: the wallet stays out of every page. Allow a site here, or from the popup on that site.'
-            : 'Other sites get nothing from the wallet: no script in their pages, no look at their traffic.'}
+            ? S.settings.noneAllowedNote
+            : S.settings.allowedNote}
       </p>
       {settings.activation === 'allowed' && (
         <>
@@ -159,18 +163,18 @@ export function SettingsSection() {
                 <span className="mono">{s}</span>
                 <button
                   type="button"
-                  aria-label={`Remove ${s}`}
+                  aria-label={S.settings.removeLabel(s)}
                   disabled={busy}
                   onClick={() => void apply({ allowedSites: settings.allowedSites.filter((x) => x !== s) })}
                 >
-                  Remove
+                  {S.settings.remove}
                 </button>
               </li>
             ))}
           </ul>
           <form className="row" onSubmit={addSite} noValidate>
             <label className="visually-hidden" htmlFor="allowed-site-input">
-              Site to allow
+              {S.settings.siteToAllow}
             </label>
             <input
               id="allowed-site-input"
@@ -181,7 +185,7 @@ export function SettingsSection() {
               onChange={(e) => setNewSite(e.target.value)}
             />
             <button type="submit" data-testid="allowed-site-add" disabled={busy}>
-              Add
+              {S.settings.add}
             </button>
           </form>
         </>

@@ -4,6 +4,7 @@ import type { ApiError } from '../../lib/messaging/contract';
 import { call } from '../../lib/messaging/client';
 import { toApiError } from '../../lib/ui/errors';
 import { ErrorText } from '../ErrorText';
+import { S } from '../strings';
 
 export function SignInSites() {
   const [sites, setSites] = useState<string[] | null>(null);
@@ -28,18 +29,18 @@ export function SignInSites() {
   };
   return (
     <section className="card" aria-labelledby="signin-sites-title" data-testid="signin-sites">
-      <h3 id="signin-sites-title">Sign-in without asking</h3>
+      <h3 id="signin-sites-title">{S.signInSites.title}</h3>
       <p className="muted small">
-        Sites that offer sign-in-with-x, where you paid before and ticked “Remember”: the wallet signs in for you (no payment).
+        {S.signInSites.lead}
       </p>
       <ErrorText error={error} />
-      {sites && sites.length === 0 && <p className="muted">None.</p>}
+      {sites && sites.length === 0 && <p className="muted">{S.signInSites.none}</p>}
       <ul style={{ listStyle: 'none', padding: 0 }}>
         {sites?.map((site) => (
           <li key={site} className="row spread" data-testid="signin-site">
             <span className="mono">{site}</span>
-            <button type="button" onClick={() => void forget(site)} aria-label={`Forget sign-in for ${site}`} data-testid="signin-forget">
-              Forget
+            <button type="button" onClick={() => void forget(site)} aria-label={S.signInSites.forgetLabel(site)} data-testid="signin-forget">
+              {S.signInSites.forget}
             </button>
           </li>
         ))}

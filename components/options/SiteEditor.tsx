@@ -8,6 +8,7 @@ import { useSitesStore } from '../../lib/ui/stores/sites';
 import { BudgetBar } from '../BudgetBar';
 import { ErrorText } from '../ErrorText';
 import { ManagedBadge } from './ManagedNotice';
+import { S } from '../strings';
 
 function slug(site: string): string {
   return site.replace(/[^a-z0-9]+/gi, '-');
@@ -81,35 +82,36 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
   );
 
   return (
-    <form className="card" onSubmit={onSave} aria-label={`Budget for ${entry.policy.site}`} data-testid="site-card" data-site={entry.policy.site} noValidate>
+    <form className="card" onSubmit={onSave} aria-label={S.siteEditor.label(entry.policy.site)} data-testid="site-card" data-site={entry.policy.site} noValidate>
       <div className="row spread">
         <h3 className="mono" style={{ margin: 0 }}>
           {entry.policy.site}
         </h3>
         <span className="small muted">
-          Last payment: {entry.lastPaymentAt ? formatDateTime(entry.lastPaymentAt) : 'never'}
+          {S.siteEditor.lastPayment}
+          {entry.lastPaymentAt ? formatDateTime(entry.lastPaymentAt) : S.siteEditor.never}
         </span>
       </div>
       <div className="grid-fields">
         <div>
-          <label htmlFor={`${id}-mode`}>Mode</label>
+          <label htmlFor={`${id}-mode`}>{S.addSite.mode}</label>
           <select id={`${id}-mode`} data-testid="site-mode" value={draft.mode} disabled={locked('mode')} onChange={(e) => set('mode', e.target.value as SiteMode)}>
-            <option value="ask">Ask every time</option>
-            <option value="auto">Pay automatically within budget</option>
-            <option value="block">Block</option>
+            <option value="ask">{S.addSite.modes.ask}</option>
+            <option value="auto">{S.addSite.modes.auto}</option>
+            <option value="block">{S.addSite.modes.block}</option>
           </select>
           {locked('mode') && <ManagedBadge />}
         </div>
         {CAP_FIELDS.map((f) =>
           field(
             f,
-            `${CAP_LABELS[f]} (USD)`,
+            S.siteEditor.cap(CAP_LABELS[f]),
             <input
               id={`${id}-${f}`}
               data-testid={`site-${f}`}
               type="text"
               inputMode="decimal"
-              placeholder="no limit"
+              placeholder={S.siteEditor.noLimit}
               value={draft[f]}
               readOnly={locked(f)}
               aria-readonly={locked(f)}
@@ -120,13 +122,13 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
         )}
         {field(
           'ratePerMinute',
-          'Payments per minute',
+          S.siteEditor.rate,
           <input
             id={`${id}-ratePerMinute`}
             data-testid="site-ratePerMinute"
             type="text"
             inputMode="numeric"
-            placeholder="no limit"
+            placeholder={S.siteEditor.noLimit}
             value={draft.ratePerMinute}
             readOnly={locked('ratePerMinute')}
             aria-readonly={locked('ratePerMinute')}
@@ -136,7 +138,7 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
         )}
         {field(
           'expiresOn',
-          'Budget ends after',
+          S.siteEditor.expires,
           <input
             id={`${id}-expiresOn`}
             data-testid="site-expiresOn"
@@ -147,7 +149,7 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
           />,
         )}
         <div>
-          <label htmlFor={`${id}-paused`}>Paused</label>
+          <label htmlFor={`${id}-paused`}>{S.siteEditor.paused}</label>
           <label className="inline">
             <input
               id={`${id}-paused`}
@@ -156,11 +158,11 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
               checked={draft.paused}
               onChange={(e) => set('paused', e.target.checked)}
             />
-            Ask instead of paying automatically
+            {S.siteEditor.pausedBox}
           </label>
         </div>
         <div>
-          <label htmlFor={`${id}-pageApi`}>Page API</label>
+          <label htmlFor={`${id}-pageApi`}>{S.siteEditor.pageApi}</label>
           <label className="inline">
             <input
               id={`${id}-pageApi`}
@@ -170,12 +172,12 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
               disabled={locked('pageApi')}
               onChange={(e) => set('pageApi', e.target.checked)}
             />
-            Let this site's pages ask for payments through window.x402 (same budget and approvals)
+            {S.siteEditor.pageApiBox}
           </label>
           {locked('pageApi') && <ManagedBadge />}
         </div>
         <div>
-          <label htmlFor={`${id}-embeddedPay`}>Embedded content</label>
+          <label htmlFor={`${id}-embeddedPay`}>{S.siteEditor.embedded}</label>
           <label className="inline">
             <input
               id={`${id}-embeddedPay`}
@@ -184,7 +186,7 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
               checked={draft.embeddedPay}
               onChange={(e) => set('embeddedPay', e.target.checked)}
             />
-            Embedded content may pay from this budget (frames from other sites inside this one, such as ads; off: they ask)
+            {S.siteEditor.embeddedBox}
           </label>
         </div>
       </div>
@@ -198,25 +200,25 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
       <ErrorText error={apiError} testId="site-error" />
       {saved && !dirty && (
         <p className="success small" role="status">
-          Saved.
+          {S.siteEditor.saved}
         </p>
       )}
       <div className="row" style={{ marginTop: '0.5rem' }}>
         <button type="submit" className="primary" data-testid="site-save" disabled={busy}>
-          Save
+          {S.siteEditor.save}
         </button>
         {!confirmDelete ? (
           <button type="button" className="danger" data-testid="site-delete" disabled={busy || (entry.managed?.length ?? 0) > 0} onClick={() => setConfirmDelete(true)}>
-            Delete
+            {S.siteEditor.delete}
           </button>
         ) : (
-          <span className="row" role="group" aria-label="Confirm delete">
-            <span className="small">Delete this site's budget? The wallet will ask before paying it again.</span>
+          <span className="row" role="group" aria-label={S.siteEditor.confirmLabel}>
+            <span className="small">{S.siteEditor.confirm}</span>
             <button type="button" className="danger" data-testid="site-delete-confirm" disabled={busy} onClick={() => void onDelete()}>
-              Yes, delete
+              {S.siteEditor.yesDelete}
             </button>
             <button type="button" onClick={() => setConfirmDelete(false)}>
-              Cancel
+              {S.siteEditor.cancel}
             </button>
           </span>
         )}

@@ -4,6 +4,7 @@ import { useSitesStore } from '../../lib/ui/stores/sites';
 import { ErrorText } from '../ErrorText';
 import { AddSiteForm } from './AddSiteForm';
 import { SiteEditor } from './SiteEditor';
+import { S } from '../strings';
 
 export function SitesSection() {
   const sites = useSitesStore((s) => s.sites);
@@ -17,13 +18,14 @@ export function SitesSection() {
 
   return (
     <div data-testid="sites-section">
-      <h2>Sites</h2>
+      <h2>{S.sites.title}</h2>
       <p className="small muted" data-testid="sites-timezone">
-        Amounts are in US dollars. Days, weeks and months follow your time zone ({timeZone}). Empty fields mean no
-        limit.
+        {S.sites.timeZone[0]}
+        {timeZone}
+        {S.sites.timeZone[1]}
       </p>
       <ErrorText error={error} />
-      {loaded && sites.length === 0 && !error && <p className="muted">No sites yet. Approving a payment with “Pay and allow” or adding a site below creates one.</p>}
+      {loaded && sites.length === 0 && !error && <p className="muted">{S.sites.none}</p>}
       {sites.map((s) => (
         <SiteEditor key={s.policy.site} entry={s} />
       ))}

@@ -8,6 +8,7 @@ import { AutoLockSelect } from '../AutoLockSelect';
 import { ErrorText } from '../ErrorText';
 import { RevealSecret } from './RevealSecret';
 import { ResetWallet } from './ResetWallet';
+import { S } from '../strings';
 
 function AccountRow({
   index,
@@ -30,8 +31,8 @@ function AccountRow({
   const [busy, setBusy] = useState(false);
   const save = async () => {
     const v = value.trim();
-    if (!v) return setError('Enter a name.');
-    if (v.length > 40) return setError('Use at most 40 characters.');
+    if (!v) return setError(S.walletTools.enterName);
+    if (v.length > 40) return setError(S.walletTools.tooLong);
     setBusy(true);
     setError(null);
     try {
@@ -46,7 +47,7 @@ function AccountRow({
     <li className="card" data-testid="account-row">
       <div className="row">
         <label className="visually-hidden" htmlFor={`account-name-${index}`}>
-          Name of account {index + 1}
+          {S.walletTools.nameOf(index + 1)}
         </label>
         <input
           id={`account-name-${index}`}
@@ -57,7 +58,7 @@ function AccountRow({
           onChange={(e) => setValue(e.target.value)}
         />
         <button type="button" data-testid={`account-rename-${index}`} disabled={busy || value.trim() === name} onClick={() => void save()}>
-          Rename
+          {S.walletTools.rename}
         </button>
       </div>
       <AccountAddresses
@@ -81,12 +82,12 @@ function AccountRow({
 export function WalletSection() {
   const status = useWalletStore((s) => s.status);
   const [error, setError] = useState<ApiError | null>(null);
-  if (!status) return <p className="muted">Loading…</p>;
+  if (!status) return <p className="muted">{S.loading}</p>;
   return (
     <div data-testid="wallet-section">
       {status.initialized && status.accounts.length > 0 && (
         <>
-          <h2>Accounts</h2>
+          <h2>{S.walletTools.accounts}</h2>
           <ul style={{ listStyle: 'none', padding: 0 }}>
             {status.accounts.map((a) => (
               <AccountRow
@@ -104,7 +105,7 @@ export function WalletSection() {
       )}
       {status.initialized && (
         <>
-          <h2>Auto-lock</h2>
+          <h2>{S.walletTools.autoLock}</h2>
           <AutoLockSelect status={status} onError={setError} />
           <ErrorText error={error} />
           <RevealSecret kind={status.kind} />

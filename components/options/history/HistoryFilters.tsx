@@ -4,6 +4,7 @@ import { MAX_QUERY_LENGTH } from '../../../lib/history/filter';
 import { statusChoices, type Choice } from '../../../lib/ui/history';
 import { ErrorText } from '../../ErrorText';
 import { SelectField } from '../../SelectField';
+import { S } from '../../strings';
 
 export interface HistoryFiltersProps {
   filter: HistoryFilter;
@@ -18,35 +19,35 @@ export interface HistoryFiltersProps {
 export function HistoryFilters({ filter, sites, networks, onChange, onClear, error }: HistoryFiltersProps) {
   const active = Object.values(filter).some(Boolean);
   return (
-    <form className="card history-filters" role="search" aria-label="Filter payments" data-testid="history-filters" onSubmit={(e) => e.preventDefault()}>
+    <form className="card history-filters" role="search" aria-label={S.history.filterLabel} data-testid="history-filters" onSubmit={(e) => e.preventDefault()}>
       <div className="grid-fields">
         <div>
-          <label htmlFor="history-search">Search</label>
+          <label htmlFor="history-search">{S.history.search}</label>
           <input
             id="history-search"
             type="search"
             data-testid="history-search"
-            placeholder="site, URL, payee, tx hash, payment id"
+            placeholder={S.history.searchPlaceholder}
             maxLength={MAX_QUERY_LENGTH}
             value={filter.query ?? ''}
             onChange={(e) => onChange({ query: e.target.value })}
           />
         </div>
-        <SelectField id="history-site" label="Site" value={filter.site ?? ''} choices={sites} onChange={(site) => onChange({ site })} />
+        <SelectField id="history-site" label={S.history.site} value={filter.site ?? ''} choices={sites} onChange={(site) => onChange({ site })} />
         <SelectField
           id="history-status"
-          label="Status"
+          label={S.history.status}
           value={filter.status ?? ''}
           choices={statusChoices()}
           onChange={(v) => onChange({ status: (v || undefined) as HistoryFilter['status'] })}
         />
-        <SelectField id="history-network" label="Network" value={filter.network ?? ''} choices={networks} onChange={(network) => onChange({ network })} />
+        <SelectField id="history-network" label={S.history.network} value={filter.network ?? ''} choices={networks} onChange={(network) => onChange({ network })} />
         <div>
-          <label htmlFor="history-from">From</label>
+          <label htmlFor="history-from">{S.history.from}</label>
           <input id="history-from" type="date" data-testid="history-from" value={filter.from ?? ''} max={filter.to} onChange={(e) => onChange({ from: e.target.value })} />
         </div>
         <div>
-          <label htmlFor="history-to">To</label>
+          <label htmlFor="history-to">{S.history.to}</label>
           <input id="history-to" type="date" data-testid="history-to" value={filter.to ?? ''} min={filter.from} onChange={(e) => onChange({ to: e.target.value })} />
         </div>
       </div>
@@ -54,7 +55,7 @@ export function HistoryFilters({ filter, sites, networks, onChange, onClear, err
         <ErrorText error={error} testId="history-filter-error" />
         <span className="grow" />
         <button type="button" data-testid="history-clear" onClick={onClear} disabled={!active}>
-          Clear filters
+          {S.history.clearFilters}
         </button>
       </div>
     </form>

@@ -4,6 +4,7 @@ import { formatDateTime, paymentStatusLabel, shortAddress, UNVERIFIED_TEXT } fro
 import { confirmedByText, uptoText } from '../../../lib/ui/history';
 import { AmountView } from '../../AmountView';
 import { TxLink } from './TxLink';
+import { S } from '../../strings';
 
 export interface HistoryTableProps {
   items: readonly PaymentDto[];
@@ -16,18 +17,18 @@ export function HistoryTable({ items, onSelect, imported = false }: HistoryTable
   return (
     <div className="table-wrap">
       <table data-testid="history-table" className="history-table" data-imported={imported ? 'yes' : undefined}>
-        <caption className="visually-hidden">{imported ? 'Payments in the imported file (read-only)' : 'Payments'}</caption>
+        <caption className="visually-hidden">{S.history.caption(imported)}</caption>
         <thead>
           <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Site</th>
-            <th scope="col">Resource</th>
-            <th scope="col">Amount</th>
-            <th scope="col">Pay to</th>
-            <th scope="col">Status</th>
-            <th scope="col">Transaction</th>
+            <th scope="col">{S.history.time}</th>
+            <th scope="col">{S.history.site}</th>
+            <th scope="col">{S.history.resource}</th>
+            <th scope="col">{S.history.amount}</th>
+            <th scope="col">{S.history.payTo}</th>
+            <th scope="col">{S.history.status}</th>
+            <th scope="col">{S.history.transaction}</th>
             <th scope="col">
-              <span className="visually-hidden">Details</span>
+              <span className="visually-hidden">{S.history.details}</span>
             </th>
           </tr>
         </thead>
@@ -77,13 +78,13 @@ export function HistoryTable({ items, onSelect, imported = false }: HistoryTable
                   type="button"
                   className="link"
                   data-testid="history-details"
-                  aria-label={`Details of the payment of ${p.amountToken} to ${p.site}`}
+                  aria-label={S.history.detailsLabel(p.amountToken, p.site)}
                   onClick={(e) => {
                     e.stopPropagation();
                     onSelect(p.id);
                   }}
                 >
-                  Details
+                  {S.history.details}
                 </button>
               </td>
             </tr>

@@ -1,5 +1,6 @@
 /** Totals of the filtered view: per site and per network (paid = settled; pending = not final yet). */
 import { formatTotal, type GroupTotal } from '../../../lib/history/totals';
+import { S } from '../../strings';
 
 function TotalsTable({ title, groups, kind }: { title: string; groups: GroupTotal[]; kind: 'site' | 'network' }) {
   return (
@@ -8,10 +9,10 @@ function TotalsTable({ title, groups, kind }: { title: string; groups: GroupTota
         <caption className="caption">{title}</caption>
         <thead>
           <tr>
-            <th scope="col">{kind === 'site' ? 'Site' : 'Network'}</th>
-            <th scope="col">Payments</th>
-            <th scope="col">Paid</th>
-            <th scope="col">Pending</th>
+            <th scope="col">{kind === 'site' ? S.history.site : S.history.network}</th>
+            <th scope="col">{S.history.payments}</th>
+            <th scope="col">{S.history.paid}</th>
+            <th scope="col">{S.history.pending}</th>
           </tr>
         </thead>
         <tbody>

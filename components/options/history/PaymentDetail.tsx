@@ -9,6 +9,7 @@ import { paymentStatusLabel, UNVERIFIED_TEXT } from '../../../lib/ui/format';
 import { confirmedByText, formatDateTimeLong, receiptText, timeline, uptoText, x402VersionText } from '../../../lib/ui/history';
 import { amountText } from '../../AmountView';
 import { TxLink } from './TxLink';
+import { S } from '../../strings';
 
 export interface PaymentDetailProps {
   payment: PaymentDto;
@@ -60,23 +61,23 @@ export function PaymentDetail({ payment: p, onClose, imported = false, timeZone 
             Payment of {amountText(p.amountToken, p.amountUsd)} to {p.site}
           </h3>
           <button type="button" ref={closeRef} data-testid="history-detail-close" onClick={onClose}>
-            Close
+            {S.history.detail.close}
           </button>
         </div>
         {imported && (
           <p className="warning small" data-testid="history-detail-imported">
-            From an imported file: shown as the file says, not checked against the wallet or the chain.
+            {S.history.detail.imported}
           </p>
         )}
         <dl className="detail">
-          <Field label="Payment id" testId="detail-id" mono>
+          <Field label={S.history.detail.paymentId} testId="detail-id" mono>
             {p.id}
           </Field>
-          <Field label="Status" testId="detail-status">
+          <Field label={S.history.detail.status} testId="detail-status">
             <span className={`badge ${p.status}`}>{paymentStatusLabel(p.status)}</span> {p.auto ? '· paid automatically within a budget' : '· approved by you'}
             {p.unverified && <div className="small muted" data-testid="detail-unverified">{UNVERIFIED_TEXT}</div>}
           </Field>
-          <Field label="Timeline" testId="detail-times">
+          <Field label={S.history.detail.timeline} testId="detail-times">
             <ul className="plain">
               {timeline(p).map((t) => (
                 <li key={t.status} data-testid={`detail-time-${t.status}`}>
@@ -85,22 +86,22 @@ export function PaymentDetail({ payment: p, onClose, imported = false, timeZone 
               ))}
             </ul>
           </Field>
-          <Field label="Site" testId="detail-site" mono>
+          <Field label={S.history.detail.site} testId="detail-site" mono>
             {p.site}
           </Field>
-          <Field label="Requesting origin" testId="detail-origin" mono>
+          <Field label={S.history.detail.requestingOrigin} testId="detail-origin" mono>
             {p.requestOrigin}
           </Field>
-          <Field label="Resource" testId="detail-resource" mono>
+          <Field label={S.history.detail.resource} testId="detail-resource" mono>
             {p.resourceUrl}
           </Field>
-          <Field label="Scheme" testId="detail-scheme">
+          <Field label={S.history.detail.scheme} testId="detail-scheme">
             {p.scheme}
           </Field>
-          <Field label="x402 version" testId="detail-version">
+          <Field label={S.history.detail.x402Version} testId="detail-version">
             {x402VersionText(p.x402Version)}
           </Field>
-          <Field label="Network" testId="detail-network">
+          <Field label={S.history.detail.network} testId="detail-network">
             {p.networkName} <span className="mono small muted">({p.network})</span>
             {p.settledNetwork && p.settledNetwork !== p.network && (
               <div className="small" data-testid="detail-settled-network">
@@ -108,10 +109,10 @@ export function PaymentDetail({ payment: p, onClose, imported = false, timeZone 
               </div>
             )}
           </Field>
-          <Field label="Asset" testId="detail-asset">
+          <Field label={S.history.detail.asset} testId="detail-asset">
             {p.symbol} · <span className="mono">{p.assetAddress}</span> · {p.decimals} decimals
           </Field>
-          <Field label="Amount" testId="detail-amount">
+          <Field label={S.history.detail.amount} testId="detail-amount">
             {amountText(p.amountToken, p.amountUsd)} <span className="small muted">({p.amountAtomic} atomic units)</span>
             {p.maxAmount && (
               <div className="small" data-testid="detail-upto">
@@ -119,28 +120,28 @@ export function PaymentDetail({ payment: p, onClose, imported = false, timeZone 
               </div>
             )}
           </Field>
-          <Field label="Pay to (payee)" testId="detail-payto" mono>
+          <Field label={S.history.detail.payToPayee} testId="detail-payto" mono>
             {p.payTo}
           </Field>
-          <Field label="Payer" testId="detail-payer" mono>
+          <Field label={S.history.detail.payer} testId="detail-payer" mono>
             {p.payer ?? '—'}
           </Field>
-          <Field label="Payment identifier" testId="detail-payment-id" mono>
+          <Field label={S.history.detail.paymentIdentifier} testId="detail-payment-id" mono>
             {p.paymentIdentifier ?? '—'}
           </Field>
-          <Field label="Receipt from the server" testId="detail-receipt">
+          <Field label={S.history.detail.receiptFromTheServer} testId="detail-receipt">
             {receiptText(p.receipt)}
           </Field>
-          <Field label="Authorization valid until" testId="detail-expiry">
+          <Field label={S.history.detail.authorizationValidUntil} testId="detail-expiry">
             {when(p.expiresAt)}
           </Field>
-          <Field label="Transaction" testId="detail-tx" mono>
+          <Field label={S.history.detail.transaction} testId="detail-tx" mono>
             <TxLink payment={p} full testId="detail-tx-link" />
           </Field>
-          <Field label="Confirmed by" testId="detail-confirmed-by">
+          <Field label={S.history.detail.confirmedBy} testId="detail-confirmed-by">
             {imported ? `${confirmedByText(p.confirmedBy)} (as the file says)` : confirmedByText(p.confirmedBy)}
           </Field>
-          <Field label="Failure reason" testId="detail-error">
+          <Field label={S.history.detail.failureReason} testId="detail-error">
             {p.errorReason ?? '—'}
           </Field>
         </dl>
