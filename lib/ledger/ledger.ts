@@ -472,18 +472,7 @@ export class Ledger {
    * no money can move for them — release them now instead of at their expiry.
    */
   releaseUnsigned(createdBefore: number, now = this.clock()): Promise<PaymentRecord[]> {
-    return this.tx((st, ch) => {
-      const out: PaymentRecord[] = [];
-      for (const r of [...st.index.activeRecords()]) {
-        if (r.status !== 'reserved' || r.createdAt >= createdBefore) continue;
-        this.mutate(st, ch, r, () => {
-          enter(r, 'released', now);
-          r.errorReason ??= 'never signed (the wallet restarted)';
-        });
-        out.push(copy(r));
-      }
-      return out;
-    });
+    return this.leftByDeadWorker('reserved', (r) => r.createdAt < createdBefore, 'released', 'never signed (the wallet restarted)', now);
   }
 
   /**
@@ -493,13 +482,24 @@ export class Ledger {
    * running instance (`updatedAt >= signedBefore`) are in flight and left alone.
    */
   markOrphanedSigned(signedBefore: number, now = this.clock()): Promise<PaymentRecord[]> {
+    return this.leftByDeadWorker(
+      'signed',
+      (r) => r.updatedAt < signedBefore,
+      'unknown',
+      'Outcome not seen (the wallet restarted while it was being paid); the same signed payment is re-sent if the site asks again',
+      now,
+    );
+  }
+
+  /** Active records in `from` that an earlier worker instance left (`left`), moved to `to` with the reason (unless one is set). */
+  private leftByDeadWorker(from: 'reserved' | 'signed', left: (r: PaymentRecord) => boolean, to: 'released' | 'unknown', reason: string, now: number): Promise<PaymentRecord[]> {
     return this.tx((st, ch) => {
       const out: PaymentRecord[] = [];
       for (const r of [...st.index.activeRecords()]) {
-        if (r.status !== 'signed' || r.updatedAt >= signedBefore) continue;
+        if (r.status !== from || !left(r)) continue;
         this.mutate(st, ch, r, () => {
-          enter(r, 'unknown', now);
-          r.errorReason ??= 'Outcome not seen (the wallet restarted while it was being paid); the same signed payment is re-sent if the site asks again';
+          enter(r, to, now);
+          r.errorReason ??= reason;
         });
         out.push(copy(r));
       }
