@@ -102,6 +102,9 @@ export const S = {
       'This wallet knows the local test playground, so you can pay with test USDC that is worth nothing: the demo page asks for a small payment, the wallet opens a window that shows the site, the payee and the amount, and pays only when you press “Pay once”.',
     /** before and after the command, shown as code */
     tryHow: ['Open the “demo page” address that ', 'npm run demo', ' printed in its terminal (it ends in /page) and press one of its buttons.'],
+    /** when the playground told the wallet its demo page's address */
+    tryOpen: 'Open the demo page',
+    tryOpenHow: 'It opens in a new tab; press one of its buttons to be asked for a payment.',
   },
   /** the "Sites & history" page (components/options) */
   options: {

@@ -144,14 +144,15 @@ async function launchBrowser(startUrl: string): Promise<void> {
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   await page.goto(`${origin}/onboarding.html`);
   const n = net!;
+  // the demo page's address too, so onboarding's "Try a test payment" can link to it
   await page.evaluate(
-    (tokens) =>
-      (globalThis as any).chrome.runtime.sendMessage({ channel: 'x402.privileged', type: 'settings.update', payload: { playgroundTokens: tokens } }),
-    [
+    ([tokens, playgroundPage]) =>
+      (globalThis as any).chrome.runtime.sendMessage({ channel: 'x402.privileged', type: 'settings.update', payload: { playgroundTokens: tokens, playgroundPage } }),
+    [[
       { chainId: n.v2.chainId, address: n.v2.usdc, label: 'Playground v2', rpcUrl: n.v2.rpcUrl },
       { chainId: n.v1.chainId, address: n.v1.usdc, label: 'Playground v1 (base-sepolia)', rpcUrl: n.v1.rpcUrl },
       { network: n.svm.network, address: n.svm.mint, label: 'Local Solana', rpcUrl: n.svm.rpcUrl },
-    ],
+    ], startUrl] as const,
   );
   const demoPage = await ctx.newPage();
   await demoPage.goto(startUrl);

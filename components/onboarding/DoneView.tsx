@@ -7,31 +7,40 @@ import { S } from '../strings';
 
 /**
  * "Try a test payment", shown when the wallet's settings hold playground tokens (the local demo
- * network of `npm run demo`). The demo page's address is not in the settings (a token's RPC is the
- * chain's, not the x402 server's), so this points at the address the demo printed; nothing here
- * touches the network.
+ * network of `npm run demo`). `npm run demo` also stores its demo page's address
+ * (`playgroundPage`, a loopback URL checked by the settings): then this links to it; otherwise it
+ * points at the address the demo printed. Nothing here touches the network.
  */
 function TryTestPayment() {
-  const [show, setShow] = useState(false);
+  const [state, setState] = useState<{ show: boolean; page?: string }>({ show: false });
   useEffect(() => {
     let live = true;
     void call('settings.get')
-      .then((s) => live && setShow((s.playgroundTokens ?? []).length > 0))
+      .then((s) => live && setState({ show: (s.playgroundTokens ?? []).length > 0, page: s.playgroundPage }))
       .catch(() => undefined);
     return () => {
       live = false;
     };
   }, []);
-  if (!show) return null;
+  if (!state.show) return null;
   return (
     <section className="card stack" data-testid="onboarding-try" aria-labelledby="onboarding-try-title">
       <h2 id="onboarding-try-title" className="card-title">{S.done.tryTitle}</h2>
       <p>{S.done.tryLead}</p>
-      <p className="small muted" data-testid="onboarding-try-how">
-        {S.done.tryHow[0]}
-        <code>{S.done.tryHow[1]}</code>
-        {S.done.tryHow[2]}
-      </p>
+      {state.page ? (
+        <p className="small" data-testid="onboarding-try-how">
+          <a className="button primary" href={state.page} target="_blank" rel="noopener noreferrer" data-testid="onboarding-try-open">
+            {S.done.tryOpen}
+          </a>{' '}
+          <span className="muted">{S.done.tryOpenHow}</span>
+        </p>
+      ) : (
+        <p className="small muted" data-testid="onboarding-try-how">
+          {S.done.tryHow[0]}
+          <code>{S.done.tryHow[1]}</code>
+          {S.done.tryHow[2]}
+        </p>
+      )}
     </section>
   );
 }

@@ -55,6 +55,27 @@ export function settingsError(message: string, code = 'invalid-settings'): Error
   return Object.assign(new Error(message), { code });
 }
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The playground's demo page: an http(s) URL on this machine (the playground only runs locally),
+ * at most 300 characters, without credentials; '' clears it. Anything else is refused.
+ */
+export function validPlaygroundPage(value: unknown): string | undefined {
+  if (value === '') return undefined;
+  const refuse = () => settingsError('The playground page must be an http(s) address on this machine (localhost or 127.0.0.1).');
+  if (typeof value !== 'string' || value.length > 300) throw refuse();
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw refuse();
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !LOOPBACK.has(url.hostname) || url.username || url.password)
+    throw refuse();
+  return url.href;
+}
+
 function validSites(list: unknown): string[] {
   if (!Array.isArray(list) || list.length > 500) throw settingsError('The allowed sites must be a list of web origins.');
   return [...new Set(list.map((s) => {
@@ -236,6 +257,11 @@ export class Settings {
         next.theme = patch.theme;
       }
       if (patch.allowedSites !== undefined) next.allowedSites = validSites(patch.allowedSites);
+      if (patch.playgroundPage !== undefined) {
+        const page = validPlaygroundPage(patch.playgroundPage);
+        if (page) next.playgroundPage = page;
+        else delete next.playgroundPage;
+      }
       if (patch.playgroundTokens !== undefined) {
         next.playgroundTokens = validTokens(patch.playgroundTokens);
         // together with the built-in table: a token that redefines a known one is refused here, not at the next payment

@@ -465,6 +465,11 @@ export interface SettingsDto {
   customTokens: CustomTokenDto[];
   /** Settings → Appearance: follow the system (absent = 'system') or force light / dark */
   theme?: ThemeSetting;
+  /**
+   * Developer setting, written by `npm run demo`: the local playground's demo page (a loopback
+   * http(s) URL), linked from onboarding's "Try a test payment". Absent (or '' to clear) = none.
+   */
+  playgroundPage?: string;
 }
 
 export type ThemeSetting = 'system' | 'light' | 'dark';

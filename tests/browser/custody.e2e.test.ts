@@ -136,16 +136,38 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       console.log(`[custody ${kind}] timings (ms): ${JSON.stringify(timings[kind])}`);
     });
     /** Submits the onboarding form, times it, checks the address the done view shows, closes the tab. */
-    const finishOnboarding = async (page: TestPage, submit: string, timing: string, address: string) => {
+    const finishOnboarding = async (
+      page: TestPage,
+      submit: string,
+      timing: string,
+      address: string,
+      /** what the done step offers: the printed address (default), a link to the demo page, or nothing */
+      offer: { how: 'printed' } | { how: 'link'; href: string } | { how: 'none' } = { how: 'printed' },
+    ) => {
       const t0 = Date.now();
       await page.click(`[data-testid="${submit}"]`);
       await page.waitFor('[data-testid="onboarding-done"]', 30_000);
       timings[kind][timing] = Date.now() - t0;
       expect(await page.text('[data-testid="onboarding-address"]')).toBe(address);
-      // the world's settings hold the playground's tokens: the done step offers a test payment
-      await page.waitFor('[data-testid="onboarding-try"]');
-      expect(await page.text('[data-testid="onboarding-try"]')).toContain('Try a test payment');
-      expect(await page.text('[data-testid="onboarding-try-how"]')).toContain('npm run demo');
+      if (offer.how === 'none') {
+        // give the settings read time to answer, then the offer must still be absent
+        await new Promise((r) => setTimeout(r, 500));
+        expect(await page.evaluate(() => !!document.querySelector('[data-testid="onboarding-try"]'))).toBe(false);
+      } else {
+        // the world's settings hold the playground's tokens: the done step offers a test payment
+        await page.waitFor('[data-testid="onboarding-try"]');
+        expect(await page.text('[data-testid="onboarding-try"]')).toContain('Try a test payment');
+        if (offer.how === 'printed') {
+          expect(await page.text('[data-testid="onboarding-try-how"]')).toContain('npm run demo');
+          expect(await page.evaluate(() => !!document.querySelector('[data-testid="onboarding-try-open"]'))).toBe(false);
+        } else {
+          const link = await page.evaluate(() => {
+            const a = document.querySelector('[data-testid="onboarding-try-open"]') as HTMLAnchorElement | null;
+            return a && { href: a.href, target: a.target, rel: a.rel, text: a.textContent };
+          });
+          expect(link).toEqual({ href: offer.href, target: '_blank', rel: 'noopener noreferrer', text: 'Open the demo page' });
+        }
+      }
       await page.close();
     };
 
@@ -231,7 +253,14 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       await page.click('[data-testid="import-kind-privateKey"]');
       await page.fill('[data-testid="import-secret"]', ANVIL_KEY0);
       await fillPasswords(page);
-      await finishOnboarding(page, 'import-submit', 'importPrivateKey', ANVIL_ADDR0);
+      // `npm run demo` stores its demo page's address: the done step links to it
+      const demoPage = w.net.v2.url('/page');
+      await ok(ext, 'settings.update', { playgroundPage: demoPage });
+      try {
+        await finishOnboarding(page, 'import-submit', 'importPrivateKey', ANVIL_ADDR0, { how: 'link', href: demoPage });
+      } finally {
+        expect((await ok<{ playgroundPage?: string }>(ext, 'settings.update', { playgroundPage: '' })).playgroundPage).toBeUndefined();
+      }
       expect(await popupAddress(ext)).toBe(ANVIL_ADDR0);
     });
 
@@ -256,7 +285,15 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect((await ok<Status>(ext, 'wallet.status')).initialized).toBe(false);
 
       await page.fill('[data-testid="import-secret"]', DEMO_MNEMONIC);
-      await finishOnboarding(page, 'import-submit', 'importMnemonic', DEMO);
+      // without playground tokens (a wallet not on the playground) there is no test payment to offer
+      const { playgroundTokens } = await ok<{ playgroundTokens: unknown[] }>(ext, 'settings.get');
+      expect(playgroundTokens.length).toBeGreaterThan(0);
+      await ok(ext, 'settings.update', { playgroundTokens: [], playgroundPage: w.net.v2.url('/page') });
+      try {
+        await finishOnboarding(page, 'import-submit', 'importMnemonic', DEMO, { how: 'none' });
+      } finally {
+        await ok(ext, 'settings.update', { playgroundTokens, playgroundPage: '' });
+      }
       expect(await popupAddress(ext)).toBe(DEMO);
     });
 
