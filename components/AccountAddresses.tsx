@@ -44,6 +44,7 @@ export function AccountAddresses(p: AccountAddressesProps) {
             full={p.full}
             testId={p.evmTestId}
             copyLabel={S.addresses.copyEvm(of)}
+            copyWhat={S.addresses.evm(of)}
             copyTestId={`copy-address${suffix}`}
           />
         </li>
@@ -56,6 +57,7 @@ export function AccountAddresses(p: AccountAddressesProps) {
             full={p.full}
             testId={p.svmTestId}
             copyLabel={S.addresses.copySvm(of)}
+            copyWhat={S.addresses.svm(of)}
             copyTestId={`copy-svm-address${suffix}`}
           />
         ) : (
@@ -72,6 +74,7 @@ export function AccountAddresses(p: AccountAddressesProps) {
             full={p.full}
             testId={p.tronTestId}
             copyLabel={S.addresses.copyTron(of)}
+            copyWhat={S.addresses.tron(of)}
             copyTestId={`copy-tron-address${suffix}`}
           />
         </li>

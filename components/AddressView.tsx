@@ -15,9 +15,11 @@ export interface AddressViewProps {
   copyLabel?: string;
   /** data-testid of the copy button (default "copy-address") */
   copyTestId?: string;
+  /** what the button copies, for the screen-reader announcement, e.g. "EVM address" (default "address") */
+  copyWhat?: string;
 }
 
-export function AddressView({ address, full = false, copy = true, testId, copyLabel = S.address.copyLabel, copyTestId = 'copy-address' }: AddressViewProps) {
+export function AddressView({ address, full = false, copy = true, testId, copyLabel = S.address.copyLabel, copyTestId = 'copy-address', copyWhat: what = S.address.what }: AddressViewProps) {
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   const onCopy = async () => {
     try {
@@ -28,8 +30,6 @@ export function AddressView({ address, full = false, copy = true, testId, copyLa
     }
     setTimeout(() => setCopied(null), 1500);
   };
-  // "Copy EVM address" → "EVM address" for the announcement
-  const what = copyLabel.replace(/^Copy\s+/i, '');
   return (
     <span className="row" style={{ gap: '0.35rem', display: 'inline-flex' }}>
       <span className="mono" title={address} data-testid={testId}>

@@ -1,3 +1,5 @@
+import { Field } from './Card';
+
 /** A labelled <select> of value/label choices (the label's `for` and the test id follow `id`). */
 export interface Choice {
   value: string;
@@ -6,8 +8,7 @@ export interface Choice {
 
 export function SelectField(props: { id: string; label: string; value: string; choices: readonly Choice[]; onChange: (value: string) => void }) {
   return (
-    <div>
-      <label htmlFor={props.id}>{props.label}</label>
+    <Field id={props.id} label={props.label}>
       <select id={props.id} data-testid={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
         {props.choices.map((c) => (
           <option key={c.value} value={c.value}>
@@ -15,6 +16,6 @@ export function SelectField(props: { id: string; label: string; value: string; c
           </option>
         ))}
       </select>
-    </div>
+    </Field>
   );
 }

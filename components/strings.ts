@@ -4,8 +4,11 @@
  * data-testid, and the few that read text match what is written here.
  */
 import type { ThemeSetting } from '../lib/messaging/contract';
+import { UI_STRINGS } from '../lib/ui/strings';
 
 export const S = {
+  /** the strings lib/ui produces (choices, labels, validation messages): see lib/ui/strings.ts */
+  ...UI_STRINGS,
   appName: 'x402 Wallet',
   loading: 'Loading…',
   popup: {
@@ -38,6 +41,11 @@ export const S = {
     noWallet: 'No wallet yet. Create a new one or import a recovery phrase or private key.',
     setUp: 'Set up wallet',
     locked: 'The wallet is locked.',
+    offHere: (asked402: boolean) =>
+      asked402
+        ? 'This site asked for a payment, but the wallet is off here: you let it work only on the sites you allow.'
+        : 'The wallet is off on this site: you let it work only on the sites you allow.',
+    useHere: 'Use the wallet on this site',
   },
   approval: {
     title: 'Payment request',
@@ -333,10 +341,16 @@ export const S = {
     copyEvm: (of: string) => `Copy EVM address${of}`,
     copySvm: (of: string) => `Copy Solana address${of}`,
     copyTron: (of: string) => `Copy TRON address${of}`,
+    /** what the copy buttons copy, for the screen-reader announcement ("EVM address of Account 2 copied") */
+    evm: (of: string) => `EVM address${of}`,
+    svm: (of: string) => `Solana address${of}`,
+    tron: (of: string) => `TRON address${of}`,
     of: (account?: string) => (account ? ` of ${account}` : ''),
   },
   address: {
     copyLabel: 'Copy address',
+    /** what the default copy button copies */
+    what: 'address',
     copy: 'Copy',
     copied: 'Copied',
     copyFailed: 'Copy failed',
@@ -378,5 +392,181 @@ export const S = {
     siteToAllow: 'Site to allow',
     add: 'Add',
     alreadyAllowed: (origin: string) => `${origin} is already allowed.`,
+  },
+  /** the History tab's page around the table (components/options/HistorySection.tsx and history/*) */
+  historyPage: {
+    title: (imported: boolean) => (imported ? 'Imported payment history' : 'Payment history'),
+    refresh: 'Refresh',
+    importedNotice: 'Imported file — read-only; nothing was restored: budgets, spend and balances are unchanged.',
+    /** before the file name */
+    file: 'File ',
+    fileName: (name: string) => `“${name}”`,
+    /** after the file name: what the file holds, and how it is shown */
+    fileFacts: (f: { format: string; exportedAt?: string; count: number; skipped: number; filter?: string }) =>
+      ` (${f.format})${f.exportedAt ? `, exported ${f.exportedAt}` : ''}: ${f.count} payment${f.count === 1 ? '' : 's'}` +
+      (f.skipped > 0 ? `; ${f.skipped} record${f.skipped === 1 ? '' : 's'} could not be read and ${f.skipped === 1 ? 'is' : 'are'} left out` : '') +
+      (f.filter ? `; exported with the filter ${f.filter}` : '') +
+      '. Shown as the file says — no explorer links, nothing checked on chain.',
+    leaveImport: 'Back to the wallet’s history',
+    loading: 'Loading payments…',
+    tryAgain: 'Try again',
+    empty: 'Nothing paid yet. Payments you approve or that are made within a site’s budget appear here, with their receipts.',
+    fileEmpty: 'This file has no payments.',
+    /** the summary line: "3 payments match (…) of 9 · paid $0.03 in 3 · pending $0.01 in 1" */
+    count: (n: number) => `${n} payment${n === 1 ? '' : 's'}`,
+    match: (filter: string, of: number) => ` match (${filter}) of ${of}`,
+    paid: ' · paid',
+    in: ' in ',
+    pending: '· pending ',
+    noMatch: 'No payment matches these filters.',
+    exportCsv: 'Export CSV',
+    exportJson: 'Export JSON',
+    exportScope: (filtered: boolean) => `${filtered ? 'Exports the payments matching the filters, ' : 'Exports every payment, '}from the wallet’s own records.`,
+    importLabel: 'View an exported file (JSON or CSV, read-only, at most 5 MB):',
+    /** the detail dialog's heading */
+    detailTitle: (amount: string, site: string) => `Payment of ${amount} to ${site}`,
+    /** under the site in the table when another origin asked */
+    via: (origin: string) => `via ${origin}`,
+    paidPerSite: 'Paid per site',
+    totalsPerSite: 'Totals per site',
+    totalsPerNetwork: 'Totals per network',
+    /** after the status badge in the detail dialog */
+    how: (auto: boolean | undefined) => (auto ? '· paid automatically within a budget' : '· approved by you'),
+    asTheFileSays: (text: string) => `${text} (as the file says)`,
+    chart: {
+      barTitle: (key: string, total: string, count: number) => `${key}: ${total} (${count} payment${count === 1 ? '' : 's'})`,
+      caption: (unit: string) => `Settled spend per ${unit} (dollar amounts; the day a payment was made, in your time zone).`,
+      tableCaption: (unit: string) => `Settled spend per ${unit}; periods without payments are left out`,
+      unitHead: (unit: 'day' | 'month' | 'year') => (unit === 'day' ? 'Day' : unit === 'month' ? 'Month' : 'Year'),
+      spend: 'Spend',
+      payments: 'Payments',
+    },
+    /** accessible name of a transaction link */
+    txLabel: (solana: boolean, shortId: string) => `${solana ? 'Solana transaction' : 'Transaction'} ${shortId} in the explorer (opens a new tab)`,
+  },
+  /** the "Networks & tokens" tab (components/options/NetworksSection.tsx) */
+  networks: {
+    title: 'Networks & tokens',
+    showTestnets: 'Show test networks',
+    testnetsHint:
+      'Test networks (Base Sepolia, Solana Devnet, Avalanche Fuji, …) carry no real money. While this is off they are hidden from balances, network lists and RPC endpoints, and the wallet refuses payments on them. Tokens and networks you add yourself below (and developer test tokens) are always shown and payable.',
+    enterName: 'Enter a name for the network, like "My L2".',
+    enterRpc: 'Enter the network’s RPC URL.',
+    rpcProblem: (problem: string) => `RPC URL: ${problem}`,
+    explorerProblem: (problem: string) => `Explorer URL: ${problem}`,
+    networkLabel: (name: string, chainId: number) => `${name} (chain ${chainId})`,
+    customNetworks: 'Custom networks',
+    customNetworksLead:
+      'An EVM network the wallet does not know. The wallet asks the RPC for its chain id and saves the network only when it matches. Built-in networks cannot be redefined — set your own node for them under Settings → RPC endpoints.',
+    noNetworks: 'No custom networks.',
+    chain: (chainId: number) => `chain ${chainId}`,
+    testNetwork: 'test network',
+    removeNetwork: (label: string) => `Remove network ${label}`,
+    remove: 'Remove',
+    addNetwork: 'Add a custom network',
+    chainId: 'Chain id',
+    name: 'Name',
+    rpcUrl: 'RPC URL',
+    explorerUrl: 'Explorer URL (optional)',
+    isTestnet: 'This is a test network',
+    checkingRpc: 'Checking the RPC…',
+    saveNetwork: 'Save network',
+    chooseNetwork: 'Choose the network of the token (add a custom network first, or an RPC endpoint for a built-in one).',
+    enterTokenAddress: 'Enter the token contract address (0x followed by 40 hex digits).',
+    option: (name: string, chainId: number, testnet: boolean) => `${name} (chain ${chainId})${testnet ? ' · test network' : ''}`,
+    customTokens: 'Custom tokens',
+    customTokensLead:
+      'An ERC-20 token on a built-in or custom network. The wallet reads its name, symbol, decimals and EIP-712 version from the contract and adds it only when its DOMAIN_SEPARATOR matches them — otherwise payments signed for it could not be checked. A custom token never counts as dollars unless you say so.',
+    noTokens: 'No custom tokens.',
+    on: (network: string) => `on ${network}`,
+    usd: (pegged: boolean) => (pegged ? 'counts as dollars' : 'not counted as dollars'),
+    removeToken: (symbol: string, address: string, network: string) => `Remove token ${symbol} (${address}) on ${network}`,
+    lookUpToken: 'Look up a token',
+    network: 'Network',
+    noRpcNetwork: 'No network with an RPC endpoint',
+    tokenAddress: 'Token address',
+    reading: 'Reading the contract…',
+    lookUp: 'Look up',
+    unlisted: 'Networks without an RPC endpoint are not listed: set one under Settings → RPC endpoints.',
+    facts: {
+      title: 'What the contract says',
+      network: 'Network',
+      chain: (name: string, chainId: number) => `${name} (chain ${chainId})`,
+      address: 'Address',
+      name: 'Name',
+      symbol: 'Symbol',
+      decimals: 'Decimals',
+      domain: 'EIP-712 domain',
+      domainValue: (d: { name: string; version: string; fromDomain: boolean } | undefined) =>
+        d ? `name “${d.name}”, version “${d.version}” (${d.fromDomain ? 'from eip712Domain()' : 'from name() and version()'})` : 'unknown',
+      separator: 'Domain separator',
+      matches: (yes: boolean) => (yes ? '✓ DOMAIN_SEPARATOR() matches' : '✗ does not match'),
+      noSeparator: 'no DOMAIN_SEPARATOR()',
+      expected: (sep: string) => ` (expected ${sep})`,
+      transfers: 'Transfers',
+      transfersValue: (eip3009: boolean) => (eip3009 ? 'EIP-3009 (transferWithAuthorization)' : 'Permit2 only (no EIP-3009)'),
+      problem: (problem: string) => `This token can’t be added: ${problem}.`,
+      countsAsDollars: (symbol: string) => `Counts as dollars (1 ${symbol} = $1)`,
+      usdWarning: (symbol: string) =>
+        `Tick this only for a stablecoin redeemable 1:1 for US dollars. The wallet then counts ${symbol} in dollar budgets and may pay it automatically within a site’s budget. Left off, every payment in ${symbol} asks you first.`,
+      add: 'Add token',
+      cancel: 'Cancel',
+    },
+  },
+  /** Settings → Developer: local test tokens (components/options/PlaygroundTokens.tsx) */
+  playground: {
+    badNetwork: (example: string) => `Enter the Solana network id: "solana:" and 32 base58 characters, like ${example}.`,
+    badMint: 'Enter the mint address (base58, 32 to 44 characters).',
+    badChainId: 'Enter the chain id as a whole number, like 31337.',
+    badToken: 'Enter the token contract address (0x followed by 40 hex digits).',
+    rpcProblem: (problem: string) => `RPC URL: ${problem}`,
+    named: (solana: boolean, address: string, where: string) => (solana ? `Solana test mint ${address} on ${where}` : `test token ${address} on chain ${where}`),
+    title: 'Developer: local test tokens',
+    /** the lead, around `npm run demo` and the default Solana network id (shown as code) */
+    lead: [
+      'Test USDC you deployed yourself, for example the playground started by ',
+      ': on an EVM chain a Circle FiatToken v2 contract (“USD Coin” version 2, 6 decimals) by chain id; on Solana an SPL mint (6 decimals) by network id (a local validator used as devnet answers as ',
+      '). Only add tokens you deployed: the wallet treats them as dollars. With the network’s RPC URL the wallet shows its balance and won’t offer payments it can’t fund (on Solana the URL is also needed to build payments).',
+    ],
+    demoCommand: 'npm run demo',
+    rpcFor: (named: string, solana: boolean) => `RPC URL for ${named} (for balances${solana ? ' and building payments' : ''})`,
+    rpcOptional: 'RPC URL (optional)',
+    saveRpc: 'Save RPC',
+    removeLabel: (named: string) => `Remove ${named}`,
+    removeTitle: (where: string, address: string) => `Remove ${where} · ${address}`,
+    remove: 'Remove',
+    add: 'Add a test token',
+    network: 'Network',
+    kinds: { evm: 'EVM chain id', svm: 'Solana network id' },
+    solanaNetwork: 'Solana network id',
+    chainId: 'Chain id',
+    address: (solana: boolean) => (solana ? 'Mint address' : 'Token address'),
+    addressPlaceholder: (solana: boolean) => (solana ? 'base58 mint…' : '0x…'),
+    addButton: (solana: boolean) => (solana ? 'Add mint' : 'Add token'),
+  },
+  /** Settings → Developer: RPC endpoints (components/options/RpcEndpoints.tsx) */
+  rpc: {
+    onlyHttp: 'Only http:// and https:// URLs are allowed.',
+    badUrl: 'Enter a URL like https://mainnet.base.org.',
+    title: 'Developer: RPC endpoints',
+    /** the lead, around code elements and the list of built-in endpoints */
+    lead: {
+      start:
+        'Used to read your token balances, so the wallet can tell whether it can fund a payment (your address is sent to the endpoint), and on Solana also to build the payment transaction. Name an EVM network by its chain id (',
+      evmExample: '8453',
+      solana: ') and a Solana network by its network id (',
+      mainnet: ' for mainnet,',
+      devnet: ' for devnet). Built in, unless you set your own:',
+      listSeparator: ', ',
+      end: '. Save a network with an empty URL to turn lookups off for it (a Solana network without an endpoint cannot be paid on). Local test tokens can carry their own URL below.',
+    },
+    off: 'off (no lookups)',
+    removeLabel: (name: string) => `Remove the RPC endpoint of ${name}`,
+    remove: 'Remove',
+    chain: 'Chain id or Solana network id',
+    chainPlaceholder: '8453 or solana:…',
+    chainHint: (devnet: string) => `For example 8453 for Base, or ${devnet} for Solana Devnet.`,
+    url: 'URL',
+    save: 'Save endpoint',
   },
 } as const;

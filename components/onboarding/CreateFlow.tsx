@@ -8,6 +8,7 @@ import { checkPasswordPair } from '../../lib/ui/password';
 import { ErrorText } from '../ErrorText';
 import { PasswordFields } from '../PasswordFields';
 import { S } from '../strings';
+import { Button, Field } from '../Card';
 
 type Step = 'intro' | 'show' | 'confirm' | 'password';
 
@@ -92,12 +93,12 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
         </p>
         <ErrorText error={apiError} />
         <div className="row">
-          <button type="button" className="primary" data-testid="create-generate" disabled={busy} onClick={() => void generate()}>
+          <Button variant="primary" testId="create-generate" disabled={busy} onClick={() => void generate()}>
             {busy ? S.create.generating : S.create.show}
-          </button>
-          <button type="button" onClick={onCancel}>
+          </Button>
+          <Button onClick={onCancel}>
             {S.onboarding.back}
-          </button>
+          </Button>
         </div>
       </div>
     );
@@ -122,18 +123,17 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
           ))}
         </ol>
         <div className="row">
-          <button type="button" className="primary" data-testid="create-wrote-it-down" onClick={() => setStep('confirm')}>
+          <Button variant="primary" testId="create-wrote-it-down" onClick={() => setStep('confirm')}>
             {S.create.wroteItDown}
-          </button>
-          <button
-            type="button"
+          </Button>
+          <Button
             onClick={() => {
               setMnemonic('');
               onCancel();
             }}
           >
             {S.onboarding.cancel}
-          </button>
+          </Button>
         </div>
       </div>
     );
@@ -145,8 +145,7 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
         <h2>{S.create.confirmTitle}</h2>
         <p>{S.create.confirmLead}</p>
         {positions.map((pos) => (
-          <div key={pos}>
-            <label htmlFor={`confirm-word-${pos}`}>{S.create.word(pos)}</label>
+          <Field key={pos} id={`confirm-word-${pos}`} label={S.create.word(pos)}>
             <input
               id={`confirm-word-${pos}`}
               data-testid={`confirm-word-${pos}`}
@@ -158,16 +157,16 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
               aria-invalid={wrong.includes(pos) ? true : undefined}
               onChange={(e) => setAnswers({ ...answers, [pos]: e.target.value })}
             />
-          </div>
+          </Field>
         ))}
         <ErrorText error={confirmError} testId="confirm-error" />
         <div className="row" style={{ marginTop: '0.75rem' }}>
-          <button type="submit" className="primary" data-testid="confirm-words-submit">
+          <Button type="submit" variant="primary" testId="confirm-words-submit">
             {S.create.continue}
-          </button>
-          <button type="button" onClick={() => setStep('show')}>
+          </Button>
+          <Button onClick={() => setStep('show')}>
             {S.create.showAgain}
-          </button>
+          </Button>
         </div>
       </form>
     );
@@ -185,9 +184,9 @@ export function CreateFlow({ onDone, onCancel }: FlowProps) {
         confirmError={pwError?.field === 'confirm' ? pwError.error : null}
       />
       <ErrorText error={apiError} testId="create-error" />
-      <button type="submit" className="primary" data-testid="create-wallet" disabled={busy}>
+      <Button type="submit" variant="primary" testId="create-wallet" disabled={busy}>
         {busy ? S.create.creating : S.create.createWallet}
-      </button>
+      </Button>
     </form>
   );
 }

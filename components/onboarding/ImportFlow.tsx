@@ -4,10 +4,10 @@ import { call } from '../../lib/messaging/client';
 import type { ApiError } from '../../lib/messaging/contract';
 import { toApiError } from '../../lib/ui/errors';
 import { checkPasswordPair } from '../../lib/ui/password';
-import { ErrorText } from '../ErrorText';
 import { PasswordFields } from '../PasswordFields';
 import type { FlowProps } from './CreateFlow';
 import { S } from '../strings';
+import { Button, Check, Field } from '../Card';
 
 type Kind = 'mnemonic' | 'privateKey';
 
@@ -60,53 +60,47 @@ export function ImportFlow({ onDone, onCancel }: FlowProps) {
       <fieldset style={{ border: 'none', padding: 0, margin: 0 }}>
         <legend className="visually-hidden">{S.import.legend}</legend>
         <div className="tabs" role="radiogroup" aria-label={S.import.kinds}>
-          <label className="inline">
-            <input
-              type="radio"
-              name="import-kind"
-              value="mnemonic"
-              data-testid="import-kind-mnemonic"
-              checked={kind === 'mnemonic'}
-              onChange={() => {
-                setKind('mnemonic');
-                setError(null);
-              }}
-            />
-            {S.import.mnemonic}
-          </label>
-          <label className="inline">
-            <input
-              type="radio"
-              name="import-kind"
-              value="privateKey"
-              data-testid="import-kind-privateKey"
-              checked={kind === 'privateKey'}
-              onChange={() => {
-                setKind('privateKey');
-                setError(null);
-              }}
-            />
-            {S.import.privateKey}
-          </label>
+          <Check
+            type="radio"
+            name="import-kind"
+            value="mnemonic"
+            testId="import-kind-mnemonic"
+            checked={kind === 'mnemonic'}
+            onChange={() => {
+              setKind('mnemonic');
+              setError(null);
+            }}
+            label={S.import.mnemonic}
+          />
+          <Check
+            type="radio"
+            name="import-kind"
+            value="privateKey"
+            testId="import-kind-privateKey"
+            checked={kind === 'privateKey'}
+            onChange={() => {
+              setKind('privateKey');
+              setError(null);
+            }}
+            label={S.import.privateKey}
+          />
         </div>
       </fieldset>
-      <label htmlFor="import-secret">
-        {kind === 'mnemonic' ? S.import.mnemonicLabel : S.import.privateKeyLabel}
-      </label>
-      <textarea
-        id="import-secret"
-        data-testid="import-secret"
-        className="full mono"
-        rows={kind === 'mnemonic' ? 4 : 2}
-        autoComplete="off"
-        autoCapitalize="none"
-        spellCheck={false}
-        value={secret}
-        aria-invalid={secretError ? true : undefined}
-        aria-describedby="import-secret-error"
-        onChange={(e) => setSecret(e.target.value)}
-      />
-      <ErrorText error={secretError} id="import-secret-error" testId="import-error" />
+      <Field id="import-secret" label={kind === 'mnemonic' ? S.import.mnemonicLabel : S.import.privateKeyLabel} error={secretError} errorTestId="import-error">
+        <textarea
+          id="import-secret"
+          data-testid="import-secret"
+          className="full mono"
+          rows={kind === 'mnemonic' ? 4 : 2}
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          value={secret}
+          aria-invalid={secretError ? true : undefined}
+          aria-describedby="import-secret-error"
+          onChange={(e) => setSecret(e.target.value)}
+        />
+      </Field>
       <p className="small muted" data-testid="import-kind-note">
         {kind === 'mnemonic'
           ? S.import.mnemonicNote
@@ -121,12 +115,12 @@ export function ImportFlow({ onDone, onCancel }: FlowProps) {
         confirmError={pwError?.field === 'confirm' ? pwError.error : null}
       />
       <div className="row">
-        <button type="submit" className="primary" data-testid="import-submit" disabled={busy}>
+        <Button type="submit" variant="primary" testId="import-submit" disabled={busy}>
           {busy ? S.import.importing : S.import.importWallet}
-        </button>
-        <button type="button" onClick={onCancel}>
+        </Button>
+        <Button onClick={onCancel}>
           {S.onboarding.back}
-        </button>
+        </Button>
       </div>
     </form>
   );

@@ -13,6 +13,7 @@ import { ImportFlow } from './ImportFlow';
 import { DoneView } from './DoneView';
 import { Logo } from '../Logo';
 import { S } from '../strings';
+import { Button } from '../Card';
 
 type Mode = 'choose' | 'create' | 'import';
 
@@ -44,9 +45,9 @@ export function OnboardingApp() {
         <p>{S.onboarding.exists}</p>
         <p className="small muted">
           {S.onboarding.startOver[0]}{' '}
-          <button type="button" className="link" onClick={() => void openOptions()}>
+          <Button variant="link" onClick={() => void openOptions()}>
             {S.onboarding.startOver[1]}
-          </button>{' '}
+          </Button>{' '}
           {S.onboarding.startOver[2]}
         </p>
       </div>
@@ -67,12 +68,12 @@ export function OnboardingApp() {
           ))}
         </ul>
         <div className="row">
-          <button type="button" className="primary big" data-testid="onboarding-create" onClick={() => setMode('create')}>
+          <Button variant="primary" size="big" testId="onboarding-create" onClick={() => setMode('create')}>
             {S.onboarding.create}
-          </button>
-          <button type="button" className="big" data-testid="onboarding-import" onClick={() => setMode('import')}>
+          </Button>
+          <Button size="big" testId="onboarding-import" onClick={() => setMode('import')}>
             {S.onboarding.import}
-          </button>
+          </Button>
         </div>
       </div>
     );

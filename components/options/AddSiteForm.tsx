@@ -6,6 +6,7 @@ import { parseSiteOrigin } from '../../lib/ui/format';
 import { useSitesStore } from '../../lib/ui/stores/sites';
 import { ErrorText } from '../ErrorText';
 import { S } from '../strings';
+import { Button, Field } from '../Card';
 
 export function AddSiteForm({ existing }: { existing: string[] }) {
   const save = useSitesStore((s) => s.save);
@@ -35,8 +36,7 @@ export function AddSiteForm({ existing }: { existing: string[] }) {
     <form className="card" onSubmit={submit} aria-label={S.addSite.title} data-testid="add-site-form" noValidate>
       <h3 style={{ marginTop: 0 }}>{S.addSite.title}</h3>
       <div className="row">
-        <div className="grow">
-          <label htmlFor="add-site-origin">{S.addSite.origin}</label>
+        <Field id="add-site-origin" label={S.addSite.origin} className="grow">
           <input
             id="add-site-origin"
             data-testid="add-site-origin"
@@ -48,20 +48,19 @@ export function AddSiteForm({ existing }: { existing: string[] }) {
             aria-describedby="add-site-error"
             onChange={(e) => setOrigin(e.target.value)}
           />
-        </div>
-        <div>
-          <label htmlFor="add-site-mode">{S.addSite.mode}</label>
+        </Field>
+        <Field id="add-site-mode" label={S.addSite.mode}>
           <select id="add-site-mode" data-testid="add-site-mode" value={mode} onChange={(e) => setMode(e.target.value as SiteMode)}>
             <option value="ask">{S.addSite.modes.ask}</option>
             <option value="auto">{S.addSite.modes.auto}</option>
             <option value="block">{S.addSite.modes.block}</option>
           </select>
-        </div>
+        </Field>
       </div>
       <ErrorText error={error} id="add-site-error" testId="add-site-error" />
-      <button type="submit" className="primary" data-testid="add-site-submit" disabled={busy} style={{ marginTop: '0.5rem' }}>
+      <Button type="submit" variant="primary" testId="add-site-submit" disabled={busy} style={{ marginTop: '0.5rem' }}>
         {S.addSite.add}
-      </button>
+      </Button>
     </form>
   );
 }

@@ -1,5 +1,6 @@
 /** Settings → Appearance: System / Light / Dark, stored in settings and applied at once. */
 import type { ThemeSetting } from '../../lib/messaging/contract';
+import { Check } from '../Card';
 import { S } from '../strings';
 import { applyTheme, isTheme } from '../theme';
 
@@ -11,21 +12,20 @@ export function AppearanceSetting({ theme, busy, apply }: { theme: ThemeSetting 
     <fieldset className="segmented" data-testid="settings-theme">
       <legend>{S.settings.theme}</legend>
       {CHOICES.map((t) => (
-        <label key={t} className="inline">
-          <input
-            type="radio"
-            name="theme"
-            value={t}
-            data-testid={`theme-${t}`}
-            checked={current === t}
-            disabled={busy}
-            onChange={() => {
-              applyTheme(t);
-              void apply({ theme: t });
-            }}
-          />
-          {S.settings.themes[t]}
-        </label>
+        <Check
+          key={t}
+          type="radio"
+          name="theme"
+          value={t}
+          testId={`theme-${t}`}
+          checked={current === t}
+          disabled={busy}
+          onChange={() => {
+            applyTheme(t);
+            void apply({ theme: t });
+          }}
+          label={S.settings.themes[t]}
+        />
       ))}
     </fieldset>
   );

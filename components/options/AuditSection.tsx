@@ -5,6 +5,7 @@ import type { ApiError } from '../../lib/messaging/contract';
 import { toApiError } from '../../lib/ui/errors';
 import { ErrorText } from '../ErrorText';
 import { S } from '../strings';
+import { Button } from '../Card';
 
 function download(text: string, filename: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -35,12 +36,12 @@ export function AuditSection() {
       <h3>{S.audit.title}</h3>
       <p className="small muted">{S.audit.lead}</p>
       <div className="row">
-        <button type="button" data-testid="audit-export-jsonl" onClick={() => void exportAs('jsonl')}>
+        <Button testId="audit-export-jsonl" onClick={() => void exportAs('jsonl')}>
           {S.audit.jsonl}
-        </button>
-        <button type="button" data-testid="audit-export-csv" onClick={() => void exportAs('csv')}>
+        </Button>
+        <Button testId="audit-export-csv" onClick={() => void exportAs('csv')}>
           {S.audit.csv}
-        </button>
+        </Button>
         {count !== null && <span className="small muted" data-testid="audit-count">{S.audit.exported(count)}</span>}
       </div>
       <ErrorText error={error} />

@@ -21,6 +21,8 @@ import { HistoryTotals } from './history/HistoryTotals';
 import { PaymentDetail } from './history/PaymentDetail';
 import { SiteBreakdown } from './history/SiteBreakdown';
 import { SpendChart } from './history/SpendChart';
+import { Button, Field } from '../Card';
+import { S } from '../strings';
 
 function download(text: string, filename: string, type: string): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -33,7 +35,7 @@ function download(text: string, filename: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export const IMPORTED_NOTICE = 'Imported file — read-only; nothing was restored: budgets, spend and balances are unchanged.';
+export const IMPORTED_NOTICE = S.historyPage.importedNotice;
 
 export function HistorySection({ timeZone: tzProp }: { timeZone?: string }) {
   const timeZone = useMemo(() => tzProp ?? resolveTimeZone(), [tzProp]);
@@ -99,11 +101,11 @@ export function HistorySection({ timeZone: tzProp }: { timeZone?: string }) {
   return (
     <div data-testid="history-section" data-view={imported ? 'imported' : 'wallet'}>
       <div className="row spread">
-        <h2>{imported ? 'Imported payment history' : 'Payment history'}</h2>
+        <h2>{S.historyPage.title(!!imported)}</h2>
         {!imported && (
-          <button type="button" data-testid="history-refresh" onClick={() => void refresh()}>
-            Refresh
-          </button>
+          <Button testId="history-refresh" onClick={() => void refresh()}>
+            {S.historyPage.refresh}
+          </Button>
         )}
       </div>
 
@@ -113,40 +115,44 @@ export function HistorySection({ timeZone: tzProp }: { timeZone?: string }) {
             <strong data-testid="history-imported-notice">{IMPORTED_NOTICE}</strong>
           </p>
           <p className="small">
-            File <span className="mono">“{imported.fileName.slice(0, 120)}”</span> ({imported.format.toUpperCase()})
-            {imported.exportedAt ? `, exported ${imported.exportedAt}` : ''}: {imported.records.length} payment{imported.records.length === 1 ? '' : 's'}
-            {imported.skipped > 0 ? `; ${imported.skipped} record${imported.skipped === 1 ? '' : 's'} could not be read and ${imported.skipped === 1 ? 'is' : 'are'} left out` : ''}
-            {imported.filter && !isFilterEmpty(imported.filter) ? `; exported with the filter ${describeFilter(imported.filter)}` : ''}. Shown as the file says — no
-            explorer links, nothing checked on chain.
+            {S.historyPage.file}
+            <span className="mono">{S.historyPage.fileName(imported.fileName.slice(0, 120))}</span>
+            {S.historyPage.fileFacts({
+              format: imported.format.toUpperCase(),
+              exportedAt: imported.exportedAt,
+              count: imported.records.length,
+              skipped: imported.skipped,
+              filter: imported.filter && !isFilterEmpty(imported.filter) ? describeFilter(imported.filter) : undefined,
+            })}
           </p>
-          <button type="button" className="primary" data-testid="history-leave-import" onClick={leaveImport}>
-            Back to the wallet’s history
-          </button>
+          <Button variant="primary" testId="history-leave-import" onClick={leaveImport}>
+            {S.historyPage.leaveImport}
+          </Button>
         </div>
       )}
 
       {!imported && !loaded && !error && (
         <p className="muted" role="status" data-testid="history-loading">
-          Loading payments…
+          {S.historyPage.loading}
         </p>
       )}
       {!imported && error && (
         <div data-testid="history-error">
           <ErrorText error={error} />
-          <button type="button" onClick={() => void refresh()}>
-            Try again
-          </button>
+          <Button onClick={() => void refresh()}>
+            {S.historyPage.tryAgain}
+          </Button>
         </div>
       )}
 
       {walletEmpty && (
         <p className="card" data-testid="history-empty">
-          Nothing paid yet. Payments you approve or that are made within a site’s budget appear here, with their receipts.
+          {S.historyPage.empty}
         </p>
       )}
       {imported && imported.records.length === 0 && (
         <p className="card" data-testid="history-empty">
-          This file has no payments.
+          {S.historyPage.fileEmpty}
         </p>
       )}
 
@@ -161,24 +167,28 @@ export function HistorySection({ timeZone: tzProp }: { timeZone?: string }) {
             error={checked.ok ? null : checked.error}
           />
           <p data-testid="history-summary" aria-live="polite">
-            <strong>
-              {shown.length} payment{shown.length === 1 ? '' : 's'}
-            </strong>
-            {filtered ? ` match (${describeFilter(checked.filter, networkName)}) of ${source.length}` : ''} · paid{' '}
-            <strong data-testid="history-summary-paid">{formatTotal(summary.paid, '$0.00')}</strong> in {summary.paidCount}
+            <strong>{S.historyPage.count(shown.length)}</strong>
+            {filtered ? S.historyPage.match(describeFilter(checked.filter, networkName), source.length) : ''}
+            {S.historyPage.paid}{' '}
+            <strong data-testid="history-summary-paid">{formatTotal(summary.paid, '$0.00')}</strong>
+            {S.historyPage.in}
+            {summary.paidCount}
             {summary.pendingCount > 0 && (
               <>
                 {' '}
-                · pending <span data-testid="history-summary-pending">{formatTotal(summary.pending)}</span> in {summary.pendingCount}
+                {S.historyPage.pending}
+                <span data-testid="history-summary-pending">{formatTotal(summary.pending)}</span>
+                {S.historyPage.in}
+                {summary.pendingCount}
               </>
             )}
           </p>
           {shown.length === 0 ? (
             <div className="card" data-testid="history-no-match">
-              <p>No payment matches these filters.</p>
-              <button type="button" onClick={clearFilter}>
-                Clear filters
-              </button>
+              <p>{S.historyPage.noMatch}</p>
+              <Button onClick={clearFilter}>
+                {S.history.clearFilters}
+              </Button>
             </div>
           ) : (
             <>
@@ -196,21 +206,18 @@ export function HistorySection({ timeZone: tzProp }: { timeZone?: string }) {
       <div className="card history-files">
         {!imported && (
           <div className="row">
-            <button type="button" data-testid="export-csv" disabled={exporting || !checked.ok || items.length === 0} onClick={() => void doExport('csv')}>
-              Export CSV
-            </button>
-            <button type="button" data-testid="export-json" disabled={exporting || !checked.ok || items.length === 0} onClick={() => void doExport('json')}>
-              Export JSON
-            </button>
+            <Button testId="export-csv" disabled={exporting || !checked.ok || items.length === 0} onClick={() => void doExport('csv')}>
+              {S.historyPage.exportCsv}
+            </Button>
+            <Button testId="export-json" disabled={exporting || !checked.ok || items.length === 0} onClick={() => void doExport('json')}>
+              {S.historyPage.exportJson}
+            </Button>
             <span className="small muted">
-              {filtered ? 'Exports the payments matching the filters, ' : 'Exports every payment, '}from the wallet’s own records.
+              {S.historyPage.exportScope(filtered)}
             </span>
           </div>
         )}
-        <div className="row">
-          <label className="inline" htmlFor="history-import">
-            View an exported file (JSON or CSV, read-only, at most 5 MB):
-          </label>
+        <Field id="history-import" label={S.historyPage.importLabel} labelClassName="inline" inline>
           <input
             id="history-import"
             type="file"
@@ -219,7 +226,7 @@ export function HistorySection({ timeZone: tzProp }: { timeZone?: string }) {
             disabled={importing}
             onChange={(e) => void onFile(e.currentTarget)}
           />
-        </div>
+        </Field>
         <ErrorText error={importError} testId="history-import-error" />
         <ErrorText error={exportError} testId="history-export-error" />
       </div>

@@ -12,6 +12,8 @@ import { chainIdProblem, looksLikeEvmAddress } from '../../lib/ui/rails';
 import { useSettingsStore } from '../../lib/ui/stores/settings';
 import { ErrorText } from '../ErrorText';
 import { rpcUrlProblem } from './RpcEndpoints';
+import { Button, Check, Field } from '../Card';
+import { S } from '../strings';
 
 export function NetworksSection() {
   const settings = useSettingsStore((s) => s.settings);
@@ -30,8 +32,8 @@ export function NetworksSection() {
   if (!settings) {
     return (
       <div data-testid="networks-section">
-        <h2>Networks &amp; tokens</h2>
-        {loadError ? <ErrorText error={loadError} /> : <p className="muted">Loading…</p>}
+        <h2>{S.networks.title}</h2>
+        {loadError ? <ErrorText error={loadError} /> : <p className="muted">{S.loading}</p>}
       </div>
     );
   }
@@ -50,21 +52,16 @@ export function NetworksSection() {
 
   return (
     <div data-testid="networks-section">
-      <h2>Networks &amp; tokens</h2>
-      <label className="inline">
-        <input
-          type="checkbox"
-          data-testid="settings-show-testnets"
-          checked={settings.showTestnets}
-          disabled={busy}
-          onChange={(e) => void toggleTestnets(e.target.checked)}
-        />
-        Show test networks
-      </label>
+      <h2>{S.networks.title}</h2>
+      <Check
+        testId="settings-show-testnets"
+        checked={settings.showTestnets}
+        disabled={busy}
+        onChange={(e) => void toggleTestnets(e.target.checked)}
+        label={S.networks.showTestnets}
+      />
       <p className="small muted" id="testnets-hint">
-        Test networks (Base Sepolia, Solana Devnet, Avalanche Fuji, …) carry no real money. While this is off they are hidden
-        from balances, network lists and RPC endpoints, and the wallet refuses payments on them. Tokens and networks you add
-        yourself below (and developer test tokens) are always shown and payable.
+        {S.networks.testnetsHint}
       </p>
       <ErrorText error={error} />
       <CustomNetworks settings={settings} />
@@ -103,12 +100,12 @@ function CustomNetworks({ settings }: { settings: SettingsDto }) {
     setError(null);
     const idProblem = chainIdProblem(chainId);
     if (idProblem) return setError(idProblem);
-    if (!name.trim()) return setError('Enter a name for the network, like "My L2".');
+    if (!name.trim()) return setError(S.networks.enterName);
     const rpc = rpcUrl.trim();
-    if (!rpc) return setError('Enter the network’s RPC URL.');
-    if (rpcUrlProblem(rpc)) return setError(`RPC URL: ${rpcUrlProblem(rpc)}`);
+    if (!rpc) return setError(S.networks.enterRpc);
+    if (rpcUrlProblem(rpc)) return setError(S.networks.rpcProblem(rpcUrlProblem(rpc)!));
     const explorer = explorerUrl.trim();
-    if (explorer && rpcUrlProblem(explorer)) return setError(`Explorer URL: ${rpcUrlProblem(explorer)}`);
+    if (explorer && rpcUrlProblem(explorer)) return setError(S.networks.explorerProblem(rpcUrlProblem(explorer)!));
     const ok = await run(() =>
       addNetwork({ chainId: Number(chainId.trim()), name: name.trim(), rpcUrl: rpc, ...(explorer ? { explorerUrl: explorer } : {}), testnet }),
     );
@@ -121,44 +118,41 @@ function CustomNetworks({ settings }: { settings: SettingsDto }) {
     }
   };
 
-  const label = (n: CustomNetworkDto) => `${n.name} (chain ${n.chainId})`;
+  const label = (n: CustomNetworkDto) => S.networks.networkLabel(n.name, n.chainId);
 
   return (
     <section aria-labelledby="custom-networks-heading">
-      <h3 id="custom-networks-heading">Custom networks</h3>
+      <h3 id="custom-networks-heading">{S.networks.customNetworks}</h3>
       <p className="small muted">
-        An EVM network the wallet does not know. The wallet asks the RPC for its chain id and saves the network only when it
-        matches. Built-in networks cannot be redefined — set your own node for them under Settings → RPC endpoints.
+        {S.networks.customNetworksLead}
       </p>
       {settings.customNetworks.length === 0 ? (
         <p className="small muted" data-testid="custom-networks-empty">
-          No custom networks.
+          {S.networks.noNetworks}
         </p>
       ) : (
         <ul data-testid="custom-networks">
           {settings.customNetworks.map((n) => (
             <li key={n.chainId} className="row" data-testid="custom-network" data-chain-id={n.chainId}>
               <strong data-testid="custom-network-name">{n.name}</strong>
-              <span className="small muted">chain {n.chainId}</span>
-              {n.testnet && <span className="badge">test network</span>}
+              <span className="small muted">{S.networks.chain(n.chainId)}</span>
+              {n.testnet && <span className="badge">{S.networks.testNetwork}</span>}
               <span className="mono small grow">{n.rpcUrl}</span>
-              <button
-                type="button"
-                aria-label={`Remove network ${label(n)}`}
-                data-testid="custom-network-remove"
+              <Button
+                aria-label={S.networks.removeNetwork(label(n))}
+                testId="custom-network-remove"
                 disabled={busy}
                 onClick={() => void run(() => removeNetwork(n.chainId))}
               >
-                Remove
-              </button>
+                {S.networks.remove}
+              </Button>
             </li>
           ))}
         </ul>
       )}
-      <form onSubmit={add} noValidate aria-label="Add a custom network">
+      <form onSubmit={add} noValidate aria-label={S.networks.addNetwork}>
         <div className="grid-fields">
-          <div>
-            <label htmlFor="network-chain-id">Chain id</label>
+          <Field id="network-chain-id" label={S.networks.chainId}>
             <input
               id="network-chain-id"
               data-testid="network-chain-id"
@@ -167,13 +161,11 @@ function CustomNetworks({ settings }: { settings: SettingsDto }) {
               value={chainId}
               onChange={(e) => setChainId(e.target.value)}
             />
-          </div>
-          <div>
-            <label htmlFor="network-name">Name</label>
+          </Field>
+          <Field id="network-name" label={S.networks.name}>
             <input id="network-name" data-testid="network-name" maxLength={40} placeholder="My L2" value={name} onChange={(e) => setName(e.target.value)} />
-          </div>
-          <div>
-            <label htmlFor="network-rpc">RPC URL</label>
+          </Field>
+          <Field id="network-rpc" label={S.networks.rpcUrl}>
             <input
               id="network-rpc"
               data-testid="network-rpc"
@@ -184,9 +176,8 @@ function CustomNetworks({ settings }: { settings: SettingsDto }) {
               value={rpcUrl}
               onChange={(e) => setRpcUrl(e.target.value)}
             />
-          </div>
-          <div>
-            <label htmlFor="network-explorer">Explorer URL (optional)</label>
+          </Field>
+          <Field id="network-explorer" label={S.networks.explorerUrl}>
             <input
               id="network-explorer"
               data-testid="network-explorer"
@@ -197,16 +188,13 @@ function CustomNetworks({ settings }: { settings: SettingsDto }) {
               value={explorerUrl}
               onChange={(e) => setExplorerUrl(e.target.value)}
             />
-          </div>
+          </Field>
         </div>
         <div className="row">
-          <label className="inline" htmlFor="network-testnet">
-            <input id="network-testnet" type="checkbox" data-testid="network-testnet" checked={testnet} onChange={(e) => setTestnet(e.target.checked)} />
-            This is a test network
-          </label>
-          <button type="submit" data-testid="network-add" disabled={busy}>
-            {busy ? 'Checking the RPC…' : 'Save network'}
-          </button>
+          <Check id="network-testnet" testId="network-testnet" checked={testnet} onChange={(e) => setTestnet(e.target.checked)} label={S.networks.isTestnet} />
+          <Button type="submit" testId="network-add" disabled={busy}>
+            {busy ? S.networks.checkingRpc : S.networks.saveNetwork}
+          </Button>
         </div>
       </form>
       <ErrorText error={error} testId="network-error" />
@@ -228,15 +216,15 @@ function CustomTokens({ settings }: { settings: SettingsDto }) {
 
   const pickable = (networks ?? []).filter((n) => n.hasRpc);
   const selected = chainId || (pickable[0] ? String(pickable[0].chainId) : '');
-  const nameOf = (id: number) => settings.customNetworks.find((n) => n.chainId === id)?.name ?? networks?.find((n) => n.chainId === id)?.name ?? `chain ${id}`;
+  const nameOf = (id: number) => settings.customNetworks.find((n) => n.chainId === id)?.name ?? networks?.find((n) => n.chainId === id)?.name ?? S.networks.chain(id);
 
   const lookup = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     setFound(null);
-    if (!selected) return setError('Choose the network of the token (add a custom network first, or an RPC endpoint for a built-in one).');
+    if (!selected) return setError(S.networks.chooseNetwork);
     const addr = address.trim();
-    if (!looksLikeEvmAddress(addr)) return setError('Enter the token contract address (0x followed by 40 hex digits).');
+    if (!looksLikeEvmAddress(addr)) return setError(S.networks.enterTokenAddress);
     setBusy('lookup');
     try {
       setFound(await lookupToken({ chainId: Number(selected), address: addr }));
@@ -282,19 +270,17 @@ function CustomTokens({ settings }: { settings: SettingsDto }) {
     }
   };
 
-  const option = (n: NetworkDto) => `${n.name} (chain ${n.chainId})${n.testnet ? ' · test network' : ''}`;
+  const option = (n: NetworkDto) => S.networks.option(n.name, n.chainId, !!n.testnet);
 
   return (
     <section aria-labelledby="custom-tokens-heading">
-      <h3 id="custom-tokens-heading">Custom tokens</h3>
+      <h3 id="custom-tokens-heading">{S.networks.customTokens}</h3>
       <p className="small muted">
-        An ERC-20 token on a built-in or custom network. The wallet reads its name, symbol, decimals and EIP-712 version from
-        the contract and adds it only when its DOMAIN_SEPARATOR matches them — otherwise payments signed for it could not be
-        checked. A custom token never counts as dollars unless you say so.
+        {S.networks.customTokensLead}
       </p>
       {settings.customTokens.length === 0 ? (
         <p className="small muted" data-testid="custom-tokens-empty">
-          No custom tokens.
+          {S.networks.noTokens}
         </p>
       ) : (
         <ul data-testid="custom-tokens">
@@ -302,62 +288,63 @@ function CustomTokens({ settings }: { settings: SettingsDto }) {
             <li key={`${t.chainId}|${t.address}`} className="row" data-testid="custom-token" data-chain-id={t.chainId} data-address={t.address}>
               <strong data-testid="custom-token-symbol">{t.symbol}</strong>
               <span className="small">{t.name}</span>
-              <span className="small muted">on {nameOf(t.chainId)}</span>
+              <span className="small muted">{S.networks.on(nameOf(t.chainId))}</span>
               <span className="mono small grow">{t.address}</span>
               <span className="small" data-testid="custom-token-usd">
-                {t.usdPegged ? 'counts as dollars' : 'not counted as dollars'}
+                {S.networks.usd(t.usdPegged)}
               </span>
-              <button
-                type="button"
-                aria-label={`Remove token ${t.symbol} (${t.address}) on ${nameOf(t.chainId)}`}
-                data-testid="custom-token-remove"
+              <Button
+                aria-label={S.networks.removeToken(t.symbol, t.address, nameOf(t.chainId))}
+                testId="custom-token-remove"
                 disabled={busy !== null}
                 onClick={() => void remove(t)}
               >
-                Remove
-              </button>
+                {S.networks.remove}
+              </Button>
             </li>
           ))}
         </ul>
       )}
-      <form className="row" onSubmit={lookup} noValidate aria-label="Look up a token">
-        <label htmlFor="token-network">Network</label>
-        <select
-          id="token-network"
-          data-testid="token-network"
-          value={selected}
-          onChange={(e) => {
-            setChainId(e.target.value);
-            setFound(null);
-          }}
-        >
-          {pickable.length === 0 && <option value="">No network with an RPC endpoint</option>}
-          {pickable.map((n) => (
-            <option key={n.chainId} value={String(n.chainId)}>
-              {option(n)}
-            </option>
-          ))}
-        </select>
-        <label htmlFor="token-address">Token address</label>
-        <input
-          id="token-address"
-          data-testid="token-address"
-          className="mono grow"
-          spellCheck={false}
-          autoComplete="off"
-          placeholder="0x…"
-          value={address}
-          onChange={(e) => {
-            setAddress(e.target.value);
-            setFound(null);
-          }}
-        />
-        <button type="submit" data-testid="token-lookup" disabled={busy !== null}>
-          {busy === 'lookup' ? 'Reading the contract…' : 'Look up'}
-        </button>
+      <form className="row" onSubmit={lookup} noValidate aria-label={S.networks.lookUpToken}>
+        <Field id="token-network" label={S.networks.network} inline>
+          <select
+            id="token-network"
+            data-testid="token-network"
+            value={selected}
+            onChange={(e) => {
+              setChainId(e.target.value);
+              setFound(null);
+            }}
+          >
+            {pickable.length === 0 && <option value="">{S.networks.noRpcNetwork}</option>}
+            {pickable.map((n) => (
+              <option key={n.chainId} value={String(n.chainId)}>
+                {option(n)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="token-address" label={S.networks.tokenAddress} inline className="grow">
+          <input
+            id="token-address"
+            data-testid="token-address"
+            className="mono grow"
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="0x…"
+            value={address}
+            onChange={(e) => {
+              setAddress(e.target.value);
+              setFound(null);
+            }}
+          />
+        </Field>
+        <Button type="submit" testId="token-lookup" disabled={busy !== null}>
+          {busy === 'lookup' ? S.networks.reading : S.networks.lookUp}
+        </Button>
       </form>
       {networks && networks.length > pickable.length && (
-        <p className="small muted">Networks without an RPC endpoint are not listed: set one under Settings → RPC endpoints.</p>
+        <p className="small muted">{S.networks.unlisted}</p>
       )}
       <ErrorText error={error} testId="token-error" />
       {found && <LookupPanel found={found} usd={usd} setUsd={setUsd} busy={busy !== null} onAdd={() => void add()} onCancel={() => setFound(null)} />}
@@ -376,37 +363,35 @@ function LookupPanel(props: {
   const f = props.found;
   return (
     <section className="card" aria-labelledby="token-facts-heading" data-testid="token-facts">
-      <h4 id="token-facts-heading">What the contract says</h4>
+      <h4 id="token-facts-heading">{S.networks.facts.title}</h4>
       <dl className="facts">
-        <dt>Network</dt>
-        <dd data-testid="token-fact-chain">
-          {f.networkName} (chain {f.chainId})
-        </dd>
-        <dt>Address</dt>
+        <dt>{S.networks.facts.network}</dt>
+        <dd data-testid="token-fact-chain">{S.networks.facts.chain(f.networkName, f.chainId)}</dd>
+        <dt>{S.networks.facts.address}</dt>
         <dd className="mono" data-testid="token-fact-address">
           {f.address}
         </dd>
-        <dt>Name</dt>
+        <dt>{S.networks.facts.name}</dt>
         <dd data-testid="token-fact-name">{f.name}</dd>
-        <dt>Symbol</dt>
+        <dt>{S.networks.facts.symbol}</dt>
         <dd data-testid="token-fact-symbol">{f.symbol}</dd>
-        <dt>Decimals</dt>
+        <dt>{S.networks.facts.decimals}</dt>
         <dd data-testid="token-fact-decimals">{f.decimals}</dd>
-        <dt>EIP-712 domain</dt>
+        <dt>{S.networks.facts.domain}</dt>
         <dd data-testid="token-fact-version">
-          {f.eip712 ? `name “${f.eip712.name}”, version “${f.eip712.version}” (${f.eip712.source === 'eip712Domain' ? 'from eip712Domain()' : 'from name() and version()'})` : 'unknown'}
+          {S.networks.facts.domainValue(f.eip712 && { name: f.eip712.name, version: f.eip712.version, fromDomain: f.eip712.source === 'eip712Domain' })}
         </dd>
-        <dt>Domain separator</dt>
+        <dt>{S.networks.facts.separator}</dt>
         <dd data-testid="token-fact-domain" data-matches={f.domainMatches}>
-          {f.domainMatches ? '✓ DOMAIN_SEPARATOR() matches' : '✗ does not match'}
+          {S.networks.facts.matches(f.domainMatches)}
           <span className="mono small" data-testid="token-fact-separator">
             {' '}
-            {f.domainSeparator ?? 'no DOMAIN_SEPARATOR()'}
+            {f.domainSeparator ?? S.networks.facts.noSeparator}
           </span>
-          {!f.domainMatches && f.computedSeparator && <span className="mono small"> (expected {f.computedSeparator})</span>}
+          {!f.domainMatches && f.computedSeparator && <span className="mono small">{S.networks.facts.expected(f.computedSeparator)}</span>}
         </dd>
-        <dt>Transfers</dt>
-        <dd data-testid="token-fact-transfers">{f.eip3009 ? 'EIP-3009 (transferWithAuthorization)' : 'Permit2 only (no EIP-3009)'}</dd>
+        <dt>{S.networks.facts.transfers}</dt>
+        <dd data-testid="token-fact-transfers">{S.networks.facts.transfersValue(f.eip3009)}</dd>
       </dl>
       {f.warnings.length > 0 && (
         <ul className="warning" data-testid="token-warnings">
@@ -417,27 +402,30 @@ function LookupPanel(props: {
       )}
       {f.problem ? (
         <p className="error" role="alert" data-testid="token-problem">
-          This token can’t be added: {f.problem}.
+          {S.networks.facts.problem(f.problem)}
         </p>
       ) : (
         <>
-          <label className="inline" htmlFor="token-usd">
-            <input id="token-usd" type="checkbox" data-testid="token-usd" checked={props.usd} aria-describedby="token-usd-warning" onChange={(e) => props.setUsd(e.target.checked)} />
-            Counts as dollars (1 {f.symbol} = $1)
-          </label>
+          <Check
+            id="token-usd"
+            testId="token-usd"
+            checked={props.usd}
+            aria-describedby="token-usd-warning"
+            onChange={(e) => props.setUsd(e.target.checked)}
+            label={S.networks.facts.countsAsDollars(f.symbol)}
+          />
           <p className="small warning" id="token-usd-warning">
-            Tick this only for a stablecoin redeemable 1:1 for US dollars. The wallet then counts {f.symbol} in dollar budgets and
-            may pay it automatically within a site’s budget. Left off, every payment in {f.symbol} asks you first.
+            {S.networks.facts.usdWarning(f.symbol)}
           </p>
         </>
       )}
       <div className="row">
-        <button type="button" className="primary" data-testid="token-add" disabled={props.busy || !!f.problem} onClick={props.onAdd}>
-          Add token
-        </button>
-        <button type="button" data-testid="token-cancel" disabled={props.busy} onClick={props.onCancel}>
-          Cancel
-        </button>
+        <Button variant="primary" testId="token-add" disabled={props.busy || !!f.problem} onClick={props.onAdd}>
+          {S.networks.facts.add}
+        </Button>
+        <Button testId="token-cancel" disabled={props.busy} onClick={props.onCancel}>
+          {S.networks.facts.cancel}
+        </Button>
       </div>
     </section>
   );

@@ -12,6 +12,7 @@ import { SitesSection } from './SitesSection';
 import { SignInSites } from './SignInSites';
 import { WalletSection } from './WalletSection';
 import { S } from '../strings';
+import { Button } from '../Card';
 
 const TABS = [
   { id: 'sites', label: S.options.tabs.sites },
@@ -61,18 +62,17 @@ export function OptionsApp() {
       )}
       <div className="tabs" role="tablist" aria-label={S.options.tabsLabel}>
         {TABS.map((t) => (
-          <button
+          <Button
             key={t.id}
-            type="button"
             role="tab"
             id={`tab-${t.id}`}
-            data-testid={`tab-${t.id}`}
+            testId={`tab-${t.id}`}
             aria-selected={tab === t.id}
             aria-controls={`panel-${t.id}`}
             onClick={() => select(t.id)}
           >
             {t.label}
-          </button>
+          </Button>
         ))}
       </div>
       <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} key={`${tab}-${status?.unlocked}`}>

@@ -19,6 +19,8 @@ import {
 import { ErrorText } from '../ErrorText';
 import { RailTag } from '../RailTag';
 import { rpcUrlProblem } from './RpcEndpoints';
+import { Button, Field } from '../Card';
+import { S } from '../strings';
 
 type Token = PlaygroundTokenDto;
 
@@ -45,17 +47,17 @@ export function PlaygroundTokens(props: {
     if (svm) {
       const net = network.trim();
       if (!isSolanaNetworkId(net))
-        return setError(`Enter the Solana network id: "solana:" and 32 base58 characters, like ${DEFAULT_SOLANA_PLAYGROUND_NETWORK}.`);
-      if (!looksLikeSolanaAddress(addr)) return setError('Enter the mint address (base58, 32 to 44 characters).');
+        return setError(S.playground.badNetwork(DEFAULT_SOLANA_PLAYGROUND_NETWORK));
+      if (!looksLikeSolanaAddress(addr)) return setError(S.playground.badMint);
       where = { network: net };
     } else {
       const id = Number(chainId);
-      if (!/^\d+$/.test(chainId.trim()) || !Number.isSafeInteger(id) || id <= 0) return setError('Enter the chain id as a whole number, like 31337.');
-      if (!looksLikeEvmAddress(addr)) return setError('Enter the token contract address (0x followed by 40 hex digits).');
+      if (!/^\d+$/.test(chainId.trim()) || !Number.isSafeInteger(id) || id <= 0) return setError(S.playground.badChainId);
+      if (!looksLikeEvmAddress(addr)) return setError(S.playground.badToken);
       where = { chainId: id };
     }
     const rpc = rpcUrl.trim();
-    if (rpc && rpcUrlProblem(rpc)) return setError(`RPC URL: ${rpcUrlProblem(rpc)}`);
+    if (rpc && rpcUrlProblem(rpc)) return setError(S.playground.rpcProblem(rpcUrlProblem(rpc)!));
     const token: Token = { ...where, address: addr, ...(rpc ? { rpcUrl: rpc } : {}) };
     if (await props.apply({ playgroundTokens: [...props.tokens, token] })) {
       setAddress('');
@@ -66,7 +68,7 @@ export function PlaygroundTokens(props: {
   const saveRpc = async (t: Token) => {
     setError(null);
     const rpc = (edits[keyOf(t)] ?? t.rpcUrl ?? '').trim();
-    if (rpc && rpcUrlProblem(rpc)) return setError(`RPC URL: ${rpcUrlProblem(rpc)}`);
+    if (rpc && rpcUrlProblem(rpc)) return setError(S.playground.rpcProblem(rpcUrlProblem(rpc)!));
     const next = props.tokens.map((x) => {
       if (x !== t) return x;
       const { rpcUrl: _old, ...rest } = x;
@@ -81,17 +83,17 @@ export function PlaygroundTokens(props: {
   };
   /** "token 0x… on chain 31337" / "mint … on solana:…", for accessible names */
   const named = (t: Token) =>
-    playgroundTokenRail(t) === 'svm' ? `Solana test mint ${t.address} on ${t.network}` : `test token ${t.address} on chain ${t.chainId}`;
+    S.playground.named(playgroundTokenRail(t) === 'svm', t.address, String(playgroundTokenRail(t) === 'svm' ? t.network : t.chainId));
 
   return (
     <section aria-labelledby="playground-heading">
-      <h3 id="playground-heading">Developer: local test tokens</h3>
+      <h3 id="playground-heading">{S.playground.title}</h3>
       <p className="small muted">
-        Test USDC you deployed yourself, for example the playground started by <code>npm run demo</code>: on an EVM chain a
-        Circle FiatToken v2 contract (“USD Coin” version 2, 6 decimals) by chain id; on Solana an SPL mint (6 decimals) by
-        network id (a local validator used as devnet answers as <code>{DEFAULT_SOLANA_PLAYGROUND_NETWORK}</code>). Only
-        add tokens you deployed: the wallet treats them as dollars. With the network’s RPC URL the wallet shows its balance
-        and won’t offer payments it can’t fund (on Solana the URL is also needed to build payments).
+        {S.playground.lead[0]}
+        <code>{S.playground.demoCommand}</code>
+        {S.playground.lead[1]}
+        <code>{DEFAULT_SOLANA_PLAYGROUND_NETWORK}</code>
+        {S.playground.lead[2]}
       </p>
       <ul data-testid="playground-tokens">
         {props.tokens.map((t) => (
@@ -103,93 +105,97 @@ export function PlaygroundTokens(props: {
             {t.label && <span className="small muted">{t.label}</span>}
             <input
               className="mono grow"
-              aria-label={`RPC URL for ${named(t)} (for balances${playgroundTokenRail(t) === 'svm' ? ' and building payments' : ''})`}
+              aria-label={S.playground.rpcFor(named(t), playgroundTokenRail(t) === 'svm')}
               data-testid="playground-token-rpc"
-              placeholder="RPC URL (optional)"
+              placeholder={S.playground.rpcOptional}
               value={edits[keyOf(t)] ?? t.rpcUrl ?? ''}
               onChange={(e) => setEdits((x) => ({ ...x, [keyOf(t)]: e.target.value }))}
             />
             {edits[keyOf(t)] !== undefined && edits[keyOf(t)] !== (t.rpcUrl ?? '') && (
-              <button type="button" data-testid="playground-token-rpc-save" disabled={props.busy} onClick={() => void saveRpc(t)}>
-                Save RPC
-              </button>
+              <Button testId="playground-token-rpc-save" disabled={props.busy} onClick={() => void saveRpc(t)}>
+                {S.playground.saveRpc}
+              </Button>
             )}
-            <button
-              type="button"
-              aria-label={`Remove ${named(t)}`}
-              title={`Remove ${playgroundTokenWhere(t)} · ${t.address}`}
+            <Button
+              aria-label={S.playground.removeLabel(named(t))}
+              title={S.playground.removeTitle(playgroundTokenWhere(t), t.address)}
               disabled={props.busy}
               onClick={() => void props.apply({ playgroundTokens: props.tokens.filter((x) => x !== t) })}
             >
-              Remove
-            </button>
+              {S.playground.remove}
+            </Button>
           </li>
         ))}
       </ul>
-      <form className="row" onSubmit={add} noValidate aria-label="Add a test token">
-        <label htmlFor="playground-kind">Network</label>
-        <select
-          id="playground-kind"
-          data-testid="playground-kind"
-          value={rail}
-          onChange={(e) => {
-            setRail(e.target.value === 'svm' ? 'svm' : 'evm');
-            setError(null);
-          }}
-        >
-          <option value="evm">EVM chain id</option>
-          <option value="svm">Solana network id</option>
-        </select>
+      <form className="row" onSubmit={add} noValidate aria-label={S.playground.add}>
+        <Field id="playground-kind" label={S.playground.network} inline>
+          <select
+            id="playground-kind"
+            data-testid="playground-kind"
+            value={rail}
+            onChange={(e) => {
+              setRail(e.target.value === 'svm' ? 'svm' : 'evm');
+              setError(null);
+            }}
+          >
+            <option value="evm">{S.playground.kinds.evm}</option>
+            <option value="svm">{S.playground.kinds.svm}</option>
+          </select>
+        </Field>
         {svm ? (
           <>
-            <label htmlFor="playground-network">Solana network id</label>
-            <input
-              id="playground-network"
-              data-testid="playground-network"
-              className="mono"
-              spellCheck={false}
-              autoComplete="off"
-              value={network}
-              onChange={(e) => setNetwork(e.target.value)}
-              size={46}
-            />
+            <Field id="playground-network" label={S.playground.solanaNetwork} inline>
+              <input
+                id="playground-network"
+                data-testid="playground-network"
+                className="mono"
+                spellCheck={false}
+                autoComplete="off"
+                value={network}
+                onChange={(e) => setNetwork(e.target.value)}
+                size={46}
+              />
+            </Field>
           </>
         ) : (
           <>
-            <label htmlFor="playground-chain">Chain id</label>
-            <input
-              id="playground-chain"
-              data-testid="playground-chain"
-              inputMode="numeric"
-              value={chainId}
-              onChange={(e) => setChainId(e.target.value)}
-              size={8}
-            />
+            <Field id="playground-chain" label={S.playground.chainId} inline>
+              <input
+                id="playground-chain"
+                data-testid="playground-chain"
+                inputMode="numeric"
+                value={chainId}
+                onChange={(e) => setChainId(e.target.value)}
+                size={8}
+              />
+            </Field>
           </>
         )}
-        <label htmlFor="playground-address">{svm ? 'Mint address' : 'Token address'}</label>
-        <input
-          id="playground-address"
-          data-testid="playground-address"
-          className="mono"
-          spellCheck={false}
-          autoComplete="off"
-          placeholder={svm ? 'base58 mint…' : '0x…'}
-          value={address}
-          onChange={(e) => setAddress(e.target.value)}
-        />
-        <label htmlFor="playground-rpc">RPC URL (optional)</label>
-        <input
-          id="playground-rpc"
-          data-testid="playground-rpc"
-          className="mono"
-          placeholder={svm ? 'http://127.0.0.1:8899' : 'http://127.0.0.1:8545'}
-          value={rpcUrl}
-          onChange={(e) => setRpcUrl(e.target.value)}
-        />
-        <button type="submit" data-testid="playground-add" disabled={props.busy}>
-          {svm ? 'Add mint' : 'Add token'}
-        </button>
+        <Field id="playground-address" label={S.playground.address(svm)} inline>
+          <input
+            id="playground-address"
+            data-testid="playground-address"
+            className="mono"
+            spellCheck={false}
+            autoComplete="off"
+            placeholder={S.playground.addressPlaceholder(svm)}
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+          />
+        </Field>
+        <Field id="playground-rpc" label={S.playground.rpcOptional} inline>
+          <input
+            id="playground-rpc"
+            data-testid="playground-rpc"
+            className="mono"
+            placeholder={svm ? 'http://127.0.0.1:8899' : 'http://127.0.0.1:8545'}
+            value={rpcUrl}
+            onChange={(e) => setRpcUrl(e.target.value)}
+          />
+        </Field>
+        <Button type="submit" testId="playground-add" disabled={props.busy}>
+          {S.playground.addButton(svm)}
+        </Button>
       </form>
       <ErrorText error={error} />
     </section>

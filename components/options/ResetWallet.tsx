@@ -3,9 +3,9 @@ import { useState, type FormEvent } from 'react';
 import type { ApiError } from '../../lib/messaging/contract';
 import { toApiError } from '../../lib/ui/errors';
 import { useWalletStore } from '../../lib/ui/stores/wallet';
-import { ErrorText } from '../ErrorText';
 import { openOnboarding } from '../navigation';
 import { S } from '../strings';
+import { Button, Field } from '../Card';
 
 export function ResetWallet({ initialized }: { initialized: boolean }) {
   const reset = useWalletStore((s) => s.reset);
@@ -39,9 +39,9 @@ export function ResetWallet({ initialized }: { initialized: boolean }) {
             {S.reset.done}
           </p>
         )}
-        <button type="button" className="primary" onClick={() => void openOnboarding()}>
+        <Button variant="primary" onClick={() => void openOnboarding()}>
           {S.reset.setUp}
-        </button>
+        </Button>
       </section>
     );
   }
@@ -53,21 +53,21 @@ export function ResetWallet({ initialized }: { initialized: boolean }) {
         {S.reset.warning}
       </p>
       <form onSubmit={submit} noValidate>
-        <label htmlFor="reset-confirm">{S.reset.confirm}</label>
-        <div className="row">
-          <input
-            id="reset-confirm"
-            data-testid="reset-confirm"
-            type="text"
-            autoComplete="off"
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-          />
-          <button type="submit" className="danger" data-testid="reset-submit" disabled={busy || typed !== 'RESET'}>
-            {S.reset.erase}
-          </button>
-        </div>
-        <ErrorText error={error} testId="reset-error" />
+        <Field id="reset-confirm" label={S.reset.confirm} error={error} errorTestId="reset-error">
+          <div className="row">
+            <input
+              id="reset-confirm"
+              data-testid="reset-confirm"
+              type="text"
+              autoComplete="off"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+            />
+            <Button type="submit" variant="danger" testId="reset-submit" disabled={busy || typed !== 'RESET'}>
+              {S.reset.erase}
+            </Button>
+          </div>
+        </Field>
       </form>
     </section>
   );

@@ -3,8 +3,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { call } from '../../lib/messaging/client';
 import type { ApiError } from '../../lib/messaging/contract';
 import { toApiError } from '../../lib/ui/errors';
-import { ErrorText } from '../ErrorText';
 import { S } from '../strings';
+import { Button, Check, Field } from '../Card';
 
 const AUTO_HIDE_MS = 60_000;
 
@@ -48,39 +48,33 @@ export function RevealSecret({ kind }: { kind?: 'mnemonic' | 'privateKey' }) {
           <p className="secret-box mono" data-testid="revealed-secret">
             {secret}
           </p>
-          <button type="button" className="primary" data-testid="reveal-hide" onClick={() => setSecret(null)}>
+          <Button variant="primary" testId="reveal-hide" onClick={() => setSecret(null)}>
             {S.reveal.hide}
-          </button>
+          </Button>
         </div>
       ) : (
         <form onSubmit={submit} noValidate>
           {kind !== 'privateKey' && (
             <div className="row" role="radiogroup" aria-label={S.reveal.what}>
-              <label className="inline">
-                <input type="radio" name="reveal-what" checked={what === 'mnemonic'} onChange={() => setWhat('mnemonic')} />
-                {S.reveal.mnemonic}
-              </label>
-              <label className="inline">
-                <input type="radio" name="reveal-what" checked={what === 'privateKey'} onChange={() => setWhat('privateKey')} />
-                {S.reveal.privateKey}
-              </label>
+              <Check type="radio" name="reveal-what" checked={what === 'mnemonic'} onChange={() => setWhat('mnemonic')} label={S.reveal.mnemonic} />
+              <Check type="radio" name="reveal-what" checked={what === 'privateKey'} onChange={() => setWhat('privateKey')} label={S.reveal.privateKey} />
             </div>
           )}
-          <label htmlFor="reveal-password">{S.reveal.password}</label>
-          <div className="row">
-            <input
-              id="reveal-password"
-              data-testid="reveal-password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-            <button type="submit" data-testid="reveal-submit" disabled={busy || !password}>
-              {S.reveal.show(what)}
-            </button>
-          </div>
-          <ErrorText error={error} testId="reveal-error" />
+          <Field id="reveal-password" label={S.reveal.password} error={error} errorTestId="reveal-error">
+            <div className="row">
+              <input
+                id="reveal-password"
+                data-testid="reveal-password"
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+              <Button type="submit" testId="reveal-submit" disabled={busy || !password}>
+                {S.reveal.show(what)}
+              </Button>
+            </div>
+          </Field>
         </form>
       )}
     </section>

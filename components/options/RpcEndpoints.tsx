@@ -8,6 +8,8 @@ import { useState, type FormEvent } from 'react';
 import type { ApiError, SettingsDto } from '../../lib/messaging/contract';
 import { compareRpcKeys, DEFAULT_RPC_URLS, isTestNetwork, parseRpcKey, rpcKeyText, SOLANA_DEVNET_ID, SOLANA_MAINNET_ID } from '../../lib/ui/rails';
 import { ErrorText } from '../ErrorText';
+import { Button, Field } from '../Card';
+import { S } from '../strings';
 
 /** The background's built-in endpoints (lib/rails/networks.ts), shown for reference: [settings key, URL, test network]. */
 const BUILT_IN: [string, string, boolean][] = Object.entries(DEFAULT_RPC_URLS).map(([network, url]) => [
@@ -20,10 +22,10 @@ const BUILT_IN: [string, string, boolean][] = Object.entries(DEFAULT_RPC_URLS).m
 export function rpcUrlProblem(text: string): string | null {
   try {
     const u = new URL(text);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'Only http:// and https:// URLs are allowed.';
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return S.rpc.onlyHttp;
     return null;
   } catch {
-    return 'Enter a URL like https://mainnet.base.org.';
+    return S.rpc.badUrl;
   }
 }
 
@@ -64,62 +66,66 @@ export function RpcEndpoints(props: {
 
   return (
     <section aria-labelledby="rpc-heading">
-      <h3 id="rpc-heading">Developer: RPC endpoints</h3>
+      <h3 id="rpc-heading">{S.rpc.title}</h3>
       <p className="small muted">
-        Used to read your token balances, so the wallet can tell whether it can fund a payment (your address is sent to
-        the endpoint), and on Solana also to build the payment transaction. Name an EVM network by its chain id (
-        <code>8453</code>) and a Solana network by its network id (<code>{SOLANA_MAINNET_ID}</code> for mainnet,{' '}
-        <code>{SOLANA_DEVNET_ID}</code> for devnet). Built in, unless you set your own:{' '}
+        {S.rpc.lead.start}
+        <code>{S.rpc.lead.evmExample}</code>
+        {S.rpc.lead.solana}
+        <code>{SOLANA_MAINNET_ID}</code>
+        {S.rpc.lead.mainnet}{' '}
+        <code>{SOLANA_DEVNET_ID}</code>
+        {S.rpc.lead.devnet}{' '}
         {builtIn.map(([id, u], i) => (
           <span key={id} data-testid="rpc-built-in" data-key={id}>
-            {i > 0 ? ', ' : ''}
+            {i > 0 ? S.rpc.lead.listSeparator : ''}
             {rpcKeyText(id)} <code>{u}</code>
           </span>
         ))}
-        . Save a network with an empty URL to turn lookups off for it (a Solana network without an endpoint cannot be paid
-        on). Local test tokens can carry their own URL below.
+        {S.rpc.lead.end}
       </p>
       <ul data-testid="rpc-urls">
         {entries.map(([id, u]) => (
           <li key={id} className="row" data-testid="rpc-url-row">
             <span className="mono grow">
-              {rpcKeyText(id)} · {u === '' ? 'off (no lookups)' : u}
+              {rpcKeyText(id)} · {u === '' ? S.rpc.off : u}
             </span>
-            <button type="button" aria-label={`Remove the RPC endpoint of ${rpcKeyText(id)}`} disabled={props.busy} onClick={() => remove(id)}>
-              Remove
-            </button>
+            <Button aria-label={S.rpc.removeLabel(rpcKeyText(id))} disabled={props.busy} onClick={() => remove(id)}>
+              {S.rpc.remove}
+            </Button>
           </li>
         ))}
       </ul>
       <form className="row" onSubmit={add} noValidate>
-        <label htmlFor="rpc-chain">Chain id or Solana network id</label>
-        <input
-          id="rpc-chain"
-          data-testid="rpc-chain"
-          className="mono"
-          spellCheck={false}
-          autoComplete="off"
-          placeholder="8453 or solana:…"
-          aria-describedby="rpc-chain-hint"
-          value={key}
-          onChange={(e) => setKey(e.target.value)}
-          size={24}
-        />
+        <Field id="rpc-chain" label={S.rpc.chain} inline>
+          <input
+            id="rpc-chain"
+            data-testid="rpc-chain"
+            className="mono"
+            spellCheck={false}
+            autoComplete="off"
+            placeholder={S.rpc.chainPlaceholder}
+            aria-describedby="rpc-chain-hint"
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            size={24}
+          />
+        </Field>
         <span id="rpc-chain-hint" className="visually-hidden">
-          For example 8453 for Base, or {SOLANA_DEVNET_ID} for Solana Devnet.
+          {S.rpc.chainHint(SOLANA_DEVNET_ID)}
         </span>
-        <label htmlFor="rpc-url">URL</label>
-        <input
-          id="rpc-url"
-          data-testid="rpc-url"
-          className="mono grow"
-          placeholder="https://…"
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-        />
-        <button type="submit" data-testid="rpc-add" disabled={props.busy}>
-          Save endpoint
-        </button>
+        <Field id="rpc-url" label={S.rpc.url} inline className="grow">
+          <input
+            id="rpc-url"
+            data-testid="rpc-url"
+            className="mono grow"
+            placeholder="https://…"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+          />
+        </Field>
+        <Button type="submit" testId="rpc-add" disabled={props.busy}>
+          {S.rpc.save}
+        </Button>
       </form>
       <ErrorText error={error} />
     </section>

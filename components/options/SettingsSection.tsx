@@ -12,6 +12,7 @@ import { AppearanceSetting } from './AppearanceSetting';
 import { S } from '../strings';
 import { ManagedBadge, ManagedNotice } from './ManagedNotice';
 import { useManagedStore } from '../../lib/ui/stores/managed';
+import { Button, Check, Field } from '../Card';
 
 export function SettingsSection() {
   const settings = useSettingsStore((s) => s.settings);
@@ -75,16 +76,13 @@ export function SettingsSection() {
       <h3 id="settings-appearance">{S.settings.appearance}</h3>
       <AppearanceSetting theme={settings.theme} busy={busy} apply={apply} />
       <h3 id="settings-notifications">{S.settings.notifications}</h3>
-      <label className="inline">
-        <input
-          type="checkbox"
-          data-testid="settings-notifications"
-          checked={settings.notifications}
-          disabled={busy || notificationsManaged}
-          onChange={(e) => void apply({ notifications: e.target.checked })}
-        />
-        {S.settings.notificationsLabel}
-      </label>
+      <Check
+        testId="settings-notifications"
+        checked={settings.notifications}
+        disabled={busy || notificationsManaged}
+        onChange={(e) => void apply({ notifications: e.target.checked })}
+        label={S.settings.notificationsLabel}
+      />
       {notificationsManaged && <ManagedBadge />}
       <p className="small muted">{S.settings.notificationsNote}</p>
 
@@ -97,21 +95,22 @@ export function SettingsSection() {
           void apply({ globalDailyUsd: (globalCap ?? settings.globalDailyUsd ?? '').trim() });
         }}
       >
-        <label htmlFor="global-daily-cap">{S.settings.capLabel}</label>
-        <input
-          id="global-daily-cap"
-          data-testid="global-daily-cap"
-          inputMode="decimal"
-          placeholder={S.settings.noCap}
-          value={globalCap ?? settings.globalDailyUsd ?? ''}
-          onChange={(e) => setGlobalCap(e.target.value)}
-          readOnly={capManaged}
-          aria-readonly={capManaged}
-          size={8}
-        />
-        <button type="submit" data-testid="global-daily-cap-save" disabled={busy || capManaged}>
+        <Field id="global-daily-cap" label={S.settings.capLabel} inline>
+          <input
+            id="global-daily-cap"
+            data-testid="global-daily-cap"
+            inputMode="decimal"
+            placeholder={S.settings.noCap}
+            value={globalCap ?? settings.globalDailyUsd ?? ''}
+            onChange={(e) => setGlobalCap(e.target.value)}
+            readOnly={capManaged}
+            aria-readonly={capManaged}
+            size={8}
+          />
+        </Field>
+        <Button type="submit" testId="global-daily-cap-save" disabled={busy || capManaged}>
           {S.settings.saveCap}
-        </button>
+        </Button>
         {capManaged && <ManagedBadge />}
       </form>
       <p className="small muted">
@@ -123,30 +122,28 @@ export function SettingsSection() {
       <h3 id="settings-sites">{S.settings.sitesTitle}</h3>
       <fieldset className="stack" data-testid="activation">
         <legend className="visually-hidden">{S.settings.sitesLegend}</legend>
-        <label className="row">
-          <input
-            type="radio"
-            name="activation"
-            value="all"
-            data-testid="activation-all"
-            checked={settings.activation === 'all'}
-            disabled={busy}
-            onChange={() => void apply({ activation: 'all' })}
-          />
-          {S.settings.allSites}
-        </label>
-        <label className="row">
-          <input
-            type="radio"
-            name="activation"
-            value="allowed"
-            data-testid="activation-allowed"
-            checked={settings.activation === 'allowed'}
-            disabled={busy}
-            onChange={() => void apply({ activation: 'allowed' })}
-          />
-          {S.settings.allowedOnly}
-        </label>
+        <Check
+          type="radio"
+          labelClassName="row"
+          name="activation"
+          value="all"
+          testId="activation-all"
+          checked={settings.activation === 'all'}
+          disabled={busy}
+          onChange={() => void apply({ activation: 'all' })}
+          label={S.settings.allSites}
+        />
+        <Check
+          type="radio"
+          labelClassName="row"
+          name="activation"
+          value="allowed"
+          testId="activation-allowed"
+          checked={settings.activation === 'allowed'}
+          disabled={busy}
+          onChange={() => void apply({ activation: 'allowed' })}
+          label={S.settings.allowedOnly}
+        />
       </fieldset>
       <p className="small muted">
         {settings.activation === 'all'
@@ -161,32 +158,30 @@ export function SettingsSection() {
             {settings.allowedSites.map((s) => (
               <li key={s} className="row">
                 <span className="mono">{s}</span>
-                <button
-                  type="button"
+                <Button
                   aria-label={S.settings.removeLabel(s)}
                   disabled={busy}
                   onClick={() => void apply({ allowedSites: settings.allowedSites.filter((x) => x !== s) })}
                 >
                   {S.settings.remove}
-                </button>
+                </Button>
               </li>
             ))}
           </ul>
           <form className="row" onSubmit={addSite} noValidate>
-            <label className="visually-hidden" htmlFor="allowed-site-input">
-              {S.settings.siteToAllow}
-            </label>
-            <input
-              id="allowed-site-input"
-              data-testid="allowed-site-input"
-              type="text"
-              placeholder="https://example.com"
-              value={newSite}
-              onChange={(e) => setNewSite(e.target.value)}
-            />
-            <button type="submit" data-testid="allowed-site-add" disabled={busy}>
+            <Field id="allowed-site-input" label={S.settings.siteToAllow} hideLabel>
+              <input
+                id="allowed-site-input"
+                data-testid="allowed-site-input"
+                type="text"
+                placeholder="https://example.com"
+                value={newSite}
+                onChange={(e) => setNewSite(e.target.value)}
+              />
+            </Field>
+            <Button type="submit" testId="allowed-site-add" disabled={busy}>
               {S.settings.add}
-            </button>
+            </Button>
           </form>
         </>
       )}

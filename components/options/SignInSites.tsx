@@ -5,6 +5,7 @@ import { call } from '../../lib/messaging/client';
 import { toApiError } from '../../lib/ui/errors';
 import { ErrorText } from '../ErrorText';
 import { S } from '../strings';
+import { Button } from '../Card';
 
 export function SignInSites() {
   const [sites, setSites] = useState<string[] | null>(null);
@@ -39,9 +40,9 @@ export function SignInSites() {
         {sites?.map((site) => (
           <li key={site} className="row spread" data-testid="signin-site">
             <span className="mono">{site}</span>
-            <button type="button" onClick={() => void forget(site)} aria-label={S.signInSites.forgetLabel(site)} data-testid="signin-forget">
+            <Button onClick={() => void forget(site)} aria-label={S.signInSites.forgetLabel(site)} testId="signin-forget">
               {S.signInSites.forget}
-            </button>
+            </Button>
           </li>
         ))}
       </ul>

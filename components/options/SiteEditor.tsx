@@ -9,6 +9,7 @@ import { BudgetBar } from '../BudgetBar';
 import { ErrorText } from '../ErrorText';
 import { ManagedBadge } from './ManagedNotice';
 import { S } from '../strings';
+import { Button, Check, Field } from '../Card';
 
 function slug(site: string): string {
   return site.replace(/[^a-z0-9]+/gi, '-');
@@ -73,12 +74,10 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
   };
 
   const field = (f: DraftField, label: string, input: ReactNode) => (
-    <div>
-      <label htmlFor={`${id}-${f}`}>{label}</label>
+    <Field id={`${id}-${f}`} label={label} error={errors[f]}>
       {input}
       {locked(f) && <ManagedBadge />}
-      <ErrorText error={errors[f]} />
-    </div>
+    </Field>
   );
 
   return (
@@ -93,15 +92,14 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
         </span>
       </div>
       <div className="grid-fields">
-        <div>
-          <label htmlFor={`${id}-mode`}>{S.addSite.mode}</label>
+        <Field id={`${id}-mode`} label={S.addSite.mode}>
           <select id={`${id}-mode`} data-testid="site-mode" value={draft.mode} disabled={locked('mode')} onChange={(e) => set('mode', e.target.value as SiteMode)}>
             <option value="ask">{S.addSite.modes.ask}</option>
             <option value="auto">{S.addSite.modes.auto}</option>
             <option value="block">{S.addSite.modes.block}</option>
           </select>
           {locked('mode') && <ManagedBadge />}
-        </div>
+        </Field>
         {CAP_FIELDS.map((f) =>
           field(
             f,
@@ -148,47 +146,35 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
             onChange={(e) => set('expiresOn', e.target.value)}
           />,
         )}
-        <div>
-          <label htmlFor={`${id}-paused`}>{S.siteEditor.paused}</label>
-          <label className="inline">
-            <input
-              id={`${id}-paused`}
-              data-testid="site-paused"
-              type="checkbox"
-              checked={draft.paused}
-              onChange={(e) => set('paused', e.target.checked)}
-            />
-            {S.siteEditor.pausedBox}
-          </label>
-        </div>
-        <div>
-          <label htmlFor={`${id}-pageApi`}>{S.siteEditor.pageApi}</label>
-          <label className="inline">
-            <input
-              id={`${id}-pageApi`}
-              data-testid="site-pageApi"
-              type="checkbox"
-              checked={draft.pageApi}
-              disabled={locked('pageApi')}
-              onChange={(e) => set('pageApi', e.target.checked)}
-            />
-            {S.siteEditor.pageApiBox}
-          </label>
+        <Field id={`${id}-paused`} label={S.siteEditor.paused}>
+          <Check
+            id={`${id}-paused`}
+            testId="site-paused"
+            checked={draft.paused}
+            onChange={(e) => set('paused', e.target.checked)}
+            label={S.siteEditor.pausedBox}
+          />
+        </Field>
+        <Field id={`${id}-pageApi`} label={S.siteEditor.pageApi}>
+          <Check
+            id={`${id}-pageApi`}
+            testId="site-pageApi"
+            checked={draft.pageApi}
+            disabled={locked('pageApi')}
+            onChange={(e) => set('pageApi', e.target.checked)}
+            label={S.siteEditor.pageApiBox}
+          />
           {locked('pageApi') && <ManagedBadge />}
-        </div>
-        <div>
-          <label htmlFor={`${id}-embeddedPay`}>{S.siteEditor.embedded}</label>
-          <label className="inline">
-            <input
-              id={`${id}-embeddedPay`}
-              data-testid="site-embeddedPay"
-              type="checkbox"
-              checked={draft.embeddedPay}
-              onChange={(e) => set('embeddedPay', e.target.checked)}
-            />
-            {S.siteEditor.embeddedBox}
-          </label>
-        </div>
+        </Field>
+        <Field id={`${id}-embeddedPay`} label={S.siteEditor.embedded}>
+          <Check
+            id={`${id}-embeddedPay`}
+            testId="site-embeddedPay"
+            checked={draft.embeddedPay}
+            onChange={(e) => set('embeddedPay', e.target.checked)}
+            label={S.siteEditor.embeddedBox}
+          />
+        </Field>
       </div>
       {entry.usage.length > 0 && (
         <div style={{ marginTop: '0.5rem' }}>
@@ -204,22 +190,22 @@ export function SiteEditor({ entry }: { entry: SiteDto }) {
         </p>
       )}
       <div className="row" style={{ marginTop: '0.5rem' }}>
-        <button type="submit" className="primary" data-testid="site-save" disabled={busy}>
+        <Button type="submit" variant="primary" testId="site-save" disabled={busy}>
           {S.siteEditor.save}
-        </button>
+        </Button>
         {!confirmDelete ? (
-          <button type="button" className="danger" data-testid="site-delete" disabled={busy || (entry.managed?.length ?? 0) > 0} onClick={() => setConfirmDelete(true)}>
+          <Button variant="danger" testId="site-delete" disabled={busy || (entry.managed?.length ?? 0) > 0} onClick={() => setConfirmDelete(true)}>
             {S.siteEditor.delete}
-          </button>
+          </Button>
         ) : (
           <span className="row" role="group" aria-label={S.siteEditor.confirmLabel}>
             <span className="small">{S.siteEditor.confirm}</span>
-            <button type="button" className="danger" data-testid="site-delete-confirm" disabled={busy} onClick={() => void onDelete()}>
+            <Button variant="danger" testId="site-delete-confirm" disabled={busy} onClick={() => void onDelete()}>
               {S.siteEditor.yesDelete}
-            </button>
-            <button type="button" onClick={() => setConfirmDelete(false)}>
+            </Button>
+            <Button onClick={() => setConfirmDelete(false)}>
               {S.siteEditor.cancel}
-            </button>
+            </Button>
           </span>
         )}
       </div>

@@ -9,6 +9,7 @@ import { ErrorText } from '../ErrorText';
 import { RevealSecret } from './RevealSecret';
 import { ResetWallet } from './ResetWallet';
 import { S } from '../strings';
+import { Button, Field } from '../Card';
 
 function AccountRow({
   index,
@@ -46,20 +47,19 @@ function AccountRow({
   return (
     <li className="card" data-testid="account-row">
       <div className="row">
-        <label className="visually-hidden" htmlFor={`account-name-${index}`}>
-          {S.walletTools.nameOf(index + 1)}
-        </label>
-        <input
-          id={`account-name-${index}`}
-          data-testid={`account-name-${index}`}
-          type="text"
-          value={value}
-          maxLength={40}
-          onChange={(e) => setValue(e.target.value)}
-        />
-        <button type="button" data-testid={`account-rename-${index}`} disabled={busy || value.trim() === name} onClick={() => void save()}>
+        <Field id={`account-name-${index}`} label={S.walletTools.nameOf(index + 1)} hideLabel>
+          <input
+            id={`account-name-${index}`}
+            data-testid={`account-name-${index}`}
+            type="text"
+            value={value}
+            maxLength={40}
+            onChange={(e) => setValue(e.target.value)}
+          />
+        </Field>
+        <Button testId={`account-rename-${index}`} disabled={busy || value.trim() === name} onClick={() => void save()}>
           {S.walletTools.rename}
-        </button>
+        </Button>
       </div>
       <AccountAddresses
         evm={address}

@@ -52,12 +52,10 @@ export function CurrentSiteCard() {
           {site}
         </p>
         <p className="small" data-testid="site-inactive">
-          {current.asked402
-            ? 'This site asked for a payment, but the wallet is off here: you let it work only on the sites you allow.'
-            : 'The wallet is off on this site: you let it work only on the sites you allow.'}
+          {S.popup.offHere(!!current.asked402)}
         </p>
         <button type="button" data-testid="site-activate" disabled={busy} onClick={() => void allow()}>
-          Use the wallet on this site
+          {S.popup.useHere}
         </button>
         <ErrorText error={error} />
       </>

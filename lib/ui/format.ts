@@ -3,6 +3,7 @@
  * auto-lock choices, period/status labels and origin validation. No browser APIs.
  */
 import type { AutoLock, PaymentDto, PeriodUsageDto } from '../messaging/contract';
+import { UI_STRINGS } from './strings';
 
 /**
  * "0x1234…abcd" (EVM) or "4Nd1mB…Wsq2" (Solana base58). The address is cut, never re-cased:
@@ -54,13 +55,13 @@ export interface AutoLockChoice {
 export function autoLockChoices(current?: AutoLock): AutoLockChoice[] {
   const list: AutoLockChoice[] = AUTO_LOCK_MINUTES.map((m) => ({
     value: `minutes:${m}`,
-    label: m === 1 ? 'After 1 minute idle' : `After ${m} minutes idle`,
+    label: UI_STRINGS.autoLockChoice.minutes(m),
   }));
   if (current?.kind === 'minutes' && !(AUTO_LOCK_MINUTES as readonly number[]).includes(current.minutes)) {
-    list.push({ value: `minutes:${current.minutes}`, label: `After ${current.minutes} minutes idle` });
+    list.push({ value: `minutes:${current.minutes}`, label: UI_STRINGS.autoLockChoice.minutes(current.minutes) });
   }
-  list.push({ value: 'browser-close', label: 'When the browser closes' });
-  list.push({ value: 'never', label: 'Never while the browser runs' });
+  list.push({ value: 'browser-close', label: UI_STRINGS.autoLockChoice.browserClose });
+  list.push({ value: 'never', label: UI_STRINGS.autoLockChoice.never });
   return list;
 }
 
@@ -80,16 +81,7 @@ export function valueToAutoLock(value: string): AutoLock | null {
 }
 
 export function periodLabel(period: PeriodUsageDto['period']): string {
-  switch (period) {
-    case 'day':
-      return 'Today';
-    case 'week':
-      return 'This week';
-    case 'month':
-      return 'This month';
-    case 'lifetime':
-      return 'Lifetime';
-  }
+  return UI_STRINGS.period[period];
 }
 
 /** A payment released at expiry without the chain's answer (no RPC, RPC down): it may have settled. */
@@ -120,19 +112,19 @@ export type OriginCheck = { ok: true; origin: string } | { ok: false; error: str
  */
 export function parseSiteOrigin(input: string): OriginCheck {
   const s = input.trim();
-  if (s === '') return { ok: false, error: 'Enter a site such as https://example.com.' };
-  if (!/^https?:\/\//i.test(s)) return { ok: false, error: 'The site must start with https:// or http://.' };
+  if (s === '') return { ok: false, error: UI_STRINGS.siteOrigin.empty };
+  if (!/^https?:\/\//i.test(s)) return { ok: false, error: UI_STRINGS.siteOrigin.scheme };
   let url: URL;
   try {
     url = new URL(s);
   } catch {
-    return { ok: false, error: 'That is not a valid web address.' };
+    return { ok: false, error: UI_STRINGS.siteOrigin.invalid };
   }
-  if (url.username || url.password) return { ok: false, error: 'Leave out user names and passwords.' };
+  if (url.username || url.password) return { ok: false, error: UI_STRINGS.siteOrigin.credentials };
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || /[?#]/.test(s)) {
-    return { ok: false, error: 'Enter only the origin (scheme, host and port), without a path.' };
+    return { ok: false, error: UI_STRINGS.siteOrigin.originOnly };
   }
-  if (!url.hostname) return { ok: false, error: 'The site needs a host name.' };
+  if (!url.hostname) return { ok: false, error: UI_STRINGS.siteOrigin.noHost };
   return { ok: true, origin: url.origin };
 }
 

@@ -4,13 +4,16 @@
  * the vault's real protection is the slow key derivation in the background.
  */
 
+import { UI_STRINGS } from './strings';
+
 export const MIN_PASSWORD_LENGTH = 8;
+const LABELS = UI_STRINGS.passwordStrength.labels;
 
 export type StrengthScore = 0 | 1 | 2 | 3 | 4;
 
 export interface PasswordStrength {
   score: StrengthScore;
-  label: 'Too short' | 'Weak' | 'Fair' | 'Good' | 'Strong';
+  label: (typeof UI_STRINGS.passwordStrength.labels)[number];
   /** short suggestions, most useful first */
   hints: string[];
 }
@@ -57,10 +60,10 @@ export function isCommonPassword(pw: string): boolean {
 
 export function passwordStrength(pw: string): PasswordStrength {
   if (pw.length < MIN_PASSWORD_LENGTH) {
-    return { score: 0, label: 'Too short', hints: [`Use at least ${MIN_PASSWORD_LENGTH} characters.`] };
+    return { score: 0, label: LABELS[0], hints: [UI_STRINGS.passwordStrength.tooShort(MIN_PASSWORD_LENGTH)] };
   }
   if (isCommonPassword(pw) || isTrivialPattern(pw)) {
-    return { score: 1, label: 'Weak', hints: ['This is a very common password or pattern; choose something unique.'] };
+    return { score: 1, label: LABELS[1], hints: [UI_STRINGS.passwordStrength.common] };
   }
   const classes = characterClasses(pw);
   const hints: string[] = [];
@@ -70,11 +73,10 @@ export function passwordStrength(pw: string): PasswordStrength {
   if (classes >= 3) score++;
   if (classes >= 2) score++;
   if (classes === 1 && pw.length < 16) score = Math.min(score, 2);
-  if (pw.length < 12) hints.push('Longer is stronger: 12 characters or more, or a few unrelated words.');
-  if (classes < 3) hints.push('Mix upper and lower case, digits and symbols.');
+  if (pw.length < 12) hints.push(UI_STRINGS.passwordStrength.longer);
+  if (classes < 3) hints.push(UI_STRINGS.passwordStrength.mix);
   const s = Math.min(4, score) as StrengthScore;
-  const labels: PasswordStrength['label'][] = ['Too short', 'Weak', 'Fair', 'Good', 'Strong'];
-  return { score: s, label: labels[s] ?? 'Weak', hints };
+  return { score: s, label: LABELS[s], hints };
 }
 
 export type PasswordPairCheck = { ok: true } | { ok: false; field: 'password' | 'confirm'; error: string };
@@ -82,8 +84,8 @@ export type PasswordPairCheck = { ok: true } | { ok: false; field: 'password' | 
 /** Validation of the password + confirmation pair before it is sent to the background. */
 export function checkPasswordPair(password: string, confirm: string): PasswordPairCheck {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    return { ok: false, field: 'password', error: `The password needs at least ${MIN_PASSWORD_LENGTH} characters.` };
+    return { ok: false, field: 'password', error: UI_STRINGS.passwordPair.tooShort(MIN_PASSWORD_LENGTH) };
   }
-  if (password !== confirm) return { ok: false, field: 'confirm', error: 'The two passwords do not match.' };
+  if (password !== confirm) return { ok: false, field: 'confirm', error: UI_STRINGS.passwordPair.mismatch };
   return { ok: true };
 }

@@ -5,17 +5,12 @@
 import type { SiteMode, SitePolicyDto } from '../messaging/contract';
 import { fromDateInput, toDateInput } from './format';
 import { formatUsdPlain, tryParseUsd } from '../policy/money';
+import { UI_STRINGS } from './strings';
 
 export const CAP_FIELDS = ['perPaymentUsd', 'dayUsd', 'weekUsd', 'monthUsd', 'lifetimeUsd'] as const;
 export type CapField = (typeof CAP_FIELDS)[number];
 
-export const CAP_LABELS: Record<CapField, string> = {
-  perPaymentUsd: 'Per payment',
-  dayUsd: 'Per day',
-  weekUsd: 'Per week',
-  monthUsd: 'Per month',
-  lifetimeUsd: 'Lifetime',
-};
+export const CAP_LABELS: Record<CapField, string> = UI_STRINGS.capLabels;
 
 export interface SiteDraft extends Record<CapField, string> {
   site: string;

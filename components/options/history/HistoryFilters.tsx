@@ -5,6 +5,7 @@ import { statusChoices, type Choice } from '../../../lib/ui/history';
 import { ErrorText } from '../../ErrorText';
 import { SelectField } from '../../SelectField';
 import { S } from '../../strings';
+import { Button, Field } from '../../Card';
 
 export interface HistoryFiltersProps {
   filter: HistoryFilter;
@@ -21,8 +22,7 @@ export function HistoryFilters({ filter, sites, networks, onChange, onClear, err
   return (
     <form className="card history-filters" role="search" aria-label={S.history.filterLabel} data-testid="history-filters" onSubmit={(e) => e.preventDefault()}>
       <div className="grid-fields">
-        <div>
-          <label htmlFor="history-search">{S.history.search}</label>
+        <Field id="history-search" label={S.history.search}>
           <input
             id="history-search"
             type="search"
@@ -32,7 +32,7 @@ export function HistoryFilters({ filter, sites, networks, onChange, onClear, err
             value={filter.query ?? ''}
             onChange={(e) => onChange({ query: e.target.value })}
           />
-        </div>
+        </Field>
         <SelectField id="history-site" label={S.history.site} value={filter.site ?? ''} choices={sites} onChange={(site) => onChange({ site })} />
         <SelectField
           id="history-status"
@@ -42,21 +42,19 @@ export function HistoryFilters({ filter, sites, networks, onChange, onClear, err
           onChange={(v) => onChange({ status: (v || undefined) as HistoryFilter['status'] })}
         />
         <SelectField id="history-network" label={S.history.network} value={filter.network ?? ''} choices={networks} onChange={(network) => onChange({ network })} />
-        <div>
-          <label htmlFor="history-from">{S.history.from}</label>
+        <Field id="history-from" label={S.history.from}>
           <input id="history-from" type="date" data-testid="history-from" value={filter.from ?? ''} max={filter.to} onChange={(e) => onChange({ from: e.target.value })} />
-        </div>
-        <div>
-          <label htmlFor="history-to">{S.history.to}</label>
+        </Field>
+        <Field id="history-to" label={S.history.to}>
           <input id="history-to" type="date" data-testid="history-to" value={filter.to ?? ''} min={filter.from} onChange={(e) => onChange({ to: e.target.value })} />
-        </div>
+        </Field>
       </div>
       <div className="row spread">
         <ErrorText error={error} testId="history-filter-error" />
         <span className="grow" />
-        <button type="button" data-testid="history-clear" onClick={onClear} disabled={!active}>
+        <Button testId="history-clear" onClick={onClear} disabled={!active}>
           {S.history.clearFilters}
-        </button>
+        </Button>
       </div>
     </form>
   );

@@ -5,6 +5,7 @@ import { confirmedByText, uptoText } from '../../../lib/ui/history';
 import { AmountView } from '../../AmountView';
 import { TxLink } from './TxLink';
 import { S } from '../../strings';
+import { Button } from '../../Card';
 
 export interface HistoryTableProps {
   items: readonly PaymentDto[];
@@ -38,7 +39,7 @@ export function HistoryTable({ items, onSelect, imported = false }: HistoryTable
               <td>{formatDateTime(p.createdAt)}</td>
               <td className="mono">
                 {p.site}
-                {p.requestOrigin && p.requestOrigin !== p.site && <div className="small muted">via {p.requestOrigin}</div>}
+                {p.requestOrigin && p.requestOrigin !== p.site && <div className="small muted">{S.historyPage.via(p.requestOrigin)}</div>}
               </td>
               <td className="mono small">{p.resourceUrl}</td>
               <td>
@@ -74,10 +75,9 @@ export function HistoryTable({ items, onSelect, imported = false }: HistoryTable
                 <TxLink payment={p} />
               </td>
               <td>
-                <button
-                  type="button"
-                  className="link"
-                  data-testid="history-details"
+                <Button
+                  variant="link"
+                  testId="history-details"
                   aria-label={S.history.detailsLabel(p.amountToken, p.site)}
                   onClick={(e) => {
                     e.stopPropagation();
@@ -85,7 +85,7 @@ export function HistoryTable({ items, onSelect, imported = false }: HistoryTable
                   }}
                 >
                   {S.history.details}
-                </button>
+                </Button>
               </td>
             </tr>
           ))}

@@ -36,8 +36,8 @@ export function HistoryTotals({ bySite, byNetwork }: { bySite: GroupTotal[]; byN
   if (bySite.length === 0) return null;
   return (
     <div className="history-grid" data-testid="history-totals">
-      <TotalsTable title="Totals per site" groups={bySite} kind="site" />
-      <TotalsTable title="Totals per network" groups={byNetwork} kind="network" />
+      <TotalsTable title={S.historyPage.totalsPerSite} groups={bySite} kind="site" />
+      <TotalsTable title={S.historyPage.totalsPerNetwork} groups={byNetwork} kind="network" />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { confirmedByText, formatDateTimeLong, receiptText, timeline, uptoText, x
 import { amountText } from '../../AmountView';
 import { TxLink } from './TxLink';
 import { S } from '../../strings';
+import { Button } from '../../Card';
 
 export interface PaymentDetailProps {
   payment: PaymentDto;
@@ -58,11 +59,11 @@ export function PaymentDetail({ payment: p, onClose, imported = false, timeZone 
       >
         <div className="row spread">
           <h3 id="payment-detail-title">
-            Payment of {amountText(p.amountToken, p.amountUsd)} to {p.site}
+            {S.historyPage.detailTitle(amountText(p.amountToken, p.amountUsd), p.site)}
           </h3>
-          <button type="button" ref={closeRef} data-testid="history-detail-close" onClick={onClose}>
+          <Button ref={closeRef} testId="history-detail-close" onClick={onClose}>
             {S.history.detail.close}
-          </button>
+          </Button>
         </div>
         {imported && (
           <p className="warning small" data-testid="history-detail-imported">
@@ -74,7 +75,7 @@ export function PaymentDetail({ payment: p, onClose, imported = false, timeZone 
             {p.id}
           </Field>
           <Field label={S.history.detail.status} testId="detail-status">
-            <span className={`badge ${p.status}`}>{paymentStatusLabel(p.status)}</span> {p.auto ? '· paid automatically within a budget' : '· approved by you'}
+            <span className={`badge ${p.status}`}>{paymentStatusLabel(p.status)}</span> {S.historyPage.how(p.auto)}
             {p.unverified && <div className="small muted" data-testid="detail-unverified">{UNVERIFIED_TEXT}</div>}
           </Field>
           <Field label={S.history.detail.timeline} testId="detail-times">
@@ -139,7 +140,7 @@ export function PaymentDetail({ payment: p, onClose, imported = false, timeZone 
             <TxLink payment={p} full testId="detail-tx-link" />
           </Field>
           <Field label={S.history.detail.confirmedBy} testId="detail-confirmed-by">
-            {imported ? `${confirmedByText(p.confirmedBy)} (as the file says)` : confirmedByText(p.confirmedBy)}
+            {imported ? S.historyPage.asTheFileSays(confirmedByText(p.confirmedBy)) : confirmedByText(p.confirmedBy)}
           </Field>
           <Field label={S.history.detail.failureReason} testId="detail-error">
             {p.errorReason ?? '—'}

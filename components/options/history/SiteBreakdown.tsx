@@ -1,5 +1,6 @@
 /** Paid (settled) spend per site as horizontal bars; the amounts are always written out too. */
 import { formatTotal, ratio, type GroupTotal } from '../../../lib/history/totals';
+import { S } from '../../strings';
 
 export function SiteBreakdown({ groups }: { groups: GroupTotal[] }) {
   const paid = groups.filter((g) => g.paidCount > 0);
@@ -8,7 +9,7 @@ export function SiteBreakdown({ groups }: { groups: GroupTotal[] }) {
   const max = paid[0]!.paid.usd;
   return (
     <div data-testid="history-site-breakdown">
-      <h3>Paid per site</h3>
+      <h3>{S.historyPage.paidPerSite}</h3>
       <ul className="hbars">
         {paid.map((g) => {
           const pct = Math.round(ratio(g.paid.usd, max) * 100);

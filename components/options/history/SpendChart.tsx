@@ -6,6 +6,7 @@
 import type { SpendSeries } from '../../../lib/history/chart';
 import { formatTotal, formatUsdScaled, ratio } from '../../../lib/history/totals';
 import { chartSummary } from '../../../lib/ui/history';
+import { S } from '../../strings';
 
 const W = 480;
 const H = 170;
@@ -48,7 +49,7 @@ export function SpendChart({ series }: { series: SpendSeries }) {
             <g key={b.key}>
               {h > 0 && (
                 <rect className="bar-rect" x={x} y={TOP + plotH - h} width={barW} height={h} data-testid="history-chart-bar" data-key={b.key}>
-                  <title>{`${b.key}: ${formatTotal(b.total)} (${b.count} payment${b.count === 1 ? '' : 's'})`}</title>
+                  <title>{S.historyPage.chart.barTitle(b.key, formatTotal(b.total), b.count)}</title>
                 </rect>
               )}
               {(i % labelEvery === 0 || i === n - 1) && (
@@ -61,15 +62,15 @@ export function SpendChart({ series }: { series: SpendSeries }) {
         })}
       </svg>
       <figcaption className="small muted">
-        Settled spend per {unitWord} (dollar amounts; the day a payment was made, in your time zone).
+        {S.historyPage.chart.caption(unitWord)}
       </figcaption>
       <table className="visually-hidden" data-testid="history-chart-table">
-        <caption>Settled spend per {unitWord}; periods without payments are left out</caption>
+        <caption>{S.historyPage.chart.tableCaption(unitWord)}</caption>
         <thead>
           <tr>
-            <th scope="col">{series.unit === 'day' ? 'Day' : series.unit === 'month' ? 'Month' : 'Year'}</th>
-            <th scope="col">Spend</th>
-            <th scope="col">Payments</th>
+            <th scope="col">{S.historyPage.chart.unitHead(series.unit)}</th>
+            <th scope="col">{S.historyPage.chart.spend}</th>
+            <th scope="col">{S.historyPage.chart.payments}</th>
           </tr>
         </thead>
         <tbody>

@@ -2,6 +2,7 @@
 import type { PaymentDto } from '../../../lib/messaging/contract';
 import { safeExplorerUrl } from '../../../lib/ui/history';
 import { railOfNetwork, shortTxId } from '../../../lib/ui/rails';
+import { S } from '../../strings';
 
 export function TxLink({ payment: p, full = false, testId = 'history-tx' }: { payment: Pick<PaymentDto, 'txHash' | 'explorerUrl' | 'network'>; full?: boolean; testId?: string }) {
   if (!p.txHash) return <>—</>;
@@ -19,7 +20,7 @@ export function TxLink({ payment: p, full = false, testId = 'history-tx' }: { pa
       target="_blank"
       rel="noreferrer noopener"
       title={p.txHash}
-      aria-label={`${railOfNetwork(p.network) === 'svm' ? 'Solana transaction' : 'Transaction'} ${shortTxId(p.txHash)} in the explorer (opens a new tab)`}
+      aria-label={S.historyPage.txLabel(railOfNetwork(p.network) === 'svm', shortTxId(p.txHash))}
       data-testid={testId}
     >
       {label}

@@ -2,8 +2,9 @@
 import { create } from 'zustand';
 import { call } from '../../messaging/client';
 import type { ManagedDto } from '../../messaging/contract';
+import { UI_STRINGS } from '../strings';
 
-export const MANAGED_LABEL = 'Managed by your organisation';
+export const MANAGED_LABEL = UI_STRINGS.managedLabel;
 
 export interface ManagedState {
   managed: ManagedDto | null;
