@@ -276,7 +276,9 @@ export class PaymentService {
     }
     // one line per decision for whoever reads the worker's console: outcome and origin, never the payment itself
     console.info('[x402] payment', answer.action === 'retry' ? 'paid' : `refused (${answer.code})`, origin(req.url));
-    await this.audit(req, ctx, answer.action === 'retry' ? 'paid' : 'refused', answer.action === 'retry' ? 'paid' : answer.code, answer.action === 'retry' ? 'paid' : answer.reason);
+    // Queued, not waited for: the audit store appends in call order (its own mutex, and a list
+    // waits for the appends queued before it), and the page's paid retry does not wait on it.
+    void this.audit(req, ctx, answer.action === 'retry' ? 'paid' : 'refused', answer.action === 'retry' ? 'paid' : answer.code, answer.action === 'retry' ? 'paid' : answer.reason);
     return answer;
   }
 
@@ -304,6 +306,10 @@ export class PaymentService {
     const managed = ctx.managed;
     const agent = managed?.agentMode === true;
     if (!(await settings.siteAllowed(req.site))) return refuse('site-not-enabled', 'x402 Wallet is not enabled on this site.');
+    // Asked now, awaited below: its storage reads overlap the checks in between (a refusal before
+    // then just drops it). Signing re-checks the lock and the account itself (custody's signer).
+    const statusRead = custody.status();
+    statusRead.catch(() => undefined);
 
     // Servers that don't follow the spec (x402/nonstandard.ts): a direct transfer, a v2 body, or an explanation.
     const route = route402(req.sources, req.url);
@@ -337,7 +343,7 @@ export class PaymentService {
     }
 
     const registry = await settings.registry();
-    const status = await custody.status();
+    const status = await statusRead;
     if (!status.initialized) return refuse('no-wallet', 'x402 Wallet has no wallet yet.');
     const owners = ownersOf(status);
     const evaluated = evaluateOptions(pr, registry, { self: owners });

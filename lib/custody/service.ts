@@ -719,8 +719,8 @@ export class CustodyService {
   }
 
   private async requireMeta(): Promise<WalletMeta> {
-    const meta = await this.readMeta();
-    if (!meta || (await vaultItem.getValue()) == null) {
+    const [meta, vault] = await Promise.all([this.readMeta(), vaultItem.getValue()]);
+    if (!meta || vault == null) {
       throw new CustodyError('not-initialized', 'No wallet has been created or imported yet.');
     }
     return meta;
@@ -730,8 +730,17 @@ export class CustodyService {
 
   /** Resolve a signing account: unlocked, and (when pinned) still the same address. */
   private async signingAccount(pinned?: { index: number; address: Address }): Promise<LocalAccount> {
-    const cache = await this.unlockedSecret(false);
-    const meta = await this.requireMeta();
+    return (await this.signingContext(pinned)).account;
+  }
+
+  /** `signingAccount` and the wallet meta it was checked against (one read of each, in parallel). */
+  private async signingContext(pinned?: { index: number; address: Address }): Promise<{ account: LocalAccount; meta: WalletMeta }> {
+    // both at once; "locked" still wins over any other error, as when they ran one after the other
+    const [unlocked, stored] = await Promise.allSettled([this.unlockedSecret(false), this.requireMeta()]);
+    if (unlocked.status === 'rejected') throw unlocked.reason;
+    if (stored.status === 'rejected') throw stored.reason;
+    const cache = unlocked.value;
+    const meta = stored.value;
     const index = pinned?.index ?? meta.activeIndex;
     const info = meta.accounts.find((a) => a.index === index);
     if (!info || (pinned && info.address !== pinned.address)) {
@@ -741,7 +750,7 @@ export class CustodyService {
     if (account.address !== info.address) {
       throw new CustodyError('integrity', 'The key does not match the stored account address.');
     }
-    return account;
+    return { account, meta };
   }
 
   /** EIP-712 signature by the active account (viem parameters). */
@@ -782,8 +791,8 @@ export class CustodyService {
   async getSigner(rail: 'tron'): Promise<TronSigner>;
   async getSigner(rail: RailId): Promise<EvmSigner | SvmSigner | TronSigner>;
   async getSigner(rail: RailId = 'evm'): Promise<CustodySigner | SvmSigner | TronSigner> {
-    const account = await this.signingAccount();
-    const meta = await this.requireMeta();
+    // the meta the account was checked against (not a second read that could differ)
+    const { account, meta } = await this.signingContext();
     const pinned = { index: meta.activeIndex, address: account.address };
     if (rail === 'svm') {
       const info = meta.accounts.find((a) => a.index === pinned.index);

@@ -8,6 +8,17 @@
  * generation changed under it (another Ledger instance over the same keys, a restart, or a
  * test that reset storage) — so 10,000 past payments cost nothing on the payment path.
  *
+ * Knowing that costs no storage read per step (`stale`):
+ *  - in this JS realm, every store over the same prefix shares one "last generation written or
+ *    loaded" (updated before any write, and Ledger serializes all of them with one shared
+ *    mutex): a step never starts on a state another in-realm instance has moved past;
+ *  - from other contexts, `storage.onChanged`: a generation this store did not write marks it
+ *    stale (and so does the key's removal, e.g. storage cleared). Memory is trusted only while
+ *    that listener is registered (a reset event source drops it), and a change reported while a
+ *    load was reading is not lost (the next step loads again).
+ * The ledger has one owner, the background (one realm: the service worker or event page), so
+ * the event path only ever sees storage cleared or edited from outside.
+ *
  * Schema versions (each older one is migrated forward on first load, then deleted):
  *   v0/v1  one document under `<prefix>` (wxt item, meta `<prefix>$` = {v:1}): {records, archive}
  *   v2     per-record keys as above; records carry scheme, x402Version and per-state times
@@ -42,35 +53,78 @@ export interface LoadedLedger {
 
 type Local = typeof browser.storage.local;
 
+/** prefix → the generation last written or loaded by any store of this realm */
+const realmGen = new Map<string, string>();
+/** how many of its own generations a store remembers (their change events may arrive late) */
+const OWN_GENS = 256;
+
 export class LedgerStore {
   readonly metaKey: string;
   readonly genKey: string;
   readonly recordPrefix: string;
   private gen: string | undefined;
   private hasMeta = false;
+  /** another context changed the generation since this store last loaded */
+  private changedElsewhere = false;
+  /** generations this store wrote, newest last: their (possibly late) change events are ours */
+  private readonly own = new Set<string>();
+  private readonly onChanged = (changes: Record<string, { newValue?: unknown }>, area: string): void => {
+    if (area !== 'local' || !(this.genKey in changes)) return;
+    const v = changes[this.genKey]?.newValue;
+    if (typeof v === 'string' && this.own.has(v)) return;
+    this.changedElsewhere = true;
+  };
 
   constructor(
     readonly prefix = 'ledger',
     private readonly local: () => Local = () => browser.storage.local,
+    /** the change events of `local` (absent: no events, every step reads the generation) */
+    private readonly events: () => typeof browser.storage.onChanged | undefined = () => browser.storage?.onChanged,
   ) {
     this.metaKey = `${prefix}.meta`;
     this.genKey = `${prefix}.gen`;
     this.recordPrefix = `${prefix}.r.`;
   }
 
+  /** Is the change listener registered? (Registers it when not: memory was not covered, so it is dropped.) */
+  private listening(): boolean {
+    const ev = this.events();
+    if (!ev) return false;
+    if (ev.hasListener(this.onChanged as never)) return true;
+    ev.addListener(this.onChanged as never);
+    this.changedElsewhere = true;
+    return true;
+  }
+
+  private claim(gen: string): void {
+    this.gen = gen;
+    realmGen.set(this.prefix, gen);
+    this.own.add(gen);
+    if (this.own.size > OWN_GENS) this.own.delete(this.own.values().next().value as string);
+  }
+
   recordKey(id: string): string {
     return this.recordPrefix + id;
   }
 
-  /** Has anything written the ledger since this store last loaded or wrote it? */
+  /**
+   * Has anything written the ledger since this store last loaded or wrote it? Answered from
+   * memory (see the header); only without change events does it read the generation.
+   */
   async stale(): Promise<boolean> {
     if (this.gen === undefined) return true;
-    const got = (await this.local().get(this.genKey)) as Record<string, unknown>;
-    return got[this.genKey] !== this.gen;
+    if (!this.listening()) {
+      const got = (await this.local().get(this.genKey)) as Record<string, unknown>;
+      return got[this.genKey] !== this.gen;
+    }
+    return this.changedElsewhere || realmGen.get(this.prefix) !== this.gen;
   }
 
   /** Read (and, from an older schema, migrate) the whole ledger. */
   async load(): Promise<LoadedLedger> {
+    // listening before the read, and cleared before it: a change reported meanwhile stays reported
+    this.listening();
+    this.changedElsewhere = false;
     const all = (await this.local().get(null)) as Record<string, unknown>;
     const meta = all[this.metaKey] as Partial<LedgerMeta> | undefined;
     const oldDoc = all[this.prefix];
@@ -97,8 +151,12 @@ export class LedgerStore {
     }
     if (tombstones.length > 0) await this.local().remove(tombstones);
     this.hasMeta = meta !== undefined;
-    this.gen = typeof all[this.genKey] === 'string' ? (all[this.genKey] as string) : undefined;
-    if (this.gen === undefined) await this.write([], [], undefined); // claim a generation
+    const gen = typeof all[this.genKey] === 'string' ? (all[this.genKey] as string) : undefined;
+    if (gen === undefined) await this.write([], [], undefined); // claim a generation
+    else {
+      this.gen = gen;
+      realmGen.set(this.prefix, gen);
+    }
     const archive = meta && meta.archive && typeof meta.archive === 'object' ? { ...meta.archive } : {};
     return { records, archive, corrupt };
   }
@@ -123,7 +181,7 @@ export class LedgerStore {
     const items: Record<string, unknown> = { ...corruptStored };
     for (const r of records) items[this.recordKey(r.id)] = encodeRecord(r);
     const meta: LedgerMeta = { version: LEDGER_SCHEMA_VERSION, archive: doc.archive };
-    this.gen = crypto.randomUUID();
+    this.claim(crypto.randomUUID());
     this.hasMeta = true;
     // records and meta first: a crash before the removal re-runs this idempotently
     await this.local().set({ ...items, [this.metaKey]: meta, [this.genKey]: this.gen });
@@ -146,7 +204,9 @@ export class LedgerStore {
     archive: Record<string, ArchivedTotals> | undefined,
     extra?: Record<string, unknown>,
   ): Promise<void> {
-    this.gen = crypto.randomUUID();
+    // claimed before the write: if it fails, memory is dropped by the caller and the next load
+    // reads what storage really holds
+    this.claim(crypto.randomUUID());
     const items: Record<string, unknown> = { ...extra, [this.genKey]: this.gen };
     for (const r of changed) items[this.recordKey(r.id)] = encodeRecord(r);
     // removed records are tombstoned in this same call (atomic with the archive), deleted after
