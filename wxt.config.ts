@@ -45,10 +45,26 @@ function bundleReport(browser: string) {
   };
 }
 
+/**
+ * The pages are written against React's API (react, react-dom/client, hooks, zustand) and run on
+ * preact/compat (issue 10: react-dom was ~70 KB of the 342 KB store zip; preact/compat ~5 KB).
+ * Exact-match aliases (`react-dom/client` must not match `react-dom`). The unit tests' static
+ * markup checks (ui-rails, ui-history) still render with react-dom/server: devDependencies only.
+ */
+export const reactOnPreact = [
+  { find: /^react$/, replacement: 'preact/compat' },
+  { find: /^react-dom$/, replacement: 'preact/compat' },
+  { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+  { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
+  { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-runtime' },
+];
+
 export default defineConfig({
-  modules: ['@wxt-dev/module-react'],
   // X402_SOURCEMAP=1: hidden source maps for the size report (scripts/size-report.ts); never in a release
   vite: (env) => ({
+    resolve: { alias: reactOnPreact },
+    // TSX with the automatic runtime (`react/jsx-runtime`, aliased above); no React plugin
+    esbuild: { jsx: 'automatic', jsxImportSource: 'react' },
     plugins: [
       ...(process.env.X402_BUNDLE_REPORT ? [bundleReport(env.browser)] : []),
       {

@@ -22,7 +22,8 @@ const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
 if (jsonAt >= 0 && !jsonFile) throw new Error('--json needs a file name');
-const only = args.filter((a, i) => a !== '--json' && i !== jsonAt + 1);
+// (without --json every argument is a name: jsonAt + 1 would be 0 and drop the first one)
+const only = args.filter((a, i) => a !== '--json' && !(jsonAt >= 0 && i === jsonAt + 1));
 const want = (s: string) => only.length === 0 || only.includes(s);
 
 function section(title: string): void {
