@@ -569,4 +569,80 @@ export const S = {
     url: 'URL',
     save: 'Save endpoint',
   },
+  /**
+   * The approval window's cards and the onboarding done step, by component (texts that sit around
+   * an expression keep their spaces: they render exactly as the JSX text did).
+   */
+  texts: {
+    AllowanceGrant: {
+      aTransactionFromThisAccount: "A transaction from this account",
+      aTronTransactionFromThis: "A TRON transaction from this account",
+      onTheToken: " on the token",
+      shownBeforeYouSendIt: ", shown before you send it.",
+      howMuchItMayMove: "How much it may move",
+      exactlyThisPayment: " Exactly this payment (",
+      mayThenMoveAllOf: " may then move all of this account's ",
+      wheneverAPermitSignedBy: " whenever a permit signed by it is presented.",
+      approvalSentTransaction: "Approval sent (transaction ",
+      sendTheApprovalTransaction: "Send the approval transaction",
+    },
+    ApprovalApp: {
+      doneYouCanCloseThis: "Done. You can close this window.",
+      unlockToPay: "Unlock to pay",
+      theWalletIsLockedEnter: "The wallet is locked. Enter your password to pay.",
+      noPaymentRequestsAreWaiting: "No payment requests are waiting.",
+    },
+    ApprovalCard: {
+      embeddedContentAsksToPay: "Embedded content asks to pay.",
+      aFrameRunningInside: ", a frame running inside",
+      itIsNotThatSite: ". It is not that site, and does not pay from its budget.",
+      thePriceShownByThe: "The price shown by the server is not what you would pay.",
+      aDifferentOriginInsideThis: "(a different origin inside this site)",
+      theWalletCanTPay: "The wallet can’t pay any of the options this site offers.",
+      noLongerWaiting: "No longer waiting",
+      thePageSScriptWindow: "the page's script (window.x402)",
+      requestFromThePage: "request from the page",
+      thisRequestIsNoLonger: "This request is no longer waiting (it was answered or withdrawn). Nothing will be paid.",
+      thisRequestExpiredThePage: "This request expired: the page got its original answer and nothing will be paid.",
+      chooseAnotherOptionOrAdd: ": choose another option, or add funds.",
+      addFundsToThisAccount: ". Add funds to this account, or reject.",
+      thisAccountHas: " This account has ",
+      thisPaymentCosts: "; this payment costs",
+      payingIsDisabledBecauseThe: ". Paying is disabled because the payment would be refused",
+      allowUpTo: "Allow up to $",
+      allowanceForThisSiteIn: "Allowance for this site in US dollars",
+      payAndAllowThisSite: "Pay and allow this site up to ",
+      /** how long a signed option stays valid (Details), e.g. "Up to 5 minutes after signing" */
+      validFor: (time: string) => `Up to ${time} after signing`,
+      validForSvm: (time: string) => `Up to ${time} after signing, or until its recent blockhash expires (about a minute), whichever is sooner`,
+    },
+    OptionsPicker: {
+      chooseHowToPay: "Choose how to pay",
+      networkFeePaidByThe: " · network fee paid by the facilitator",
+      optionsTheWalletCanT: "Options the wallet can’t pay (",
+    },
+    SponsoredPermit: {
+      orLetTheSiteS: "Or let the site's facilitator approve Permit2 (no gas from you)",
+      theSiteOffersToPay: "The site offers to pay the approval's gas: you also sign an EIP-2612 permit allowing Permit2 (",
+      toMoveExactly: ") to move exactly",
+      validAsLongAsThis: ", valid as long as this payment. The facilitator submits it with the payment.",
+      signThePermitForExactly: " Sign the permit for exactly ",
+      withThisPayment: " with this payment",
+    },
+    UptoNote: {
+      whatTheSiteUsesAt: "What the site uses, at most ",
+      youSignForTheMaximum: ". You sign for the maximum; the site's facilitator settles the actual amount and the wallet records what the chain shows was taken. Until then the full maximum counts against your budget and your balance.",
+    },
+    useDecision: {
+      theSiteYouAreOn: "The site you are on",
+      unlocksOnceThisWindowHas: " unlocks once this window has been in front for a moment.",
+      thisApprovalCanOnlyBe: "This approval can only be answered in the wallet's own window.",
+    },
+    DoneView: {
+      yourWalletIsReady: "Your wallet is ready",
+      orUsdcOnSolanaTo: ", or USDC on Solana to the Solana address",
+      toPayForContentSend: "To pay for content, send USDC on an EVM network (such as Base) to the EVM address",
+      youCanCloseThisTab: ". You can close this tab now.",
+    },
+  },
 } as const;

@@ -12,6 +12,7 @@ import type { AllowanceQuoteDto, AllowanceRequest, ApiError, OptionDto } from '.
 import { toApiError } from '../../lib/ui/errors';
 import { parseTokenAmount } from '../../lib/ui/rails';
 import { ErrorText } from '../ErrorText';
+import { S } from '../strings';
 
 type Mode = 'exact' | 'cap' | 'unlimited';
 
@@ -74,14 +75,12 @@ export function AllowanceGrant({ approvalId, option, disabled, onGranted }: { ap
         Allow {contract}
       </h2>
       <p className="small">
-        {evm ? 'A transaction from this account' : 'A TRON transaction from this account'}: <span className="mono">approve({option.allowance?.spender}, amount)</span> on the token{' '}
-        <span className="mono">{option.asset}</span>. It costs {evm ? 'gas' : 'network resources'}, shown before you send it.
-      </p>
+        {evm ? S.texts.AllowanceGrant.aTransactionFromThisAccount : S.texts.AllowanceGrant.aTronTransactionFromThis}: <span className="mono">approve({option.allowance?.spender}, amount)</span>{S.texts.AllowanceGrant.onTheToken}{' '}
+        <span className="mono">{option.asset}</span>. It costs {evm ? 'gas' : 'network resources'}{S.texts.AllowanceGrant.shownBeforeYouSendIt}</p>
       <fieldset disabled={busy || !!sent || disabled}>
-        <legend className="small">How much it may move</legend>
+        <legend className="small">{S.texts.AllowanceGrant.howMuchItMayMove}</legend>
         <label className="inline">
-          <input type="radio" name="grant-mode" data-testid="grant-exact" checked={mode === 'exact'} onChange={() => setMode('exact')} /> Exactly this payment (
-          {option.allowance?.needed})
+          <input type="radio" name="grant-mode" data-testid="grant-exact" checked={mode === 'exact'} onChange={() => setMode('exact')} />{S.texts.AllowanceGrant.exactlyThisPayment}{option.allowance?.needed})
         </label>
         <br />
         <label className="inline">
@@ -108,8 +107,7 @@ export function AllowanceGrant({ approvalId, option, disabled, onGranted }: { ap
           <p className="warning small" role="alert">
             <label className="inline">
               <input type="checkbox" data-testid="grant-unlimited-confirm" checked={confirmUnlimited} onChange={(e) => setConfirmUnlimited(e.target.checked)} /> I understand:
-              {contract} may then move all of this account&apos;s {option.symbol} whenever a permit signed by it is presented.
-            </label>
+              {contract}{S.texts.AllowanceGrant.mayThenMoveAllOf}{option.symbol}{S.texts.AllowanceGrant.wheneverAPermitSignedBy}</label>
           </p>
         )}
       </fieldset>
@@ -119,12 +117,11 @@ export function AllowanceGrant({ approvalId, option, disabled, onGranted }: { ap
         </p>
       )}
       {sent ? (
-        <p className="success small" role="status" data-testid="grant-sent">
-          Approval sent (transaction {sent.slice(0, 10)}…).
+        <p className="success small" role="status" data-testid="grant-sent">{S.texts.AllowanceGrant.approvalSentTransaction}{sent.slice(0, 10)}…).
         </p>
       ) : (
         <button type="button" data-testid="grant-send" disabled={!canSend} onClick={() => void grant()}>
-          {busy ? 'Sending…' : 'Send the approval transaction'}
+          {busy ? 'Sending…' : S.texts.AllowanceGrant.sendTheApprovalTransaction}
         </button>
       )}
       <ErrorText error={error} testId="grant-error" />

@@ -12,6 +12,7 @@ import { UnlockForm } from '../UnlockForm';
 import { ApprovalCard } from './ApprovalCard';
 import { DirectTransferCard } from './DirectTransferCard';
 import { SignInCard } from './SignInCard';
+import { S } from '../strings';
 
 export function ApprovalApp() {
   const items = useApprovalsStore((s) => s.items);
@@ -87,16 +88,14 @@ export function ApprovalApp() {
   let body;
   if (finished) {
     body = (
-      <p className="success" role="status" data-testid="approval-finished">
-        Done. You can close this window.
-      </p>
+      <p className="success" role="status" data-testid="approval-finished">{S.texts.ApprovalApp.doneYouCanCloseThis}</p>
     );
   } else if (current) {
     body = (
       <>
         {locked && !gone && (
-          <section className="card" aria-label="Unlock to pay" data-testid="approval-locked">
-            <p>The wallet is locked. Enter your password to pay.</p>
+          <section className="card" aria-label={S.texts.ApprovalApp.unlockToPay} data-testid="approval-locked">
+            <p>{S.texts.ApprovalApp.theWalletIsLockedEnter}</p>
             <UnlockForm />
           </section>
         )}
@@ -134,7 +133,7 @@ export function ApprovalApp() {
     body = (
       <div data-testid="approval-empty">
         <ErrorText error={error} />
-        {!error && <p>No payment requests are waiting.</p>}
+        {!error && <p>{S.texts.ApprovalApp.noPaymentRequestsAreWaiting}</p>}
         <button type="button" onClick={() => window.close()}>
           Close
         </button>

@@ -133,20 +133,19 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
       <ApprovalHeading id="approval-title" title="Payment request" queueText={queueText} site={approval.site} />
       {embedded && (
         <p className="warning" role="alert" data-testid="approval-embedded">
-          <strong>Embedded content asks to pay.</strong> Requested by{' '}
-          <span className="mono" data-testid="approval-embedded-from">{approval.embeddedFrom}</span>, a frame running inside{' '}
-          <span className="mono">{approval.site}</span>. It is not that site, and does not pay from its budget.
-        </p>
+          <strong>{S.texts.ApprovalCard.embeddedContentAsksToPay}</strong> Requested by{' '}
+          <span className="mono" data-testid="approval-embedded-from">{approval.embeddedFrom}</span>{S.texts.ApprovalCard.aFrameRunningInside}{' '}
+          <span className="mono">{approval.site}</span>{S.texts.ApprovalCard.itIsNotThatSite}</p>
       )}
       {claim && (
         <p className="error" role="alert" data-testid="approval-price-claim">
-          <strong>The price shown by the server is not what you would pay.</strong> {claim.text}
+          <strong>{S.texts.ApprovalCard.thePriceShownByThe}</strong> {claim.text}
         </p>
       )}
       {approval.requestOrigin && approval.requestOrigin !== approval.site && (
         <p>
           Asked by <span className="mono" data-testid="approval-origin">{approval.requestOrigin}</span>{' '}
-          <span className="muted small">(a different origin inside this site)</span>
+          <span className="muted small">{S.texts.ApprovalCard.aDifferentOriginInsideThis}</span>
         </p>
       )}
 
@@ -169,9 +168,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
           )}
         </div>
       ) : (
-        <p className="error" role="alert" data-testid="approval-amount">
-          The wallet can’t pay any of the options this site offers.
-        </p>
+        <p className="error" role="alert" data-testid="approval-amount">{S.texts.ApprovalCard.theWalletCanTPay}</p>
       )}
 
       <dl>
@@ -222,7 +219,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
         )}
         <dt>Expires</dt>
         <dd data-testid="approval-expiry" aria-live="off">
-          {gone ? 'No longer waiting' : expired ? 'Expired' : `in ${formatCountdown(msLeft)}`}
+          {gone ? S.texts.ApprovalCard.noLongerWaiting : expired ? 'Expired' : `in ${formatCountdown(msLeft)}`}
         </dd>
       </dl>
       <details className="approval-details" data-testid="approval-details">
@@ -230,7 +227,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
         <dl>
           <dt>Request</dt>
           <dd data-testid="approval-method">
-            {approval.method} · {approval.kind === 'navigation' ? 'page load' : approval.kind === 'page-api' ? "the page's script (window.x402)" : 'request from the page'}
+            {approval.method} · {approval.kind === 'navigation' ? 'page load' : approval.kind === 'page-api' ? S.texts.ApprovalCard.thePageSScriptWindow : S.texts.ApprovalCard.requestFromThePage}
           </dd>
           {option && (
             <>
@@ -244,8 +241,8 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
               <dt>Payment valid</dt>
               <dd data-testid="approval-validity">
                 {option.rail === 'svm'
-                  ? `Up to ${formatSeconds(option.maxTimeoutSeconds)} after signing, or until its recent blockhash expires (about a minute), whichever is sooner`
-                  : `Up to ${formatSeconds(option.maxTimeoutSeconds)} after signing`}
+                  ? S.texts.ApprovalCard.validForSvm(formatSeconds(option.maxTimeoutSeconds))
+                  : S.texts.ApprovalCard.validFor(formatSeconds(option.maxTimeoutSeconds))}
               </dd>
             </>
           )}
@@ -255,8 +252,8 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
       {closed && (
         <p className="warning" role="status" data-testid="approval-expired">
           {gone && !expired
-            ? 'This request is no longer waiting (it was answered or withdrawn). Nothing will be paid.'
-            : 'This request expired: the page got its original answer and nothing will be paid.'}
+            ? S.texts.ApprovalCard.thisRequestIsNoLonger
+            : S.texts.ApprovalCard.thisRequestExpiredThePage}
         </p>
       )}
 
@@ -273,10 +270,9 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
 
       {option && insufficient && option.balance && (
         <p className="error" role="alert" id="approval-insufficient" data-testid="approval-insufficient">
-          <strong>Insufficient balance.</strong> This account has {option.balance.token}; this payment costs{' '}
+          <strong>Insufficient balance.</strong>{S.texts.ApprovalCard.thisAccountHas}{option.balance.token}{S.texts.ApprovalCard.thisPaymentCosts}{' '}
           {option.amountToken}
-          {option.networkName ? ` on ${option.networkName}` : ''}. Paying is disabled because the payment would be refused
-          {approval.options.some((o) => o.balance?.sufficient !== false) ? ': choose another option, or add funds.' : '. Add funds to this account, or reject.'}
+          {option.networkName ? ` on ${option.networkName}` : ''}{S.texts.ApprovalCard.payingIsDisabledBecauseThe}{approval.options.some((o) => o.balance?.sufficient !== false) ? S.texts.ApprovalCard.chooseAnotherOptionOrAdd : S.texts.ApprovalCard.addFundsToThisAccount}
         </p>
       )}
 
@@ -316,15 +312,13 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
         {!embedded && (
         <div className="card allow-card">
           <div className="allow-row">
-            <label className="inline" htmlFor="allow-amount">
-              Allow up to $
-            </label>
+            <label className="inline" htmlFor="allow-amount">{S.texts.ApprovalCard.allowUpTo}</label>
             <input
               id="allow-amount"
               data-testid="allow-amount"
               type="text"
               inputMode="decimal"
-              aria-label="Allowance for this site in US dollars"
+              aria-label={S.texts.ApprovalCard.allowanceForThisSiteIn}
               aria-invalid={allowError ? true : undefined}
               aria-describedby="allow-amount-error"
               value={allowAmount}
@@ -359,8 +353,7 @@ export function ApprovalCard({ approval, gone, locked = false, queueText, onDeci
             disabled={!canPay || !!allowError}
             aria-describedby={insufficient ? 'approval-insufficient' : undefined}
             onClick={gesture(allow)}
-          >
-            Pay and allow this site up to {allowLabel} per {period}
+          >{S.texts.ApprovalCard.payAndAllowThisSite}{allowLabel} per {period}
           </button>
         </div>
         )}

@@ -3,6 +3,7 @@ import type { ApprovalDto, OptionDto } from '../../lib/messaging/contract';
 import { shortAddress } from '../../lib/ui/format';
 import { optionAmountText } from '../AmountView';
 import { RailTag } from '../RailTag';
+import { S } from '../strings';
 
 /** Which network and token an option pays with: "Base · USDC", "Solana Devnet · USDC". */
 export function optionTitle(o: OptionDto): string {
@@ -29,7 +30,7 @@ export function OptionsPicker({ approval, selected, onSelect, disabled }: Option
       {approval.options.length > 1 && (
         <fieldset style={{ border: 'none', padding: 0, margin: '0.5rem 0' }}>
           <legend>
-            <strong>Choose how to pay</strong>
+            <strong>{S.texts.OptionsPicker.chooseHowToPay}</strong>
           </legend>
           {approval.options.map((o) => (
             <label key={o.index} className="option" htmlFor={`option-${o.index}`}>
@@ -52,7 +53,7 @@ export function OptionsPicker({ approval, selected, onSelect, disabled }: Option
                 <span className="small muted">
                   to <span className="mono">{shortAddress(o.payTo)}</span>
                   {o.transferMethod === 'permit2' ? ' · Permit2' : ''}
-                  {o.rail === 'svm' ? ' · network fee paid by the facilitator' : ''}
+                  {o.rail === 'svm' ? S.texts.OptionsPicker.networkFeePaidByThe : ''}
                   {o.fee && o.fee.atomic !== '0' ? ` · + ${o.fee.token} fee` : ''}
                   {o.allowance?.sufficient === false ? ' · allowance missing' : ''}
                 </span>
@@ -70,7 +71,7 @@ export function OptionsPicker({ approval, selected, onSelect, disabled }: Option
       )}
       {approval.rejected.length > 0 && (
         <details data-testid="approval-rejected">
-          <summary>Options the wallet can’t pay ({approval.rejected.length})</summary>
+          <summary>{S.texts.OptionsPicker.optionsTheWalletCanT}{approval.rejected.length})</summary>
           <ul>
             {approval.rejected.map((r) => (
               <li key={r.index}>

@@ -6,21 +6,16 @@
  * with the box ticked; never an unlimited permit.
  */
 import type { OptionDto } from '../../lib/messaging/contract';
+import { S } from '../strings';
 
 export function SponsoredPermit({ option, checked, disabled, onChange }: { option: OptionDto; checked: boolean; disabled: boolean; onChange: (v: boolean) => void }) {
   return (
     <section className="card" aria-labelledby="sponsor-title" data-testid="sponsored-permit">
-      <h2 id="sponsor-title" style={{ margin: 0, fontSize: '1rem' }}>
-        Or let the site&apos;s facilitator approve Permit2 (no gas from you)
-      </h2>
-      <p className="small">
-        The site offers to pay the approval&apos;s gas: you also sign an EIP-2612 permit allowing Permit2 ({option.allowance?.spender}) to move exactly{' '}
-        {option.allowance?.needed} of your {option.symbol}, valid as long as this payment. The facilitator submits it with the payment.
-      </p>
+      <h2 id="sponsor-title" style={{ margin: 0, fontSize: '1rem' }}>{S.texts.SponsoredPermit.orLetTheSiteS}</h2>
+      <p className="small">{S.texts.SponsoredPermit.theSiteOffersToPay}{option.allowance?.spender}{S.texts.SponsoredPermit.toMoveExactly}{' '}
+        {option.allowance?.needed} of your {option.symbol}{S.texts.SponsoredPermit.validAsLongAsThis}</p>
       <label className="inline">
-        <input type="checkbox" data-testid="sponsored-permit-consent" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} /> Sign the permit for
-        exactly {option.allowance?.needed} with this payment
-      </label>
+        <input type="checkbox" data-testid="sponsored-permit-consent" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />{S.texts.SponsoredPermit.signThePermitForExactly}{option.allowance?.needed}{S.texts.SponsoredPermit.withThisPayment}</label>
     </section>
   );
 }

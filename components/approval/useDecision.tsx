@@ -7,6 +7,7 @@
 import { useCallback, useState } from 'react';
 import type { ApiError, ApprovalDecision } from '../../lib/messaging/contract';
 import { toApiError } from '../../lib/ui/errors';
+import { S } from '../strings';
 
 export function useDecision(onDecide: (d: ApprovalDecision) => Promise<void>, onSkip: () => void, closed: boolean) {
   const [busy, setBusy] = useState(false);
@@ -42,7 +43,7 @@ export function ApprovalHeading({ id, title, queueText, site }: { id: string; ti
           {queueText}
         </span>
       </div>
-      <p className="site" data-testid="approval-site" title="The site you are on">
+      <p className="site" data-testid="approval-site" title={S.texts.useDecision.theSiteYouAreOn}>
         {site}
       </p>
     </>
@@ -53,16 +54,13 @@ export function ApprovalHeading({ id, title, queueText, site }: { id: string; ti
 export function DelayNote({ what }: { what: string }) {
   return (
     <p className="small muted" id="approval-delay" data-testid="approval-delay" role="status">
-      {what} unlocks once this window has been in front for a moment.
-    </p>
+      {what}{S.texts.useDecision.unlocksOnceThisWindowHas}</p>
   );
 }
 
 /** An approval page inside a frame (or a window a page opened) never decides. */
 export function FramedNotice() {
   return (
-    <p className="error" role="alert" data-testid="approval-framed">
-      This approval can only be answered in the wallet's own window.
-    </p>
+    <p className="error" role="alert" data-testid="approval-framed">{S.texts.useDecision.thisApprovalCanOnlyBe}</p>
   );
 }

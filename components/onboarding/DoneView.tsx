@@ -51,8 +51,7 @@ export function DoneView({ status }: { status: WalletStatusDto }) {
   const svmAddress = active?.svmAddress ?? status.activeSvmAddress;
   return (
     <div data-testid="onboarding-done">
-      <p className="success" role="status">
-        Your wallet is ready{status.unlocked ? ' and unlocked' : ''}.
+      <p className="success" role="status">{S.texts.DoneView.yourWalletIsReady}{status.unlocked ? ' and unlocked' : ''}.
       </p>
       {address && (
         <>
@@ -68,10 +67,7 @@ export function DoneView({ status }: { status: WalletStatusDto }) {
             tron={active?.tronAddress ?? status.activeTronAddress}
             tronTestId="done-tron-address"
           />
-          <p className="small muted">
-            To pay for content, send USDC on an EVM network (such as Base) to the EVM address
-            {svmAddress ? ', or USDC on Solana to the Solana address' : ''}. You can close this tab now.
-          </p>
+          <p className="small muted">{S.texts.DoneView.toPayForContentSend}{svmAddress ? S.texts.DoneView.orUsdcOnSolanaTo : ''}{S.texts.DoneView.youCanCloseThisTab}</p>
         </>
       )}
       <TryTestPayment />

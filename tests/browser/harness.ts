@@ -219,8 +219,14 @@ function wrapPp(p: PpPage): TestPage {
     evaluate: (fn, arg) => p.evaluate(fn as never, arg) as never,
     click: (s) => p.click(s),
     fill: async (s, t) => {
-      await p.$eval(s, (el) => ((el as HTMLInputElement).value = ''));
-      await p.type(s, t);
+      // a page re-rendering between the clear and the typing (a controlled input put back by a
+      // periodic refresh) would leave old text in front of the new: type again until it holds
+      for (let attempt = 0; ; attempt++) {
+        await p.$eval(s, (el) => ((el as HTMLInputElement).value = ''));
+        await p.type(s, t);
+        const now = await p.$eval(s, (el) => (el as HTMLInputElement).value);
+        if (now === t || attempt >= 2) return;
+      }
     },
     press: (k) => p.keyboard.press(k as never),
     text: async (s) => (await p.$eval(s, (el) => el.textContent ?? '')) ?? '',
