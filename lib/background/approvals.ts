@@ -164,9 +164,16 @@ export class ApprovalQueue {
   }
 
   private async onWindowRemoved(windowId: number): Promise<void> {
-    const mine = await windowItem.getValue();
-    if (mine !== windowId) return;
-    await windowItem.setValue(null);
+    // Under the window mutex: a window closed before \`windows.create\` answered (the person, or a
+    // busy machine, faster than the worker) is only known as ours once showWindowNow stored its id.
+    // Compared outside it, that close was missed and whoever waited hung until the expiry.
+    const mine = await this.windowMutex(async () => {
+      const id = await windowItem.getValue();
+      if (id !== windowId) return false;
+      await windowItem.setValue(null);
+      return true;
+    });
+    if (!mine) return;
     for (const a of await queueItem.getValue()) await this.finish(a.id, { kind: 'reject', why: 'closed' });
   }
 

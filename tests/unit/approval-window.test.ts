@@ -1,0 +1,100 @@
+/**
+ * The approval window's life and whoever waits on it: closing the window answers every waiting
+ * request with "closed" — also when it is closed before `windows.create` has answered the worker
+ * (a busy machine, or a person faster than the worker). Before the fix that close was compared
+ * with a window id not yet stored, was ignored, and the page's request hung until the expiry.
+ * Through the real ApprovalQueue over WXT's fake browser.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { ApprovalQueue } from '../../lib/background/approvals';
+import type { ApprovalDto } from '../../lib/messaging/contract';
+
+type Dto = Omit<ApprovalDto, 'id' | 'createdAt' | 'expiresAt'>;
+
+function dto(path: string): Dto {
+  const site = 'https://shop.example';
+  return {
+    site,
+    requestOrigin: site,
+    resourceUrl: `${site}${path}`,
+    method: 'GET',
+    kind: 'request',
+    x402Version: 2,
+    options: [
+      {
+        index: 0, rail: 'evm', network: 'eip155:31337', networkName: 'Local', asset: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0', symbol: 'USDC', decimals: 6,
+        amountAtomic: '10000', amountToken: '0.01 USDC', amountUsd: '$0.01', payTo: '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720', maxTimeoutSeconds: 60, transferMethod: 'eip3009', scheme: 'exact',
+      },
+    ],
+    rejected: [],
+    selectedIndex: 0,
+  } as unknown as Dto;
+}
+
+const tick = (ms = 10) => new Promise((r) => setTimeout(r, ms));
+
+describe('approval window closed', () => {
+  let q: ApprovalQueue;
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    await fakeBrowser.storage.session.clear();
+    q = new ApprovalQueue();
+    q.install();
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('closed after it showed: every waiting request is answered "closed"', async () => {
+    const a = q.request(dto('/a'), 60_000);
+    const b = q.request(dto('/b'), 60_000);
+    await tick();
+    const win = (await fakeBrowser.windows.getAll()).find((w) => w.type === 'popup');
+    expect(win).toBeDefined();
+    await fakeBrowser.windows.onRemoved.trigger(win!.id!);
+    await expect(a).resolves.toEqual({ kind: 'reject', why: 'closed' });
+    await expect(b).resolves.toEqual({ kind: 'reject', why: 'closed' });
+    expect(await q.count()).toBe(0);
+  });
+
+  it('closed before windows.create answered the worker: still "closed", long before the expiry', async () => {
+    const real = fakeBrowser.windows.create.bind(fakeBrowser.windows);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let createdId: number | undefined;
+    vi.spyOn(fakeBrowser.windows, 'create').mockImplementation(async (info) => {
+      const w = await real(info);
+      createdId = w.id;
+      await gate; // the window exists; the worker has not heard back yet
+      return w;
+    });
+    const outcome = q.request(dto('/slow'), 60_000);
+    let answered: unknown;
+    void outcome.then((o) => (answered = o));
+    await tick();
+    expect(createdId).toBeDefined();
+    // the window goes away while the worker still waits for create's answer
+    const removed = fakeBrowser.windows.onRemoved.trigger(createdId!);
+    await tick();
+    expect(answered).toBeUndefined();
+    release();
+    await removed;
+    await tick();
+    expect(answered).toEqual({ kind: 'reject', why: 'closed' });
+    expect(await q.count()).toBe(0);
+  });
+
+  it('another window closing changes nothing', async () => {
+    const a = q.request(dto('/c'), 60_000);
+    let answered: unknown;
+    void a.then((o) => (answered = o));
+    await tick();
+    const other = await fakeBrowser.windows.create({ url: 'https://elsewhere.example/' });
+    await fakeBrowser.windows.onRemoved.trigger(other.id!);
+    await tick();
+    expect(answered).toBeUndefined();
+    expect(await q.count()).toBe(1);
+    const [p] = await q.list();
+    await q.decide(p!.id, { kind: 'reject' });
+    await expect(a).resolves.toEqual({ kind: 'reject' });
+  });
+});
