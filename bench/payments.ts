@@ -28,7 +28,8 @@ import { existsSync } from 'node:fs';
 import { isMainModule, quantile, round } from './stats';
 import { registerExactEvmScheme } from '@x402/evm/exact/client';
 import { wrapFetchWithPayment, x402Client } from '@x402/fetch';
-import { demoAccount, PRICES } from '../tests/fixture/network';
+import { DEMO_MNEMONIC, demoAccount, PRICES } from '../tests/fixture/network';
+import { openOfficialPage } from './official-page';
 import { extensionDir, type TestPage } from '../tests/browser/harness';
 import { PAYER, startWorld } from '../tests/browser/world';
 
@@ -50,6 +51,8 @@ export interface PaymentsBenchResult {
   runs: number;
   extension: { totalMsMedian: number; totalMsP90: number; retryGapMsMedian: number; retryGapMsP90: number; retryGapMsP95: number };
   official: { totalMsMedian: number; totalMsP90: number; retryGapMsMedian: number; retryGapMsP90: number; retryGapMsP95: number };
+  /** the official client in a Chromium page without the extension (same timing points) */
+  officialPage: { totalMsMedian: number; totalMsP90: number; retryGapMsMedian: number; retryGapMsP90: number; retryGapMsP95: number };
   /** worker stopped before each paid request (Chromium's idle stop), vs the warm median */
   coldStart: { runs: number; totalMsMedian: number; extraOverWarmMs: number };
   /** popup.html opened → account and the site card shown (ms from navigation start) */
@@ -60,6 +63,8 @@ export interface PaymentsBenchResult {
     concurrent: number;
     extension: { wallMs: number; paymentsPerSecond: number; allPaid: boolean; onChainAtomic: string };
     official: { wallMs: number; paymentsPerSecond: number; allPaid: boolean; onChainAtomic: string };
+    /** the official client in a Chromium page without the extension (the browser's limits, none of ours) */
+    officialPage: { wallMs: number; paymentsPerSecond: number; allPaid: boolean; onChainAtomic: string };
   };
 }
 
@@ -106,6 +111,7 @@ export async function benchPayments(opts: { runs?: number; warmup?: number; conc
   if (!existsSync(extensionDir('chromium'))) throw new Error('no test build: run `npx wxt build --mode test` first');
 
   const w = await startWorld('chromium');
+  let offPage: Awaited<ReturnType<typeof openOfficialPage>> | undefined;
   try {
     const { net, ext } = w;
     const site = net.v2.origin;
@@ -141,23 +147,30 @@ export async function benchPayments(opts: { runs?: number; warmup?: number; conc
 
     const page = await ext.newPage();
     await page.goto(net.v2.url('/page'));
+    // the same official client in a page of a Chromium without the extension
+    offPage = await openOfficialPage({ pageUrl: net.v2.url('/page'), mnemonic: DEMO_MNEMONIC, network: net.v2.network, asset: net.v2.usdc });
 
     const ext_: { total: number[]; gap: number[] } = { total: [], gap: [] };
     const off: { total: number[]; gap: number[] } = { total: [], gap: [] };
+    const offP: { total: number[]; gap: number[] } = { total: [], gap: [] };
     const payer0 = await net.usdcBalance('v2', PAYER);
     for (let i = 0; i < warmup + runs; i++) {
       const e = await extensionPaidFetch(page, path);
       const o = await officialPaidFetch();
+      const op = await offPage!.paid(path);
       if (e.status !== 200) throw new Error(`extension payment ${i} answered ${e.status}`);
       if (o.status !== 200) throw new Error(`official payment ${i} answered ${o.status}`);
+      if (op.status !== 200) throw new Error(`official in-page payment ${i} answered ${op.status}`);
       if (i < warmup) continue;
+      offP.total.push(op.totalMs);
+      offP.gap.push(op.gapMs);
       ext_.total.push(e.totalMs);
       ext_.gap.push(e.gapMs);
       off.total.push(o.totalMs);
       off.gap.push(o.gapMs);
     }
     const payer1 = await net.usdcBalance('v2', PAYER);
-    const expected = BigInt(2 * (warmup + runs)) * price;
+    const expected = BigInt(3 * (warmup + runs)) * price;
     if (payer0 - payer1 !== expected) throw new Error(`sequential payments moved ${payer0 - payer1}, expected ${expected}`);
     if (ext_.gap.some((g) => !Number.isFinite(g))) throw new Error('missing resource timing for a paid request');
 
@@ -189,8 +202,16 @@ export async function benchPayments(opts: { runs?: number; warmup?: number; conc
       const allPaid = statuses.every((s) => s === 200) && moved === BigInt(concurrent) * price;
       return { wallMs: round(wallMs), paymentsPerSecond: round((concurrent * 1000) / wallMs, 2), allPaid, onChainAtomic: moved.toString() };
     };
+    const throughputOfficialPage = async () => {
+      const b0 = await net.usdcBalance('v2', PAYER);
+      const r = await offPage!.burst(path, concurrent);
+      const moved = b0 - (await net.usdcBalance('v2', PAYER));
+      const allPaid = r.statuses.every((s) => s === 200) && moved === BigInt(concurrent) * price;
+      return { wallMs: round(r.wallMs), paymentsPerSecond: round((concurrent * 1000) / r.wallMs, 2), allPaid, onChainAtomic: moved.toString() };
+    };
     const tpExt = await throughputExt();
     const tpOff = await throughputOfficial();
+    const tpOffPage = await throughputOfficialPage();
 
     // ---- cold start: the worker stopped (as Chrome does when idle) before each paid request
     const coldRuns = 5;
@@ -234,18 +255,27 @@ export async function benchPayments(opts: { runs?: number; warmup?: number; conc
       retryGapMsP90: round(quantile(off.gap, 0.9), 2),
       retryGapMsP95: round(quantile(off.gap, 0.95), 2),
     };
+    const op = {
+      totalMsMedian: round(quantile(offP.total, 0.5)),
+      totalMsP90: round(quantile(offP.total, 0.9)),
+      retryGapMsMedian: round(quantile(offP.gap, 0.5), 2),
+      retryGapMsP90: round(quantile(offP.gap, 0.9), 2),
+      retryGapMsP95: round(quantile(offP.gap, 0.95), 2),
+    };
     return {
       endpoint: `GET ${path} (v2, ${net.v2.network})`,
       priceAtomic: price.toString(),
       runs,
       extension: e,
       official: o,
+      officialPage: op,
       ratio: { total: round(e.totalMsMedian / o.totalMsMedian, 2), retryGap: round(e.retryGapMsMedian / o.retryGapMsMedian, 1) },
-      throughput: { concurrent, extension: tpExt, official: tpOff },
+      throughput: { concurrent, extension: tpExt, official: tpOff, officialPage: tpOffPage },
       coldStart: { runs: coldRuns, totalMsMedian: round(quantile(cold, 0.5)), extraOverWarmMs: round(quantile(cold, 0.5) - e.totalMsMedian) },
       popup: { runs: popupCold.length, coldMsMedian: round(quantile(popupCold, 0.5)), warmMsMedian: round(quantile(popupWarm, 0.5)) },
     };
   } finally {
+    await offPage?.close().catch(() => undefined);
     await w.close();
   }
 }
@@ -263,5 +293,7 @@ if (isMainModule(import.meta.url)) {
   const t = r.throughput;
   row(`extension: ${t.concurrent} concurrent auto-paid`, `${t.extension.wallMs} ms → ${t.extension.paymentsPerSecond} payments/s, all paid: ${t.extension.allPaid} (on chain ${t.extension.onChainAtomic})`);
   row(`@x402/fetch: ${t.concurrent} concurrent (reference)`, `${t.official.wallMs} ms → ${t.official.paymentsPerSecond} payments/s, all paid: ${t.official.allPaid} (on chain ${t.official.onChainAtomic})`);
+  row(`@x402/fetch in a Chromium page: ${t.concurrent}`, `${t.officialPage.wallMs} ms → ${t.officialPage.paymentsPerSecond} payments/s, all paid: ${t.officialPage.allPaid}`);
+  row('@x402/fetch in a Chromium page: paid request', `${r.officialPage.totalMsMedian} ms (402 → retry ${r.officialPage.retryGapMsMedian} ms)`);
   process.exit(t.extension.allPaid ? 0 : 1);
 }

@@ -127,6 +127,8 @@ export async function launchChromium(dir = extensionDir('chromium')): Promise<Ex
       '--disable-component-update',
       '--no-first-run',
       '--disable-sync',
+      // profiling from outside (bench/profile-worker.ts): a CDP port beside Playwright's pipe
+      ...(process.env.X402_CDP_PORT ? [`--remote-debugging-port=${process.env.X402_CDP_PORT}`] : []),
     ],
   });
   let ctx: BrowserContext = await launch();
