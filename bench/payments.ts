@@ -295,5 +295,7 @@ if (isMainModule(import.meta.url)) {
   row(`@x402/fetch: ${t.concurrent} concurrent (reference)`, `${t.official.wallMs} ms → ${t.official.paymentsPerSecond} payments/s, all paid: ${t.official.allPaid} (on chain ${t.official.onChainAtomic})`);
   row(`@x402/fetch in a Chromium page: ${t.concurrent}`, `${t.officialPage.wallMs} ms → ${t.officialPage.paymentsPerSecond} payments/s, all paid: ${t.officialPage.allPaid}`);
   row('@x402/fetch in a Chromium page: paid request', `${r.officialPage.totalMsMedian} ms (402 → retry ${r.officialPage.retryGapMsMedian} ms)`);
+  row('extension: cold worker → paid, median', `${r.coldStart.totalMsMedian} ms (+${r.coldStart.extraOverWarmMs} ms over warm, ${r.coldStart.runs} runs)`);
+  row('popup → account and site shown (cold/warm)', `${r.popup.coldMsMedian} ms / ${r.popup.warmMsMedian} ms`);
   process.exit(t.extension.allPaid ? 0 : 1);
 }

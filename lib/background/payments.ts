@@ -7,15 +7,13 @@
  * one `evaluateOptions` accepted, and the reservation exists before the signature does.
  */
 import { isStorageFailure, STORAGE_FAILED_TEXT } from './storage-fault';
-import { storage } from 'wxt/utils/storage';
 import type { ApprovalDto, OptionDto } from '../messaging/contract';
 import { decide, remaining, remainingGlobal, thresholdCrossed } from '../policy/decide';
 import { formatCapAmount, formatUsd as formatMicroUsd, siteLabel } from '../policy/format';
 import type { CapUsage, Decision, PaymentRequest, SitePolicy, SpendSnapshot, ThresholdAlert } from '../policy/types';
 import { atomicToMicroUsd, tokenKey } from '../policy/units';
 import { parseUsd } from '../policy/money';
-import { createMutex } from '../util/mutex';
-import { WarmItem } from '../util/warm-item';
+import { TicketStore, type Ticket } from './tickets';
 import {
   createPaymentHeader,
   decodeSettlement,
@@ -119,25 +117,8 @@ export interface SettlementObservation {
   paymentResponse?: string;
 }
 
-/** A signed payment whose outcome is not known yet: re-sent as is, never re-signed. */
-interface Ticket {
-  recordId: string;
-  site: string;
-  url: string;
-  headerName: string;
-  headerValue: string;
-  /** epoch ms: the authorization's validBefore */
-  validUntil: number;
-  auto: boolean;
-}
-
-/**
- * Re-send tickets, in `storage.local` under one key, kept warm in memory. A new ticket is
- * written in the same storage call as its signed record (Ledger.markSigned `alsoWrite`).
- */
-const TICKETS_KEY = 'tickets';
-const ticketsItem = storage.defineItem<Record<string, Ticket>>(`local:${TICKETS_KEY}`, { fallback: {} });
-const tickets = new WarmItem(ticketsItem);
+/** Re-send tickets (tickets.ts): one storage.local key each, written with their signed record. */
+const tickets = new TicketStore();
 /** A re-send needs a few seconds of validity left (the facilitator wants validBefore ≥ now + 6 s). */
 const RESEND_MARGIN_MS = 15_000;
 
@@ -231,7 +212,6 @@ export function preferFunded<T extends { index: number }>(payable: readonly T[],
 }
 
 export class PaymentService {
-  private ticketsMutex = createMutex();
   private reconciling = false;
   /** the X-Payment-* direct transfers (never automatic) */
   private direct: DirectTransfers;
@@ -628,20 +608,16 @@ export class PaymentService {
     // Both durable before the header leaves (a restarted worker re-sends this same signature,
     // never signs again), in one storage call: the record and its ticket are saved or neither.
     try {
-      await this.ticketsMutex(async () => {
-        const all = { ...(await tickets.get()) };
-        all[recordId] = ticket;
-        await tickets.writeVia(all, () =>
-          ledger.markSigned(recordId, {
-            expiresAt: validUntil,
-            paymentIdentifier: header.paymentId,
-            payer: header.summary.from,
-            // binds a receipt to this signature; on EIP-3009 the chain can also say whether it was used
-            ...(header.summary.authorizationId ? { authorizationId: header.summary.authorizationId } : {}),
-            alsoWrite: { [TICKETS_KEY]: all },
-          }),
-        );
-      });
+      await tickets.writeVia(ticket, (items) =>
+        ledger.markSigned(recordId, {
+          expiresAt: validUntil,
+          paymentIdentifier: header.paymentId,
+          payer: header.summary.from,
+          // binds a receipt to this signature; on EIP-3009 the chain can also say whether it was used
+          ...(header.summary.authorizationId ? { authorizationId: header.summary.authorizationId } : {}),
+          alsoWrite: items,
+        }),
+      );
     } catch (e) {
       // Storage refused a write: the signature never leaves the wallet (nothing can settle it),
       // so its record is released — best effort, while storage may still be failing (a record
@@ -683,10 +659,8 @@ export class PaymentService {
   }
 
   private async findResend(site: string, url: string): Promise<PayAnswer | undefined> {
-    const all = await tickets.get();
-    const now = Date.now();
-    for (const [id, t] of Object.entries(all)) {
-      if (t.site !== site || t.url !== url || t.validUntil < now + RESEND_MARGIN_MS) continue;
+    for (const t of await tickets.forResource(site, url, Date.now() + RESEND_MARGIN_MS)) {
+      const id = t.recordId;
       const rec = await this.deps.ledger.get(id);
       if (rec && rec.status === 'unknown') {
         this.deps.watch(t.headerValue, (o) => void this.settle(id, o, 'network'), t.validUntil);
@@ -921,12 +895,6 @@ export class PaymentService {
   }
 
   private async dropTicket(id: string): Promise<void> {
-    await this.ticketsMutex(async () => {
-      const all = await tickets.get(); // a copy
-      const now = Date.now();
-      delete all[id];
-      for (const [k, t] of Object.entries(all)) if (t.validUntil < now) delete all[k];
-      await tickets.set(all);
-    });
+    await tickets.drop(id);
   }
 }

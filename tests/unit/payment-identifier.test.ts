@@ -8,6 +8,12 @@ import { encodePaymentRequiredHeader } from '@x402/core/http';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { storage } from 'wxt/utils/storage';
+
+/** the wallet's re-send tickets gone (its authorization can no longer be re-sent) */
+const dropTickets = async () => {
+  const keys = Object.keys(await fakeBrowser.storage.local.get(null)).filter((k) => k.startsWith('ticket.'));
+  await fakeBrowser.storage.local.remove(keys);
+};
 import { ApprovalQueue } from '../../lib/background/approvals';
 import { PaymentService } from '../../lib/background/payments';
 import { Settings } from '../../lib/background/settings';
@@ -91,7 +97,7 @@ describe('PaymentService: one purchase, one payment id', () => {
     /** the earlier attempt's outcome became unknown and its authorization can no longer be re-sent */
     const lose = async (ticket: string) => {
       await ledger.fail(ticket, 'Outcome unknown (HTTP 502)', { definite: false });
-      await storage.setItem('local:tickets', {});
+      await dropTickets();
     };
     return { pay, lose, ledger };
   }
@@ -112,7 +118,7 @@ describe('PaymentService: one purchase, one payment id', () => {
     const t = await setup();
     const first = await t.pay();
     await t.ledger.commit(first.ticket, { txHash: `0x${'ab'.repeat(32)}`, network: 'eip155:31337', payer: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' });
-    await storage.setItem('local:tickets', {});
+    await dropTickets();
     const second = await t.pay();
     expect(second.id).not.toBe(first.id);
     await t.lose(second.ticket);

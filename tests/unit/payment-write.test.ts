@@ -7,6 +7,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { Ledger } from '../../lib/ledger/ledger';
 import { offer, paymentWorld } from './security/harness';
 
+const ticketKeys = async () => Object.keys(await fakeBrowser.storage.local.get(null)).filter((k) => k.startsWith('ticket.'));
+
 beforeEach(() => {
   fakeBrowser.reset();
   vi.restoreAllMocks();
@@ -20,16 +22,17 @@ describe('signed record and re-send ticket: one storage.local.set', () => {
     const a = await w.pay({ doc: offer() });
     expect(a.action).toBe('retry');
     const id = a.action === 'retry' ? a.ticket : '';
-    const withTicket = set.mock.calls.filter(([items]) => 'tickets' in items);
+    const withTicket = set.mock.calls.filter(([items]) => Object.keys(items).some((k) => k.startsWith('ticket.')));
     expect(withTicket).toHaveLength(1);
-    const items = withTicket[0]![0] as Record<string, { status?: string } & Record<string, { headerValue?: string }>>;
+    const items = withTicket[0]![0] as Record<string, { status?: string; headerValue?: string }>;
     expect(items[`ledger.r.${id}`]?.status).toBe('signed');
-    expect(items.tickets![id]?.headerValue).toBe(a.action === 'retry' ? a.headerValue : undefined);
+    expect(items[`ticket.${id}`]?.headerValue).toBe(a.action === 'retry' ? a.headerValue : undefined);
+    // only this payment's ticket: no write carries the other tickets along
+    expect(Object.keys(items).filter((k) => k.startsWith('ticket.'))).toEqual([`ticket.${id}`]);
     // and no other write carries either of them
     expect(set.mock.calls.filter(([i]) => `ledger.r.${id}` in i && (i as { [k: string]: { status?: string } })[`ledger.r.${id}`]?.status === 'signed')).toHaveLength(1);
     // the ticket is durable: a new service (restarted worker) re-sends it rather than signing again
-    const stored = (await fakeBrowser.storage.local.get('tickets')) as { tickets: Record<string, unknown> };
-    expect(Object.keys(stored.tickets)).toEqual([id]);
+    expect(await ticketKeys()).toEqual([`ticket.${id}`]);
   });
 
   it('storage refusing that one write saves neither, and the header never leaves', async () => {
@@ -37,13 +40,12 @@ describe('signed record and re-send ticket: one storage.local.set', () => {
     await w.auto();
     const real = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
     vi.spyOn(fakeBrowser.storage.local, 'set').mockImplementation(async (items: Record<string, unknown>) => {
-      if ('tickets' in items && Object.keys(items).some((k) => k.startsWith('ledger.r.'))) throw new Error('QUOTA_BYTES quota exceeded');
+      if (Object.keys(items).some((k) => k.startsWith('ticket.')) && Object.keys(items).some((k) => k.startsWith('ledger.r.'))) throw new Error('QUOTA_BYTES quota exceeded');
       return real(items);
     });
     const a = await w.pay({ doc: offer() });
     expect(a).toMatchObject({ action: 'pass', code: 'storage-failed' });
-    const stored = (await fakeBrowser.storage.local.get('tickets')) as { tickets?: Record<string, unknown> };
-    expect(Object.keys(stored.tickets ?? {})).toEqual([]);
+    expect(await ticketKeys()).toEqual([]);
     const [rec] = await w.ledger.list({ limit: 5 });
     expect(rec?.status).toBe('failed');
   });

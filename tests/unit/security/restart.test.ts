@@ -57,7 +57,7 @@ describe('worker restart between signing and the outcome', () => {
     await w.auto();
     expect((await w.pay({ doc: offer() })).action).toBe('retry');
     const [rec] = await w.ledger.list({ limit: 10 });
-    const stored = async () => Object.keys((await storage.getItem<Record<string, unknown>>('local:tickets')) ?? {});
+    const stored = async () => Object.keys(await browser.storage.local.get(null)).filter((k) => k.startsWith('ticket.')).map((k) => k.slice('ticket.'.length));
     expect(await stored()).toContain(rec!.id);
     expect(await storage.getItem('session:tickets')).toBeNull();
     await w.payments.settle(rec!.id, { status: 402 }, 'network');
