@@ -9,6 +9,7 @@ import { storage } from 'wxt/utils/storage';
 import type { ApprovalDecision, ApprovalDto } from '../messaging/contract';
 import { APPROVAL_WINDOW } from '../util/approval-window';
 import { createMutex } from '../util/mutex';
+import { WarmItem } from '../util/warm-item';
 
 export type ApprovalOutcome =
   | ApprovalDecision
@@ -51,6 +52,12 @@ function sameRequest(a: Omit<ApprovalDto, 'id' | 'createdAt' | 'expiresAt'>, b: 
 }
 
 const queueItem = storage.defineItem<ApprovalDto[]>('session:approvals', { fallback: [] });
+/**
+ * The queue warm in memory (storage.session stays the durable copy for a restarted worker and the
+ * pages): every payable 402 asks whether the window is full, and a storage read there cost each
+ * automatic payment ~1.5 ms before its signature.
+ */
+const queue = new WarmItem(queueItem);
 const windowItem = storage.defineItem<number | null>('session:approvalWindow', { fallback: null });
 
 export const APPROVAL_TIMEOUT_MS = 2 * 60_000;
@@ -74,25 +81,25 @@ export class ApprovalQueue {
   /** After a worker restart nobody waits for old approvals: drop them. */
   async restore(): Promise<void> {
     await this.mutex(async () => {
-      const q = await queueItem.getValue();
+      const q = await queue.get();
       const keep = q.filter((a) => this.waiters.has(a.id));
-      if (keep.length !== q.length) await queueItem.setValue(keep);
+      if (keep.length !== q.length) await queue.set(keep);
       this.onCountChange?.(keep.length);
     });
   }
 
   /** No room for another question from this site (or at all): see MAX_PENDING_PER_SITE. */
   async full(site: string): Promise<boolean> {
-    const q = await queueItem.getValue();
+    const q = await queue.get();
     return q.length >= MAX_PENDING || q.filter((a) => a.site === site).length >= MAX_PENDING_PER_SITE;
   }
 
   list(): Promise<ApprovalDto[]> {
-    return queueItem.getValue();
+    return queue.get();
   }
 
   async count(): Promise<number> {
-    return (await queueItem.getValue()).length;
+    return (await queue.get()).length;
   }
 
   /** Queue an approval, show the window, and wait for the user (or the timeout). */
@@ -104,7 +111,7 @@ export class ApprovalQueue {
     const approval: ApprovalDto = { ...dto, id: crypto.randomUUID(), createdAt: now, expiresAt: now + timeoutMs };
     let outcome: Promise<ApprovalOutcome> | undefined;
     const refused = await this.mutex(async (): Promise<ApprovalOutcome | undefined> => {
-      const q = [...(await queueItem.getValue())]; // a copy: never the shared fallback
+      const q = [...(await queue.get())]; // a copy: never the shared fallback
       // one question per request: the same one re-sent while it waits is not asked twice
       if (q.some((a) => sameRequest(dto, a))) return { kind: 'reject', why: 'duplicate' };
       if (q.length >= MAX_PENDING || q.filter((a) => a.site === dto.site).length >= MAX_PENDING_PER_SITE) return { kind: 'reject', why: 'flood' };
@@ -113,7 +120,7 @@ export class ApprovalQueue {
         this.waiters.set(approval.id, { resolve, timer });
       });
       q.push(approval);
-      await queueItem.setValue(q);
+      await queue.set(q);
       this.onCountChange?.(q.length);
       return undefined;
     });
@@ -128,18 +135,18 @@ export class ApprovalQueue {
   /** Update one option of a waiting approval (e.g. the TRON allowance after the user granted it). */
   async updateOption(id: string, index: number, patch: Partial<ApprovalDto['options'][number]>): Promise<void> {
     await this.mutex(async () => {
-      const q = await queueItem.getValue();
+      const q = await queue.get();
       const a = q.find((x) => x.id === id);
       const o = a?.options.find((x) => x.index === index);
       if (!a || !o) return;
       Object.assign(o, patch);
-      await queueItem.setValue(q);
+      await queue.set(q);
     });
   }
 
   /** The user's decision from the approval window. Refused (false) once the approval expired. */
   async decide(id: string, decision: ApprovalDecision): Promise<boolean> {
-    const a = (await queueItem.getValue()).find((x) => x.id === id);
+    const a = (await queue.get()).find((x) => x.id === id);
     if (a && Date.now() >= a.expiresAt) {
       await this.finish(id, { kind: 'reject', why: 'expired' });
       return false;
@@ -149,9 +156,9 @@ export class ApprovalQueue {
 
   private async finish(id: string, outcome: ApprovalOutcome): Promise<boolean> {
     const remaining = await this.mutex(async () => {
-      const q = await queueItem.getValue();
+      const q = await queue.get();
       const next = q.filter((a) => a.id !== id);
-      if (next.length !== q.length) await queueItem.setValue(next);
+      if (next.length !== q.length) await queue.set(next);
       return next.length;
     });
     this.onCountChange?.(remaining);
@@ -174,7 +181,7 @@ export class ApprovalQueue {
       return true;
     });
     if (!mine) return;
-    for (const a of await queueItem.getValue()) await this.finish(a.id, { kind: 'reject', why: 'closed' });
+    for (const a of await queue.get()) await this.finish(a.id, { kind: 'reject', why: 'closed' });
   }
 
   private showWindow(id: string): Promise<void> {

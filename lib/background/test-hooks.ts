@@ -8,7 +8,7 @@
  *  - `test.reloadExtension` (extension pages only): restarts the whole extension (Firefox's
  *    background page cannot be stopped from outside the way Chromium's worker can);
  *  - `test.logs` (extension pages only): everything the background wrote to its console since
- *    the test build started (`captureConsole`, kept in storage.session across worker restarts),
+ *    the test build started (`captureConsole`, kept in storage.session across worker restarts, one key per flush),
  *    so a browser test can scan a whole run's logs for secrets;
  *  - `test.failStorageWrites` (extension pages only): after `skip` of them, the next `n`
  *    `storage.local.set` calls writing a key that starts with `prefix` (default: any) reject as the browser does when
@@ -16,26 +16,53 @@
  */
 import { browser } from 'wxt/browser';
 
-const LOG_KEY = 'test.logs';
+/**
+ * One storage.session key per flush (`test.logs.<time>.<n>`), never a rewrite of the whole log:
+ * rewriting one growing document every 200 ms sent the whole log through storage.onChanged to
+ * every context and made the test build (which the benchmarks drive) slower than a release build.
+ */
+const LOG_PREFIX = 'test.logs.';
 const MAX_LOG_CHARS = 2_000_000;
 let pending: string[] = [];
 let flushing: ReturnType<typeof setTimeout> | undefined;
+let chunkSeq = 0;
+/** this worker's chunks, oldest first (a restarted worker trims only its own; reading trims all) */
+const chunks: { key: string; size: number }[] = [];
+let chunkChars = 0;
 
 function flush(): Promise<void> {
   flushing = undefined;
   const lines = pending;
   pending = [];
   if (lines.length === 0) return Promise.resolve();
+  const key = `${LOG_PREFIX}${String(Date.now()).padStart(15, '0')}.${String(chunkSeq++).padStart(6, '0')}`;
+  const size = lines.reduce((n, l) => n + l.length, 0);
+  chunks.push({ key, size });
+  chunkChars += size;
+  const drop: string[] = [];
+  while (chunks.length > 1 && chunkChars > MAX_LOG_CHARS) {
+    const old = chunks.shift()!;
+    chunkChars -= old.size;
+    drop.push(old.key);
+  }
   return browser.storage.session
-    .get(LOG_KEY)
-    .then((r) => {
-      const all = [...((r[LOG_KEY] as string[] | undefined) ?? []), ...lines];
-      let size = 0;
-      let i = all.length;
-      while (i > 0 && size + all[i - 1]!.length < MAX_LOG_CHARS) size += all[--i]!.length;
-      return browser.storage.session.set({ [LOG_KEY]: all.slice(i) });
-    })
+    .set({ [key]: lines })
+    .then(() => (drop.length ? browser.storage.session.remove(drop) : undefined))
     .catch(() => undefined);
+}
+
+/** Every captured line, oldest first, at most MAX_LOG_CHARS of the newest. */
+async function readLogs(): Promise<string[]> {
+  await flush();
+  const all = await browser.storage.session.get(null);
+  const lines = Object.keys(all)
+    .filter((k) => k.startsWith(LOG_PREFIX))
+    .sort()
+    .flatMap((k) => (Array.isArray(all[k]) ? (all[k] as string[]) : []));
+  let size = 0;
+  let i = lines.length;
+  while (i > 0 && size + lines[i - 1]!.length < MAX_LOG_CHARS) size += lines[--i]!.length;
+  return lines.slice(i);
 }
 
 function render(args: unknown[]): string {
@@ -102,7 +129,7 @@ export function installTestHooks(hooks: { skewClock: (ms: number) => void; fireA
       return Promise.resolve({ ok: true });
     }
     if (m.type === 'test.logs' && fromExtensionPage)
-      return flush().then(() => browser.storage.session.get(LOG_KEY).then((r) => ({ ok: true, lines: (r[LOG_KEY] as string[] | undefined) ?? [] })));
+      return readLogs().then((lines) => ({ ok: true, lines }));
     if (m.type === 'test.failStorageWrites' && fromExtensionPage && typeof m.payload?.n === 'number') {
       storageFault.n = m.payload.n;
       storageFault.skip = typeof m.payload.skip === 'number' ? m.payload.skip : 0;

@@ -31,6 +31,7 @@ import { signEd25519, verifyEd25519 } from '../rails/svm/accounts';
 import { addressOfPrivateKey, deriveAccountFromSeed, deriveSolanaKey, deriveTronKey, seedFromMnemonic, MAX_ACCOUNT_INDEX } from './accounts';
 import { bytesToBase64 } from './encoding';
 import { validateMnemonic, validatePrivateKey } from './mnemonic';
+import { WarmItem } from '../util/warm-item';
 import { checkPasswordPolicy } from './password';
 import {
   DEFAULT_AUTO_LOCK,
@@ -204,18 +205,18 @@ export class CustodyService {
   // ---------------------------------------------------------------- state reads
 
   private async readMeta(): Promise<WalletMeta | null> {
-    const m = await walletItem.getValue();
+    const m = await walletMem.get();
     if (!m || (m.kind !== 'mnemonic' && m.kind !== 'privateKey') || !Array.isArray(m.accounts)) return null;
     return m;
   }
 
   private async readAutoLock(): Promise<AutoLockSetting> {
-    const s = await settingsItem.getValue();
+    const s = await settingsMem.get();
     return isValidAutoLock(s?.autoLock) ? s.autoLock : DEFAULT_AUTO_LOCK;
   }
 
   private async readGuard(): Promise<UnlockGuard> {
-    const g = await guardItem.getValue();
+    const g = await guardMem.get();
     const failures = Number.isSafeInteger(g?.failures) && g.failures > 0 ? g.failures : 0;
     const lockoutUntil = Number.isFinite(g?.lockoutUntil) && g.lockoutUntil > 0 ? g.lockoutUntil : 0;
     return { failures, lockoutUntil };
@@ -227,7 +228,7 @@ export class CustodyService {
    * behind any running unlock so it can never wipe a session that was just created).
    */
   private async liveSession(inside: boolean): Promise<UnlockedSession | null> {
-    const s = await sessionItem.getValue();
+    const s = await sessionMem.get();
     if (!s || typeof s.key !== 'string') {
       this.dropCache();
       return null;
@@ -242,7 +243,7 @@ export class CustodyService {
   /** Lock, but only if the stored session is still the one found stale. */
   private async expireSession(stale: UnlockedSession, inside: boolean): Promise<void> {
     const run = async () => {
-      const cur = await sessionItem.getValue();
+      const cur = await sessionMem.get();
       if (cur && cur.key === stale.key && cur.deadline === stale.deadline) await this.lockNow();
       else if (!cur) this.dropCache();
     };
@@ -268,7 +269,7 @@ export class CustodyService {
     const key = bytesToBase64(rawKey);
     rawKey.fill(0);
     const deadline = this.deadlineFor(await this.readAutoLock());
-    await sessionItem.setValue({ key, deadline });
+    await sessionMem.set({ key, deadline });
     await this.schedule(deadline);
     this.dropCache();
     this.cache = { sessionKey: key, secret, seed: null, accounts: new Map(), svmKeys: new Map(), tronAccounts: new Map() };
@@ -276,7 +277,7 @@ export class CustodyService {
 
   private async lockNow(): Promise<void> {
     this.dropCache();
-    await sessionItem.removeValue();
+    await sessionMem.remove();
     await this.alarms.clear(AUTOLOCK_ALARM);
   }
 
@@ -285,7 +286,7 @@ export class CustodyService {
     const session = await this.liveSession(inside);
     if (!session) throw new CustodyError('locked', 'The wallet is locked.');
     if (this.cache && this.cache.sessionKey === session.key) return this.cache;
-    const vault = await vaultItem.getValue();
+    const vault = await vaultMem.get();
     let secret: VaultSecret;
     try {
       secret = await decryptWithRawKey(vault, session.key, this.policy);
@@ -364,7 +365,7 @@ export class CustodyService {
   /** `inside`: the caller holds the exclusive queue (see liveSession). */
   private async readStatus(inside: boolean): Promise<CustodyStatus> {
     const [vault, meta, autoLock, guard, session] = await Promise.all([
-      vaultItem.getValue(),
+      vaultMem.get(),
       this.readMeta(),
       this.readAutoLock(),
       this.readGuard(),
@@ -394,7 +395,7 @@ export class CustodyService {
   restore(): Promise<CustodyStatus> {
     return this.exclusive(async () => {
       const session = await this.liveSession(true); // locks if the deadline passed
-      if (session && !(await vaultItem.getValue())) await this.lockNow();
+      if (session && !(await vaultMem.get())) await this.lockNow();
       else if (session) await this.schedule(session.deadline);
       return this.readStatus(true);
     });
@@ -413,7 +414,7 @@ export class CustodyService {
       // Throttle storage writes: extensions shorter than the alarm granularity are skipped.
       const trivial = deadline !== null && session.deadline !== null && deadline - session.deadline < TOUCH_MIN_STEP_MS;
       if (deadline !== session.deadline && !trivial) {
-        await sessionItem.setValue({ key: session.key, deadline });
+        await sessionMem.set({ key: session.key, deadline });
         await this.schedule(deadline);
       }
       return true;
@@ -424,7 +425,7 @@ export class CustodyService {
   onAlarm(name: string): Promise<boolean> {
     if (name !== AUTOLOCK_ALARM) return Promise.resolve(false);
     return this.exclusive(async () => {
-      const s = await sessionItem.getValue();
+      const s = await sessionMem.get();
       if (!s) return false;
       if (s.deadline !== null && this.now() >= s.deadline) {
         await this.lockNow();
@@ -443,11 +444,11 @@ export class CustodyService {
           `Auto-lock must be 1–${MAX_AUTO_LOCK_MINUTES} minutes, 'browser-close' or 'never'.`,
         );
       }
-      await settingsItem.setValue({ autoLock: setting });
+      await settingsMem.set({ autoLock: setting });
       const session = await this.liveSession(true);
       if (session) {
         const deadline = this.deadlineFor(setting);
-        await sessionItem.setValue({ key: session.key, deadline });
+        await sessionMem.set({ key: session.key, deadline });
         await this.schedule(deadline);
       }
     });
@@ -482,7 +483,7 @@ export class CustodyService {
    */
   importProvisioned(record: unknown, password: string): Promise<CustodyStatus> {
     return this.exclusive(async () => {
-      if ((await vaultItem.getValue()) != null)
+      if ((await vaultMem.get()) != null)
         throw new CustodyError('already-initialized', 'A wallet already exists; reset it before creating or importing another.');
       let secret: VaultSecret;
       try {
@@ -501,7 +502,7 @@ export class CustodyService {
   }
 
   private async initialize(secret: VaultSecret, password: string): Promise<CustodyStatus> {
-    if ((await vaultItem.getValue()) != null) {
+    if ((await vaultMem.get()) != null) {
       throw new CustodyError('already-initialized', 'A wallet already exists; reset it before creating or importing another.');
     }
     const policyError = checkPasswordPolicy(password);
@@ -517,7 +518,7 @@ export class CustodyService {
     const meta: WalletMeta = { kind: secret.kind, accounts: [first], activeIndex: 0 };
     // One storage.local.set for both, so a dying worker cannot leave a vault without accounts.
     await storageSetLocal(sealed.record, meta);
-    await guardItem.removeValue();
+    await guardMem.remove();
     await this.startSession(sealed.rawKey, secret);
     return this.readStatus(true);
   }
@@ -526,7 +527,7 @@ export class CustodyService {
   reset(): Promise<void> {
     return this.exclusive(async () => {
       await this.lockNow();
-      await Promise.all([vaultItem.removeValue(), walletItem.removeValue(), guardItem.removeValue(), settingsItem.removeValue()]);
+      await Promise.all([vaultMem.remove(), walletMem.remove(), guardMem.remove(), settingsMem.remove()]);
     });
   }
 
@@ -549,7 +550,7 @@ export class CustodyService {
     const guard = await this.readGuard();
     const failures = guard.failures + 1;
     const delay = lockoutDelayMs(failures);
-    await guardItem.setValue({ failures, lockoutUntil: delay ? this.now() + delay : 0 });
+    await guardMem.set({ failures, lockoutUntil: delay ? this.now() + delay : 0 });
     return delay
       ? new CustodyError('wrong-password', `Wrong password. Try again in ${Math.ceil(delay / 1000)} s.`, delay)
       : new CustodyError('wrong-password', 'Wrong password.');
@@ -558,7 +559,7 @@ export class CustodyService {
   /** Check the password against the stored vault, with lockout accounting. */
   private async openWithPassword(password: string): Promise<{ record: VaultRecord; unlocked: Awaited<ReturnType<typeof unlockVault>> }> {
     await this.checkLockout();
-    const record = await vaultItem.getValue();
+    const record = await vaultMem.get();
     if (record == null) throw new CustodyError('not-initialized', 'No wallet has been created or imported yet.');
     try {
       const unlocked = await unlockVault(record, typeof password === 'string' ? password : '', this.policy);
@@ -584,14 +585,14 @@ export class CustodyService {
           await storageSetLocal(sealed.record, meta);
           rawKey.fill(0);
           rawKey = sealed.rawKey;
-        } else if (JSON.stringify(meta) !== JSON.stringify(await walletItem.getValue())) {
-          await walletItem.setValue(meta); // rebuilt or repaired metadata
+        } else if (JSON.stringify(meta) !== JSON.stringify(await walletMem.get())) {
+          await walletMem.set(meta); // rebuilt or repaired metadata
         }
       } catch (e) {
         rawKey.fill(0);
         throw e;
       }
-      await guardItem.removeValue();
+      await guardMem.remove();
       await this.startSession(rawKey, secret);
       return this.readStatus(true);
     });
@@ -660,7 +661,7 @@ export class CustodyService {
       }
       const { unlocked } = await this.openWithPassword(password);
       unlocked.rawKey.fill(0);
-      await guardItem.removeValue();
+      await guardMem.remove();
       const { secret } = unlocked;
       if (what === 'mnemonic') {
         if (secret.kind !== 'mnemonic') {
@@ -693,7 +694,7 @@ export class CustodyService {
       if (index > MAX_ACCOUNT_INDEX) throw new CustodyError('invalid-argument', 'No more accounts can be derived.');
       const label = name === undefined ? `Account ${index + 1}` : cleanName(name);
       const info = await this.accountInfo(cache, index, label);
-      await walletItem.setValue({ ...meta, accounts: [...meta.accounts, info] });
+      await walletMem.set({ ...meta, accounts: [...meta.accounts, info] });
       return { ...info };
     });
   }
@@ -703,7 +704,7 @@ export class CustodyService {
       const meta = await this.requireMeta();
       const label = cleanName(name);
       if (!meta.accounts.some((a) => a.index === index)) throw new CustodyError('unknown-account', `No account ${index}.`);
-      await walletItem.setValue({
+      await walletMem.set({
         ...meta,
         accounts: meta.accounts.map((a) => (a.index === index ? { ...a, name: label } : a)),
       });
@@ -714,12 +715,12 @@ export class CustodyService {
     return this.exclusive(async () => {
       const meta = await this.requireMeta();
       if (!meta.accounts.some((a) => a.index === index)) throw new CustodyError('unknown-account', `No account ${index}.`);
-      await walletItem.setValue({ ...meta, activeIndex: index });
+      await walletMem.set({ ...meta, activeIndex: index });
     });
   }
 
   private async requireMeta(): Promise<WalletMeta> {
-    const [meta, vault] = await Promise.all([this.readMeta(), vaultItem.getValue()]);
+    const [meta, vault] = await Promise.all([this.readMeta(), vaultMem.get()]);
     if (!meta || vault == null) {
       throw new CustodyError('not-initialized', 'No wallet has been created or imported yet.');
     }
@@ -860,8 +861,28 @@ function vaultToCustodyError(e: VaultError): CustodyError {
 }
 
 async function storageSetLocal(record: VaultRecord, meta: WalletMeta): Promise<void> {
-  await storage.setItems([
-    { item: vaultItem, value: record },
-    { item: walletItem, value: meta },
-  ]);
+  // one storage call for both; each mirror takes its value once storage accepted it
+  await vaultMem.writeVia(record, () =>
+    walletMem.writeVia(meta, () =>
+      storage.setItems([
+        { item: vaultItem, value: record },
+        { item: walletItem, value: meta },
+      ]),
+    ),
+  );
 }
+
+/*
+ * Custody's storage, mirrored in memory (lib/util/warm-item.ts): a payment asks for the status,
+ * a signer and a signature, and each read the session, the wallet meta and the vault again — three
+ * storage round trips (~1 ms each in Chrome) before the signature left. Every custody write goes
+ * through these mirrors (storage first, memory after storage accepted it; a removal drops memory
+ * before and after), and memory is trusted only while the storage.onChanged listener is installed,
+ * so a change from any other context (or storage cleared) is followed. Storage stays the durable
+ * copy: a restarted worker reads it again; the lock state is still checked on every signature.
+ */
+const vaultMem = new WarmItem(vaultItem);
+const walletMem = new WarmItem(walletItem);
+const settingsMem = new WarmItem(settingsItem);
+const guardMem = new WarmItem(guardItem);
+const sessionMem = new WarmItem(sessionItem);

@@ -23,6 +23,7 @@ export interface StorageItemLike<T> {
   key: string;
   getValue(): Promise<T>;
   setValue(value: T): Promise<void>;
+  removeValue?(): Promise<void>;
 }
 
 type ChangeListener = (changes: Record<string, { newValue?: unknown }>, area: string) => void;
@@ -122,6 +123,21 @@ export class WarmItem<T> {
     const value = fn(v);
     if (this.value && gen === this.gen) this.derived.set(fn, { gen, value });
     return value;
+  }
+
+  /**
+   * Remove the key. Memory is dropped before (a read meanwhile goes to storage) and again after
+   * (a read that overlapped the removal is not kept): the next read takes storage's answer.
+   */
+  async remove(): Promise<void> {
+    if (!this.item.removeValue) throw new Error(`${this.item.key} cannot be removed`);
+    this.listening();
+    this.drop();
+    try {
+      await this.item.removeValue();
+    } finally {
+      this.drop();
+    }
   }
 
   /** Forget memory (tests; a caller that knows storage was changed behind the event source). */

@@ -98,3 +98,39 @@ describe('approval window closed', () => {
     await expect(a).resolves.toEqual({ kind: 'reject' });
   });
 });
+
+/**
+ * The queue is warm in memory: the "is the window full?" question every payable 402 asks is
+ * answered without a storage read once the queue is known, and memory still follows a change
+ * made elsewhere (storage cleared, another context writing the queue).
+ */
+describe('approval queue in memory', () => {
+  let q: ApprovalQueue;
+  beforeEach(async () => {
+    fakeBrowser.reset();
+    await fakeBrowser.storage.session.clear();
+    q = new ApprovalQueue();
+    q.install();
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('full() reads storage once, then answers from memory', async () => {
+    const get = vi.spyOn(fakeBrowser.storage.session, 'get');
+    expect(await q.full('https://shop.example')).toBe(false);
+    const first = get.mock.calls.length;
+    expect(first).toBeGreaterThan(0);
+    for (let i = 0; i < 20; i++) expect(await q.full('https://shop.example')).toBe(false);
+    expect(get.mock.calls.length).toBe(first);
+  });
+
+  it('a queued request is counted from memory, and a change made elsewhere is followed', async () => {
+    const a = q.request(dto('/m'), 60_000);
+    await tick();
+    expect(await q.count()).toBe(1);
+    // another context clears the session area (a reset): memory follows the change event
+    await fakeBrowser.storage.session.remove('approvals');
+    await tick();
+    expect(await q.count()).toBe(0);
+    void a.catch(() => undefined);
+  });
+});
