@@ -241,27 +241,16 @@ export async function benchPayments(opts: { runs?: number; warmup?: number; conc
       popupWarm.push(await popupPaint(false));
     }
 
-    const e = {
-      totalMsMedian: round(quantile(ext_.total, 0.5)),
-      totalMsP90: round(quantile(ext_.total, 0.9)),
-      retryGapMsMedian: round(quantile(ext_.gap, 0.5)),
-      retryGapMsP90: round(quantile(ext_.gap, 0.9)),
-      retryGapMsP95: round(quantile(ext_.gap, 0.95)),
-    };
-    const o = {
-      totalMsMedian: round(quantile(off.total, 0.5)),
-      totalMsP90: round(quantile(off.total, 0.9)),
-      retryGapMsMedian: round(quantile(off.gap, 0.5), 2),
-      retryGapMsP90: round(quantile(off.gap, 0.9), 2),
-      retryGapMsP95: round(quantile(off.gap, 0.95), 2),
-    };
-    const op = {
-      totalMsMedian: round(quantile(offP.total, 0.5)),
-      totalMsP90: round(quantile(offP.total, 0.9)),
-      retryGapMsMedian: round(quantile(offP.gap, 0.5), 2),
-      retryGapMsP90: round(quantile(offP.gap, 0.9), 2),
-      retryGapMsP95: round(quantile(offP.gap, 0.95), 2),
-    };
+    const summary = (r: { total: number[]; gap: number[] }, gapDigits = 1) => ({
+      totalMsMedian: round(quantile(r.total, 0.5)),
+      totalMsP90: round(quantile(r.total, 0.9)),
+      retryGapMsMedian: round(quantile(r.gap, 0.5), gapDigits),
+      retryGapMsP90: round(quantile(r.gap, 0.9), gapDigits),
+      retryGapMsP95: round(quantile(r.gap, 0.95), gapDigits),
+    });
+    const e = summary(ext_);
+    const o = summary(off, 2);
+    const op = summary(offP, 2);
     return {
       endpoint: `GET ${path} (v2, ${net.v2.network})`,
       priceAtomic: price.toString(),

@@ -7,29 +7,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ApprovalQueue, MAX_PENDING, MAX_PENDING_PER_SITE, unaskedText } from '../../lib/background/approvals';
-import type { ApprovalDto } from '../../lib/messaging/contract';
+import { approvalDto } from './approval-fixture';
 import { offer, paymentWorld, SITE } from './security/harness';
 
-type Dto = Omit<ApprovalDto, 'id' | 'createdAt' | 'expiresAt'>;
-
-function dto(site: string, path: string, amountAtomic = '10000'): Dto {
-  return {
-    site,
-    requestOrigin: site,
-    resourceUrl: `${site}${path}`,
-    method: 'GET',
-    kind: 'request',
-    x402Version: 2,
-    options: [
-      {
-        index: 0, rail: 'evm', network: 'eip155:31337', networkName: 'Local', asset: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0', symbol: 'USDC', decimals: 6,
-        amountAtomic, amountToken: '0.01 USDC', amountUsd: '$0.01', payTo: '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720', maxTimeoutSeconds: 60, transferMethod: 'eip3009', scheme: 'exact',
-      },
-    ],
-    rejected: [],
-    selectedIndex: 0,
-  } as unknown as Dto;
-}
+const dto = approvalDto;
 
 describe('approval queue under a flood', () => {
   let q: ApprovalQueue;

@@ -8,42 +8,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ApprovalQueue } from '../../lib/background/approvals';
-import type { ApprovalDto } from '../../lib/messaging/contract';
+import { approvalDto } from './approval-fixture';
 
-type Dto = Omit<ApprovalDto, 'id' | 'createdAt' | 'expiresAt'>;
-
-function dto(path: string): Dto {
-  const site = 'https://shop.example';
-  return {
-    site,
-    requestOrigin: site,
-    resourceUrl: `${site}${path}`,
-    method: 'GET',
-    kind: 'request',
-    x402Version: 2,
-    options: [
-      {
-        index: 0, rail: 'evm', network: 'eip155:31337', networkName: 'Local', asset: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0', symbol: 'USDC', decimals: 6,
-        amountAtomic: '10000', amountToken: '0.01 USDC', amountUsd: '$0.01', payTo: '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720', maxTimeoutSeconds: 60, transferMethod: 'eip3009', scheme: 'exact',
-      },
-    ],
-    rejected: [],
-    selectedIndex: 0,
-  } as unknown as Dto;
-}
+const dto = (path: string) => approvalDto('https://shop.example', path);
 
 const tick = (ms = 10) => new Promise((r) => setTimeout(r, ms));
 
-describe('approval window closed', () => {
-  let q: ApprovalQueue;
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    await fakeBrowser.storage.session.clear();
-    q = new ApprovalQueue();
-    q.install();
-  });
-  afterEach(() => vi.restoreAllMocks());
+let q: ApprovalQueue;
+beforeEach(async () => {
+  fakeBrowser.reset();
+  await fakeBrowser.storage.session.clear();
+  q = new ApprovalQueue();
+  q.install();
+});
+afterEach(() => vi.restoreAllMocks());
 
+describe('approval window closed', () => {
   it('closed after it showed: every waiting request is answered "closed"', async () => {
     const a = q.request(dto('/a'), 60_000);
     const b = q.request(dto('/b'), 60_000);
@@ -105,15 +85,6 @@ describe('approval window closed', () => {
  * made elsewhere (storage cleared, another context writing the queue).
  */
 describe('approval queue in memory', () => {
-  let q: ApprovalQueue;
-  beforeEach(async () => {
-    fakeBrowser.reset();
-    await fakeBrowser.storage.session.clear();
-    q = new ApprovalQueue();
-    q.install();
-  });
-  afterEach(() => vi.restoreAllMocks());
-
   it('full() reads storage once, then answers from memory', async () => {
     const get = vi.spyOn(fakeBrowser.storage.session, 'get');
     expect(await q.full('https://shop.example')).toBe(false);
