@@ -659,9 +659,14 @@ export class PaymentService {
   }
 
   private async findResend(site: string, url: string): Promise<PayAnswer | undefined> {
-    for (const t of await tickets.forResource(site, url, Date.now() + RESEND_MARGIN_MS)) {
+    const found = await tickets.forResource(site, url, Date.now() + RESEND_MARGIN_MS);
+    if (found.length === 0) return undefined;
+    // one ledger transaction for all of them: concurrent payments for one resource each hold a
+    // ticket, and a read per ticket queued behind every pending ledger write
+    const recs = await this.deps.ledger.getMany(found.map((t) => t.recordId));
+    for (const [i, t] of found.entries()) {
       const id = t.recordId;
-      const rec = await this.deps.ledger.get(id);
+      const rec = recs[i];
       if (rec && rec.status === 'unknown') {
         this.deps.watch(t.headerValue, (o) => void this.settle(id, o, 'network'), t.validUntil);
         return { action: 'retry', headerName: t.headerName, headerValue: t.headerValue, ticket: id };

@@ -616,6 +616,16 @@ export class Ledger {
     });
   }
 
+  /** Several records in one transaction (one wait for the ledger, not one per id); undefined where unknown. */
+  getMany(ids: readonly string[]): Promise<(PaymentRecord | undefined)[]> {
+    return this.tx((st) =>
+      ids.map((id) => {
+        const r = st.byId.get(id);
+        return r ? copy(r) : undefined;
+      }),
+    );
+  }
+
   /** Records, newest first, optionally for one site and/or status. */
   list(opts: ListOptions = {}): Promise<PaymentRecord[]> {
     return this.tx((st) => selectRecords([...st.byId.values()], opts));

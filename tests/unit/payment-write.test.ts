@@ -63,3 +63,33 @@ describe('signed record and re-send ticket: one storage.local.set', () => {
     expect((await ledger.get(id))?.status).toBe('reserved');
   });
 });
+
+describe('re-send lookup: one ledger transaction, however many tickets the resource holds', () => {
+  it('20 signed payments for one resource: the next 402 for it reads the ledger once, and pays anew', async () => {
+    const w = await paymentWorld();
+    await w.auto();
+    for (let i = 0; i < 20; i++) expect((await w.pay({ doc: offer() })).action).toBe('retry');
+    expect(await ticketKeys()).toHaveLength(20);
+    const get = vi.spyOn(w.ledger, 'get');
+    const getMany = vi.spyOn(w.ledger, 'getMany');
+    const a = await w.pay({ doc: offer() });
+    expect(a.action).toBe('retry');
+    // the 20 are still in flight ('signed'), not 'unknown': this is a new purchase with its own signature
+    expect(await ticketKeys()).toHaveLength(21);
+    expect(get).not.toHaveBeenCalled();
+    expect(getMany).toHaveBeenCalledTimes(1);
+    expect(getMany.mock.calls[0]![0]).toHaveLength(20);
+  });
+
+  it('getMany answers in order, copies, undefined for an unknown id', async () => {
+    const w = await paymentWorld();
+    await w.auto();
+    const a = await w.pay({ doc: offer() });
+    const id = a.action === 'retry' ? a.ticket : '';
+    const [r, none] = await w.ledger.getMany([id, 'nope']);
+    expect(r?.id).toBe(id);
+    expect(none).toBeUndefined();
+    r!.status = 'settled';
+    expect((await w.ledger.get(id))?.status).toBe('signed');
+  });
+});
