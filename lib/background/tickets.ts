@@ -152,10 +152,4 @@ export class TicketStore {
     }
     if (this.memory) for (const i of ids) this.memory.delete(i);
   }
-
-  /** Forget memory (tests). */
-  invalidate(): void {
-    this.memory = undefined;
-    this.changes++;
-  }
 }

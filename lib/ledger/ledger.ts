@@ -610,10 +610,7 @@ export class Ledger {
   }
 
   get(id: string): Promise<PaymentRecord | undefined> {
-    return this.tx((st) => {
-      const r = st.byId.get(id);
-      return r ? copy(r) : undefined;
-    });
+    return this.getMany([id]).then(([r]) => r);
   }
 
   /** Several records in one transaction (one wait for the ledger, not one per id); undefined where unknown. */
