@@ -174,9 +174,12 @@ export class ApprovalQueue {
     // Under the window mutex: a window closed before \`windows.create\` answered (the person, or a
     // busy machine, faster than the worker) is only known as ours once showWindowNow stored its id.
     // Compared outside it, that close was missed and whoever waited hung until the expiry.
+    // And a close of *some* window while ours is already gone (its own removal event lost, e.g. to a
+    // worker that was starting) still answers whoever waits: nobody can answer in a window that is gone.
     const mine = await this.windowMutex(async () => {
       const id = await windowItem.getValue();
-      if (id !== windowId) return false;
+      if (id === null) return false;
+      if (id !== windowId && (await windowAlive(id))) return false;
       await windowItem.setValue(null);
       return true;
     });
@@ -191,11 +194,7 @@ export class ApprovalQueue {
   private async showWindowNow(id: string): Promise<void> {
     const existing = await windowItem.getValue();
     if (existing !== null) {
-      const alive = await browser.windows.get(existing).then(
-        () => true,
-        () => false,
-      );
-      if (alive) {
+      if (await windowAlive(existing)) {
         await browser.windows.update(existing, { focused: true }).catch(() => undefined);
         return;
       }
@@ -208,4 +207,11 @@ export class ApprovalQueue {
     });
     await windowItem.setValue(win?.id ?? null);
   }
+}
+
+function windowAlive(id: number): Promise<boolean> {
+  return browser.windows.get(id).then(
+    () => true,
+    () => false,
+  );
 }

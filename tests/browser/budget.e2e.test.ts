@@ -63,20 +63,53 @@ async function until<T>(fn: () => Promise<T | undefined | null | false>, what: s
   }
 }
 
-/** `n` concurrent same-origin fetches of `path` from the page; resolves with their statuses. */
+/**
+ * `n` concurrent same-origin fetches of `path` from the page; resolves with their statuses. The
+ * page keeps a tally (`fetchTally`) so a test that waits too long can say what is still open.
+ */
 function fetchMany(page: TestPage, path: string, n: number): Promise<{ status: number; body: string }[]> {
   return page.evaluate(
-    ({ path, n }) =>
-      Promise.all(
+    ({ path, n }) => {
+      const tally: Record<string, number> = { open: n };
+      (window as any).__fetchTally = tally;
+      return Promise.all(
         Array.from({ length: n }, () =>
-          fetch(path).then(
-            async (r) => ({ status: r.status, body: await r.text() }),
-            (e) => ({ status: 0, body: String(e) }),
-          ),
+          fetch(path)
+            .then(
+              async (r) => ({ status: r.status, body: await r.text() }),
+              (e) => ({ status: 0, body: String(e) }),
+            )
+            .then((r) => {
+              tally.open!--;
+              tally[r.status] = (tally[r.status] ?? 0) + 1;
+              return r;
+            }),
         ),
-      ),
+      );
+    },
     { path, n },
   );
+}
+
+function fetchTally(page: TestPage): Promise<Record<string, number> | undefined> {
+  return page.evaluate(() => (window as any).__fetchTally as Record<string, number> | undefined);
+}
+
+/**
+ * `p`, or — after `ms` — an error that says what was still waiting (`state()`), instead of a bare
+ * test timeout that names nothing.
+ */
+async function within<T>(p: Promise<T>, ms: number, what: string, state: () => Promise<unknown>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)));
+  try {
+    const v = await Promise.race([p, late]);
+    if (v !== 'late') return v as T;
+  } finally {
+    clearTimeout(timer);
+  }
+  const s = await state().catch((e: Error) => `state unreadable: ${e.message}`);
+  throw new Error(`${what}: not done after ${ms} ms; ${JSON.stringify(s)}`);
 }
 
 const microOf = (usd: string) => {
@@ -190,7 +223,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const queued = await until(async () => {
         const q = await ok<ApprovalDto[]>(ext, 'approvals.list');
         return q.length === 1 ? q : null;
-      }, 'the pending approval', 60_000);
+      }, 'the pending approval', 40_000);
       expect(queued[0]!.site).toBe(site);
       expect(queued[0]!.whyAsked).toMatch(/would exceed today's budget/);
       const extPage = await ext.openExtensionPage('/options.html');
@@ -201,11 +234,20 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       const wins = await approvalPages(ext);
       expect(wins).toHaveLength(1);
       // Exactly 10 settle while the approval waits; nothing else was queued meanwhile.
-      await until(async () => net.v2.facilitatorCalls().settle - settle0 >= 10, '10 settlements', 60_000);
+      await until(async () => net.v2.facilitatorCalls().settle - settle0 >= 10, '10 settlements', 40_000);
       expect(await ok<ApprovalDto[]>(ext, 'approvals.list')).toHaveLength(1);
-      await wins[0]!.close();
+      const t0 = Date.now();
+      const state = async () => ({
+        sinceClose: Date.now() - t0,
+        page: await fetchTally(page),
+        approvals: (await ok<ApprovalDto[]>(ext, 'approvals.list')).map((a) => a.whyAsked),
+        approvalWindows: (await approvalPages(ext)).length,
+        settled: net.v2.facilitatorCalls().settle - settle0,
+      });
+      await within(wins[0]!.close(), 15_000, 'closing the approval window', state);
 
-      const results = await all;
+      // closing the window answers the waiting question at once (not at its 2-minute expiry)
+      const results = await within(all, 30_000, 'the 50 requests after the window closed', state);
       // Approving one of them after the window closed changes nothing.
       const late = await ext.call('approvals.decide', { id: queued[0]!.id, decision: { kind: 'pay-once', optionIndex: 0 } });
       expect(late.error?.code).toBe('not-found');
@@ -265,7 +307,7 @@ for (const kind of ['chromium', 'firefox'] as BrowserKind[]) {
       expect(colour.text).toBe('!');
       await extPage.close();
       await page.close();
-    }, 120_000);
+    }, 180_000);
 
     it('4. the budget belongs to the top-level site: another site asks; an iframe spends (or asks) as the page that embeds it', async () => {
       const { net, ext } = w;

@@ -63,6 +63,29 @@ describe('approval window closed', () => {
     expect(await q.count()).toBe(0);
   });
 
+  it("its own removal event lost: the next window closing finds it gone and answers 'closed'", async () => {
+    const a = q.request(dto('/lost'), 60_000);
+    let answered: unknown;
+    void a.then((o) => (answered = o));
+    await tick();
+    const win = (await fakeBrowser.windows.getAll()).find((w) => w.type === 'popup');
+    expect(win).toBeDefined();
+    // the approval window goes away without its onRemoved reaching the queue
+    const realGet = fakeBrowser.windows.get.bind(fakeBrowser.windows);
+    vi.spyOn(fakeBrowser.windows, 'get').mockImplementation(async (id, ...rest) => {
+      if (id === win!.id) throw new Error(`No window with id: ${id}.`);
+      return realGet(id, ...(rest as []));
+    });
+    await tick();
+    expect(answered).toBeUndefined();
+    // any later window removal: ours is gone, so nobody can answer there
+    const other = await fakeBrowser.windows.create({ url: 'https://elsewhere.example/' });
+    await fakeBrowser.windows.onRemoved.trigger(other.id!);
+    await tick();
+    expect(answered).toEqual({ kind: 'reject', why: 'closed' });
+    expect(await q.count()).toBe(0);
+  });
+
   it('another window closing changes nothing', async () => {
     const a = q.request(dto('/c'), 60_000);
     let answered: unknown;
