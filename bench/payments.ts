@@ -214,7 +214,7 @@ export async function benchPayments(opts: { runs?: number; warmup?: number; conc
     const tpOffPage = await throughputOfficialPage();
 
     // ---- cold start: the worker stopped (as Chrome does when idle) before each paid request
-    const coldRuns = 5;
+    const coldRuns = Number(process.env.X402_COLD_RUNS ?? 5);
     const cold: number[] = [];
     for (let i = 0; i < coldRuns; i++) {
       await ext.stopServiceWorker();

@@ -9,6 +9,7 @@
  *   await custody.restore();                                  // on every worker start
  *   browser.alarms.onAlarm.addListener((a) => void custody.onAlarm(a.name));
  */
+import { tuneCurveTables } from './curve-tables';
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import {
@@ -186,6 +187,7 @@ export class CustodyService {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: CustodyServiceOptions = {}) {
+    tuneCurveTables();
     this.policy = options.vaultPolicy ?? DEFAULT_VAULT_POLICY;
     this.now = options.now ?? (() => Date.now());
     if (options.alarms) this.alarmsOverride = options.alarms;
