@@ -214,7 +214,8 @@ export async function benchPayments(opts: { runs?: number; warmup?: number; conc
     const tpOffPage = await throughputOfficialPage();
 
     // ---- cold start: the worker stopped (as Chrome does when idle) before each paid request
-    const coldRuns = Number(process.env.X402_COLD_RUNS ?? 5);
+    const asked = Number(process.env.X402_COLD_RUNS);
+    const coldRuns = Number.isSafeInteger(asked) && asked > 0 ? asked : 5; // X402_COLD_RUNS=abc must not mean zero runs
     const cold: number[] = [];
     for (let i = 0; i < coldRuns; i++) {
       await ext.stopServiceWorker();

@@ -9,9 +9,9 @@
  *   await custody.restore();                                  // on every worker start
  *   browser.alarms.onAlarm.addListener((a) => void custody.onAlarm(a.name));
  */
-import { tuneCurveTables } from './curve-tables';
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
+import { tuneCurveTables } from './curve-tables';
 import {
   bytesToHex,
   hexToBytes,
